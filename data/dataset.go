@@ -1,0 +1,176 @@
+package data
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"guichet/geo"
+)
+
+// Dataset is an immutable, fully indexed snapshot of the open data. All
+// methods are safe for concurrent use.
+type Dataset struct {
+	stations []Station
+	byID     map[string]int32
+	points   geo.PointIndex[int32]
+	report   Report
+	loadedAt time.Time
+	version  string
+	hitPool  sync.Pool
+}
+
+type builder struct {
+	stations []Station
+	byID     map[string]int32
+	report   Report
+}
+
+func newBuilder() *builder {
+	return &builder{byID: map[string]int32{}}
+}
+
+func (b *builder) addStation(fr *FileReport, line int, s Station) {
+	if prev, dup := b.byID[s.ID]; dup {
+		fr.reject(line, ReasonDuplicateID, "%s already loaded from %s", s.ID, b.stations[prev].Source)
+		return
+	}
+	b.byID[s.ID] = int32(len(b.stations))
+	b.stations = append(b.stations, s)
+	fr.Kept++
+}
+
+func (b *builder) build(loadedAt time.Time, version string) *Dataset {
+	ds := &Dataset{
+		stations: b.stations,
+		byID:     b.byID,
+		report:   b.report,
+		loadedAt: loadedAt,
+		version:  version,
+	}
+	for i := range ds.stations {
+		ds.points.Insert(ds.stations[i].Location, int32(i))
+	}
+	return ds
+}
+
+// Report returns what the load read, kept, rejected and skipped.
+func (d *Dataset) Report() *Report { return &d.report }
+
+// LoadedAt returns when the dataset was loaded.
+func (d *Dataset) LoadedAt() time.Time { return d.loadedAt }
+
+// Version identifies the content the dataset was loaded from.
+func (d *Dataset) Version() string { return d.version }
+
+// Len returns the number of stations.
+func (d *Dataset) Len() int { return len(d.stations) }
+
+// CountByForce returns how many stations each force has.
+func (d *Dataset) CountByForce() map[Force]int {
+	m := map[Force]int{}
+	for i := range d.stations {
+		m[d.stations[i].Force]++
+	}
+	return m
+}
+
+// Station returns the station with the given id, or an error wrapping ErrNotFound.
+func (d *Dataset) Station(id string) (*Station, error) {
+	i, ok := d.byID[id]
+	if !ok {
+		return nil, fmt.Errorf("%w: no station with id %q", ErrNotFound, id)
+	}
+	return &d.stations[i], nil
+}
+
+// StationFilter selects stations for listing. Empty fields match everything.
+type StationFilter struct {
+	Force       Force
+	Departement string
+	// Commune matches the commune's INSEE code or, case-insensitively, its name.
+	Commune string
+}
+
+// Stations returns the stations that match f, ordered by id.
+func (d *Dataset) Stations(f StationFilter) []*Station {
+	var out []*Station
+	for i := range d.stations {
+		s := &d.stations[i]
+		if f.Force != AnyForce && s.Force != f.Force {
+			continue
+		}
+		if f.Departement != "" && s.Departement != f.Departement {
+			continue
+		}
+		if f.Commune != "" && s.Address.Citycode != f.Commune && !equalFoldName(s.Address.City, f.Commune) {
+			continue
+		}
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// MaxNearest is the largest number of stations one nearest query returns.
+const MaxNearest = 100
+
+// NearestQuery asks for the stations closest to a point.
+type NearestQuery struct {
+	Point orb.Point
+	// Limit is the number of stations wanted, 1 to MaxNearest.
+	Limit int
+	// RadiusM, when positive, excludes stations farther than this many metres.
+	RadiusM float64
+	Force   Force
+}
+
+// StationHit is one result of a nearest query.
+type StationHit struct {
+	Station   *Station
+	DistanceM float64
+}
+
+// Nearest appends to buf[:0] the stations nearest to q.Point by
+// great-circle distance, closest first.
+func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, error) {
+	if err := validatePoint(q.Point); err != nil {
+		return nil, err
+	}
+	if q.Limit < 1 || q.Limit > MaxNearest {
+		return nil, fmt.Errorf("%w: limit must be between 1 and %d", ErrInvalid, MaxNearest)
+	}
+	if q.RadiusM < 0 {
+		return nil, fmt.Errorf("%w: radius must not be negative", ErrInvalid)
+	}
+	hits, _ := d.hitPool.Get().(*[]geo.Hit[int32])
+	if hits == nil {
+		hits = new([]geo.Hit[int32])
+	}
+	var accept func(int32) bool
+	if q.Force != AnyForce {
+		accept = func(i int32) bool { return d.stations[i].Force == q.Force }
+	}
+	*hits = d.points.Nearest(q.Point, q.Limit, q.RadiusM, accept, *hits)
+	buf = buf[:0]
+	for _, h := range *hits {
+		buf = append(buf, StationHit{Station: &d.stations[h.Value], DistanceM: h.DistanceM})
+	}
+	d.hitPool.Put(hits)
+	return buf, nil
+}
+
+// validatePoint checks that p is a usable WGS84 lon/lat.
+func validatePoint(p orb.Point) error {
+	lon, lat := p[0], p[1]
+	if !(lat >= -90 && lat <= 90) {
+		return fmt.Errorf("%w: latitude must be between -90 and 90", ErrInvalid)
+	}
+	if !(lon >= -180 && lon <= 180) {
+		return fmt.Errorf("%w: longitude must be between -180 and 180", ErrInvalid)
+	}
+	return nil
+}

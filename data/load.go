@@ -1,0 +1,159 @@
+package data
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"time"
+)
+
+// ErrNoStations is returned by Load, with the Dataset and its report, when
+// no station could be loaded: the data directory is empty, or every file
+// was rejected.
+var ErrNoStations = errors.New("data: no station loaded")
+
+// maxTextFile bounds files that are read whole; larger ones are streamed by
+// their loaders or refused.
+const maxTextFile = 512 << 20
+
+// Options tunes Load. The zero value is valid.
+type Options struct {
+	// Now returns the load time; nil means time.Now.
+	Now func() time.Time
+}
+
+// fileLoader reads one recognised format into the builder.
+type fileLoader struct {
+	format string
+	match  func(head) bool
+	load   func(b *builder, fr *FileReport, r io.Reader, h head) error
+}
+
+// textLoader adapts a loader of whole decoded text: the file is read in
+// full and its encoding (UTF-8 with or without BOM, or Latin-1) recorded.
+func textLoader(fn func(b *builder, fr *FileReport, text string, h head) error) func(*builder, *FileReport, io.Reader, head) error {
+	return func(b *builder, fr *FileReport, r io.Reader, h head) error {
+		raw, err := io.ReadAll(io.LimitReader(r, maxTextFile+1))
+		if err != nil {
+			return err
+		}
+		if len(raw) > maxTextFile {
+			return fmt.Errorf("file is larger than %d MiB", maxTextFile>>20)
+		}
+		text, enc := decodeText(raw)
+		fr.Encoding = enc
+		return fn(b, fr, text, h)
+	}
+}
+
+// fileLoaders is tried in order; the first whose match accepts a file's
+// head loads it.
+var fileLoaders = []fileLoader{
+	{FormatReferentialCSV, isReferentialCSV, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+		return loadReferentialCSV(text, h.sep, fr, b)
+	})},
+	{FormatDatagouvCSV, isDatagouvStationsCSV, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+		return loadDatagouvCSV(text, h.sep, fr, b)
+	})},
+	{FormatStationsJSON, isStationsGeoJSON, textLoader(func(b *builder, fr *FileReport, text string, _ head) error {
+		return loadStationsGeoJSON(text, fr, b)
+	})},
+}
+
+// LoadDir loads every recognised file under dir.
+func LoadDir(dir string, opts Options) (*Dataset, error) {
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("data: cannot open data directory: %w", err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("data: %s is not a directory", dir)
+	}
+	return Load(os.DirFS(dir), opts)
+}
+
+// Load walks fsys, recognises every file by its content (never by its
+// name), loads what it recognises and reports what it skipped and why.
+// It returns ErrNoStations, together with the Dataset holding the report,
+// when nothing usable was found.
+func Load(fsys fs.FS, opts Options) (*Dataset, error) {
+	now := time.Now
+	if opts.Now != nil {
+		now = opts.Now
+	}
+	b := newBuilder()
+	sum := sha256.New()
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := path.Base(p)
+		if p != "." && strings.HasPrefix(name, ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !d.Type().IsRegular() {
+			return nil
+		}
+		return b.loadFile(fsys, p, sum)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("data: cannot load: %w", err)
+	}
+	ds := b.build(now(), hex.EncodeToString(sum.Sum(nil))[:16])
+	if len(ds.stations) == 0 {
+		return ds, ErrNoStations
+	}
+	return ds, nil
+}
+
+func (b *builder) loadFile(fsys fs.FS, p string, sum hash.Hash) error {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	// The version hashes every byte read, so two loads of the same files
+	// give the same version and any change gives another.
+	sum.Write([]byte(p))
+	br, closer, err := openMaybeGzip(io.TeeReader(f, sum))
+	if err != nil {
+		b.report.Skipped = append(b.report.Skipped, SkippedFile{File: p, Reason: "corrupt gzip: " + err.Error()})
+		return nil
+	}
+	defer closer.Close()
+	peek, err := br.Peek(sniffSize)
+	if err != nil && err != io.EOF && !errors.Is(err, io.ErrUnexpectedEOF) && len(peek) == 0 {
+		b.report.Skipped = append(b.report.Skipped, SkippedFile{File: p, Reason: "unreadable: " + err.Error()})
+		return nil
+	}
+	h := sniff(peek)
+	for _, l := range fileLoaders {
+		if !l.match(h) {
+			continue
+		}
+		fr := FileReport{File: p, Format: l.format}
+		if err := l.load(b, &fr, br, h); err != nil {
+			fr.reject(0, ReasonMalformedRow, "file abandoned: %v", err)
+		}
+		b.report.Files = append(b.report.Files, fr)
+		return nil
+	}
+	reason := "format not recognised"
+	if len(peek) == 0 {
+		reason = "empty file"
+	} else if name := path.Base(p); name == "sources.json" {
+		reason = "fetch manifest"
+	}
+	b.report.Skipped = append(b.report.Skipped, SkippedFile{File: p, Reason: reason})
+	return nil
+}

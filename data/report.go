@@ -1,0 +1,101 @@
+package data
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Rejection reasons, stable keys for counting and for the API.
+const (
+	ReasonMissingCoordinates = "missing_coordinates"
+	ReasonZeroCoordinates    = "zero_coordinates"
+	ReasonOutOfRange         = "coordinates_out_of_range"
+	ReasonOutsideTerritory   = "coordinates_outside_territory"
+	ReasonDuplicateID        = "duplicate_id"
+	ReasonBadField           = "bad_field"
+	ReasonMalformedRow       = "malformed_row"
+)
+
+// Rejection is one input row that was not loaded.
+type Rejection struct {
+	File   string
+	Line   int
+	Reason string
+	Detail string
+}
+
+// Error formats r as "file:line: reason: detail".
+func (r Rejection) Error() string {
+	return fmt.Sprintf("%s:%d: %s: %s", r.File, r.Line, r.Reason, r.Detail)
+}
+
+// FileReport summarises what was read from one recognised file.
+type FileReport struct {
+	File       string
+	Format     string
+	Encoding   string
+	Rows       int
+	Kept       int
+	Rejections []Rejection
+}
+
+// SkippedFile is a file of the data directory that no loader recognised.
+type SkippedFile struct {
+	File   string
+	Reason string
+}
+
+// Report is the outcome of a load: nothing read is ever dropped without a
+// trace in it.
+type Report struct {
+	Files   []FileReport
+	Skipped []SkippedFile
+}
+
+// Rows returns the number of data rows read across all files.
+func (r *Report) Rows() int {
+	n := 0
+	for _, f := range r.Files {
+		n += f.Rows
+	}
+	return n
+}
+
+// Kept returns the number of rows loaded across all files.
+func (r *Report) Kept() int {
+	n := 0
+	for _, f := range r.Files {
+		n += f.Kept
+	}
+	return n
+}
+
+// RejectedByReason counts rejections per reason across all files.
+func (r *Report) RejectedByReason() map[string]int {
+	m := map[string]int{}
+	for _, f := range r.Files {
+		for _, x := range f.Rejections {
+			m[x.Reason]++
+		}
+	}
+	return m
+}
+
+// Rejections returns every rejection, ordered by file then line.
+func (r *Report) Rejections() []Rejection {
+	var all []Rejection
+	for _, f := range r.Files {
+		all = append(all, f.Rejections...)
+	}
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].File != all[j].File {
+			return all[i].File < all[j].File
+		}
+		return all[i].Line < all[j].Line
+	})
+	return all
+}
+
+func (fr *FileReport) reject(line int, reason, format string, args ...any) {
+	fr.Rejections = append(fr.Rejections, Rejection{File: fr.File, Line: line, Reason: reason, Detail: fmt.Sprintf(format, args...)})
+}

@@ -1,0 +1,208 @@
+package data
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// isStationsGeoJSON recognises a FeatureCollection whose first feature is a
+// Point; commune layers are polygons and go elsewhere.
+func isStationsGeoJSON(h head) bool {
+	if h.jsonStart() != '{' || !strings.Contains(h.text, `"FeatureCollection"`) {
+		return false
+	}
+	i := strings.Index(h.text, `"geometry"`)
+	if i < 0 {
+		return false
+	}
+	rest := h.text[i:]
+	if j := strings.Index(rest, "}"); j > 0 {
+		rest = rest[:j]
+	}
+	return strings.Contains(rest, `"Point"`)
+}
+
+type pointFeature struct {
+	Type     string `json:"type"`
+	Geometry *struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	} `json:"geometry"`
+	Properties map[string]any `json:"properties"`
+}
+
+// eachFeature streams the features of a FeatureCollection, giving each its
+// starting line, without holding the whole collection in memory.
+func eachFeature(text string, fn func(line int, raw json.RawMessage) error) error {
+	dec := json.NewDecoder(strings.NewReader(text))
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '{' {
+		return fmt.Errorf("data: GeoJSON must be an object")
+	}
+	line, lastOffset := 1, int64(0)
+	lineAt := func(off int64) int {
+		line += bytes.Count([]byte(text[lastOffset:off]), []byte{'\n'})
+		lastOffset = off
+		return line
+	}
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if key != "features" {
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return err
+			}
+			continue
+		}
+		if tok, err := dec.Token(); err != nil {
+			return err
+		} else if d, ok := tok.(json.Delim); !ok || d != '[' {
+			return fmt.Errorf("data: GeoJSON features must be an array")
+		}
+		for dec.More() {
+			start := dec.InputOffset()
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				return err
+			}
+			// InputOffset points before the separating comma and spaces.
+			off := start + int64(len(text[start:])-len(strings.TrimLeft(text[start:], ", \t\r\n")))
+			if err := fn(lineAt(off), raw); err != nil {
+				return err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	if err != nil && err != io.EOF {
+		return err
+	}
+	return nil
+}
+
+// loadStationsGeoJSON reads a FeatureCollection of station points. Property
+// names are those of our own API (id, force, name, street, postcode, city,
+// citycode, departement, phone, email, url, hours) or of the data.gouv.fr
+// CSV columns.
+func loadStationsGeoJSON(text string, fr *FileReport, sink stationSink) error {
+	return eachFeature(text, func(line int, raw json.RawMessage) error {
+		fr.Rows++
+		var f pointFeature
+		if err := json.Unmarshal(raw, &f); err != nil {
+			fr.reject(line, ReasonMalformedRow, "feature: %v", err)
+			return nil
+		}
+		if f.Geometry == nil || f.Geometry.Type != "Point" {
+			fr.reject(line, ReasonBadField, "feature geometry is not a Point")
+			return nil
+		}
+		var coords []float64
+		if err := json.Unmarshal(f.Geometry.Coordinates, &coords); err != nil || len(coords) < 2 {
+			fr.reject(line, ReasonBadField, "point coordinates must be [lon, lat]")
+			return nil
+		}
+		prop := func(keys ...string) string {
+			for _, k := range keys {
+				switch v := f.Properties[k].(type) {
+				case string:
+					if s := strings.TrimSpace(v); s != "" {
+						return s
+					}
+				case float64:
+					return strings.TrimSuffix(fmt.Sprintf("%.0f", v), ".")
+				}
+			}
+			return ""
+		}
+		name := prop("name", "service", "unite_nom")
+		if name == "" {
+			fr.reject(line, ReasonBadField, "feature has no name")
+			return nil
+		}
+		id := prop("id")
+		force, err := ParseForce(prop("force"))
+		if err != nil {
+			fr.reject(line, ReasonBadField, "%v", err)
+			return nil
+		}
+		switch {
+		case id != "":
+			f, ok := forceOfID(id)
+			if !ok {
+				fr.reject(line, ReasonBadField, "id %q is not gn-<n> or pn-<n>", id)
+				return nil
+			}
+			if force != AnyForce && force != f {
+				fr.reject(line, ReasonBadField, "id %q contradicts force %q", id, force)
+				return nil
+			}
+			force = f
+		case prop("identifiant_public_unite") != "":
+			public := prop("identifiant_public_unite")
+			if !digitsOnly.MatchString(public) {
+				fr.reject(line, ReasonBadField, "identifiant_public_unite %q is not a public unit id", public)
+				return nil
+			}
+			id, force = "gn-"+strings.TrimLeft(public, "0"), Gendarmerie
+		default:
+			fr.reject(line, ReasonBadField, "feature has no id")
+			return nil
+		}
+		dep := prop("departement", "unite_dpt")
+		lon, lat := coords[0], coords[1]
+		if reason, detail := checkLocation(lon, lat, dep); reason != "" {
+			fr.reject(line, reason, "%s: %s", id, detail)
+			return nil
+		}
+		hoursText := prop("hours", "horaires_accueil", "opening_hours")
+		hoursFormat := hoursFormatOf(hoursText)
+		if prop("opening_hours") != "" && prop("hours", "horaires_accueil") == "" {
+			hoursFormat = HoursOSM
+		}
+		sink.addStation(fr, line, Station{
+			ID:    id,
+			Force: force,
+			Name:  name,
+			Address: Address{
+				Street:   prop("street", "voie"),
+				Postcode: prop("postcode", "code_postal"),
+				City:     prop("city", "commune"),
+				Citycode: prop("citycode", "code_commune_insee"),
+			},
+			Departement: dep,
+			Phone:       prop("phone", "telephone"),
+			Email:       cleanEmail(prop("email")),
+			URL:         prop("url"),
+			Location:    orb.Point{lon, lat},
+			ServiceCode: prop("service_code"),
+			HoursText:   hoursText,
+			HoursFormat: hoursFormat,
+			Source:      fr.File,
+		})
+		return nil
+	})
+}
+
+// forceOfID returns the force encoded in a station id.
+func forceOfID(id string) (Force, bool) {
+	switch {
+	case strings.HasPrefix(id, "gn-") && digitsOnly.MatchString(id[3:]):
+		return Gendarmerie, true
+	case strings.HasPrefix(id, "pn-") && (digitsOnly.MatchString(id[3:]) || strings.HasPrefix(id, "pn-h")):
+		return Police, true
+	}
+	return AnyForce, false
+}
