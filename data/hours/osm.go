@@ -1,0 +1,663 @@
+package hours
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+var osmDays = [7]string{"Su", "Mo", "Tu", "We", "Th", "Fr", "Sa"} // by time.Weekday
+
+var osmMonths = [12]string{"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+
+// Parse parses opening hours in any supported syntax: the French ministry
+// text (including "24h/24 - 7j/7", "Pas d'accueil du public", empty and
+// "Non renseigné…"), or OpenStreetMap opening_hours.
+func Parse(s string) (*Schedule, error) {
+	t := strings.TrimSpace(s)
+	if t == "" || strings.HasPrefix(t, "$") || strings.Contains(t, "24h/24") ||
+		frenchDay(strings.SplitN(t, ":", 2)[0]) >= 0 {
+		return ParseFrench(s)
+	}
+	switch f := fold(t); {
+	case strings.HasPrefix(f, "nonrenseign"), f == "pasdaccueildupublic":
+		return ParseFrench(s)
+	}
+	return ParseOSM(s)
+}
+
+// osmParser is a recursive-descent parser over the input bytes.
+type osmParser struct {
+	s string
+	i int
+}
+
+// ParseOSM parses the subset of OpenStreetMap opening_hours (spec 0.6)
+// described in the package documentation: year, month, month-day, date and
+// ISO week selectors, weekdays with nth occurrences, PH, time ranges
+// (past midnight too), 24/7, open/closed/off/unknown, comments, and the
+// ";", "," and "||" rule separators. SH, sunrise/sunset and open-ended
+// ranges are rejected.
+func ParseOSM(s string) (*Schedule, error) {
+	p := &osmParser{s: s}
+	p.space()
+	if p.eof() {
+		return nil, syntaxErr(s, 0, "empty opening_hours")
+	}
+	var rules []rule
+	kind := ruleNormal
+	for {
+		r, err := p.rule()
+		if err != nil {
+			return nil, err
+		}
+		r.kind = kind
+		rules = append(rules, r)
+		p.space()
+		switch {
+		case p.eof():
+			return (&Schedule{rules: rules}).finish(), nil
+		case p.take("||"):
+			kind = ruleFallback
+		case p.take(";"):
+			kind = ruleNormal
+		case p.take(","):
+			kind = ruleAdditional
+		default:
+			return nil, p.errf("expected ';', ',' or '||'")
+		}
+		p.space()
+		if p.eof() {
+			return nil, p.errf("missing rule after separator")
+		}
+	}
+}
+
+func (p *osmParser) eof() bool { return p.i >= len(p.s) }
+
+func (p *osmParser) space() {
+	for p.i < len(p.s) && (p.s[p.i] == ' ' || p.s[p.i] == '\t') {
+		p.i++
+	}
+}
+
+func (p *osmParser) peek(pre string) bool { return strings.HasPrefix(p.s[p.i:], pre) }
+
+func (p *osmParser) take(pre string) bool {
+	if p.peek(pre) {
+		p.i += len(pre)
+		return true
+	}
+	return false
+}
+
+func (p *osmParser) errf(format string, args ...any) error {
+	return syntaxErr(p.s, p.i, format, args...)
+}
+
+func (p *osmParser) unsupported(sentinel error, msg string) error {
+	return &ParseError{Pos: p.i, Msg: msg, Input: p.s, err: sentinel}
+}
+
+func (p *osmParser) isDigit() bool { return p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' }
+
+// year4 reports whether a four-digit year starts at the cursor.
+func (p *osmParser) year4() bool {
+	if p.i+4 > len(p.s) {
+		return false
+	}
+	for k := range 4 {
+		if c := p.s[p.i+k]; c < '0' || c > '9' {
+			return false
+		}
+	}
+	return p.i+4 == len(p.s) || p.s[p.i+4] < '0' || p.s[p.i+4] > '9'
+}
+
+func (p *osmParser) month() time.Month {
+	for k, m := range osmMonths {
+		if p.peek(m) {
+			return time.Month(k + 1)
+		}
+	}
+	return 0
+}
+
+func (p *osmParser) weekday() int {
+	for k, d := range osmDays {
+		if p.peek(d) {
+			return k
+		}
+	}
+	return -1
+}
+
+// monthAfterYear reports whether "YYYY Mon" starts at the cursor.
+func (p *osmParser) monthAfterYear() bool {
+	if !p.year4() {
+		return false
+	}
+	save := p.i
+	p.i += 4
+	p.space()
+	ok := p.month() != 0
+	p.i = save
+	return ok
+}
+
+func (p *osmParser) rule() (rule, error) {
+	start := p.i
+	r := rule{status: Open}
+	explicit := false
+	if p.take("24/7") {
+		r.times = []timeRange{{0, 1440}}
+		explicit = true
+	} else {
+		if p.year4() && !p.monthAfterYear() {
+			if err := p.years(&r); err != nil {
+				return r, err
+			}
+			p.space()
+		}
+		if p.month() != 0 || p.monthAfterYear() {
+			if err := p.dates(&r); err != nil {
+				return r, err
+			}
+			p.space()
+		}
+		if p.take("week") {
+			p.space()
+			if err := p.weeks(&r); err != nil {
+				return r, err
+			}
+			p.space()
+		}
+		if p.take(":") {
+			p.space()
+		}
+		if err := p.weekdays(&r); err != nil {
+			return r, err
+		}
+		p.space()
+		if p.isDigit() {
+			if err := p.times(&r); err != nil {
+				return r, err
+			}
+			p.space()
+		}
+	}
+	for _, m := range [...]struct {
+		word string
+		st   Status
+	}{{"open", Open}, {"closed", Closed}, {"off", Closed}, {"unknown", Unknown}} {
+		if p.take(m.word) {
+			r.status, explicit = m.st, true
+			p.space()
+			break
+		}
+	}
+	if p.take(`"`) {
+		end := strings.IndexByte(p.s[p.i:], '"')
+		if end < 0 {
+			return r, p.errf("unterminated comment")
+		}
+		r.comment = p.s[p.i : p.i+end]
+		p.i += end + 1
+		if !explicit && p.i-start == end+2 {
+			// A rule that is only a comment says nothing certain.
+			r.status = Unknown
+		}
+	}
+	if p.i == start {
+		for _, w := range []string{"sunrise", "sunset", "dawn", "dusk"} {
+			if p.peek(w) {
+				return r, p.unsupported(ErrUnsupported, "variable times ("+w+") are not supported")
+			}
+		}
+		return r, p.errf("expected a rule")
+	}
+	return r, nil
+}
+
+// number reads 1 to max digits.
+func (p *osmParser) number(max int) (int, bool) {
+	start := p.i
+	n, i := digits(p.s, p.i, max)
+	p.i = i
+	return n, i > start
+}
+
+func (p *osmParser) years(r *rule) error {
+	for {
+		y, _ := p.number(4)
+		yr := yearRange{y, y}
+		if p.take("-") {
+			if !p.year4() {
+				return p.errf("expected year")
+			}
+			yr.to, _ = p.number(4)
+			if yr.to < yr.from {
+				return p.errf("year range goes backwards")
+			}
+		}
+		r.years = append(r.years, yr)
+		if !(p.peek(",") && p.i+1 < len(p.s) && func() bool { p.i++; ok := p.year4(); p.i--; return ok }()) {
+			return nil
+		}
+		p.i++
+	}
+}
+
+// dateSpec parses "[YYYY ]Mon[ DD]".
+func (p *osmParser) dateSpec() (dateSpec, error) {
+	var d dateSpec
+	if p.year4() {
+		d.year, _ = p.number(4)
+		p.space()
+	}
+	m := p.month()
+	if m == 0 {
+		return d, p.errf("expected month name")
+	}
+	d.month = m
+	p.i += 3
+	save := p.i
+	p.space()
+	if p.isDigit() && !p.year4() {
+		start := p.i
+		n, _ := p.number(2)
+		if p.peek(":") {
+			// That was an hour, not a day.
+			p.i = save
+			return d, nil
+		}
+		if n < 1 || n > 31 {
+			p.i = start
+			return d, p.errf("day of month out of range")
+		}
+		d.day = n
+	} else {
+		p.i = save
+	}
+	return d, nil
+}
+
+func (p *osmParser) dates(r *rule) error {
+	for {
+		from, err := p.dateSpec()
+		if err != nil {
+			return err
+		}
+		to := from
+		if p.take("-") {
+			if p.isDigit() && !p.year4() && from.day != 0 {
+				to.day, _ = p.number(2)
+				if to.day < 1 || to.day > 31 {
+					return p.errf("day of month out of range")
+				}
+			} else if to, err = p.dateSpec(); err != nil {
+				return err
+			}
+			if from.year != 0 && to.year == 0 {
+				to.year = from.year
+			}
+			if from.year == 0 && to.year != 0 {
+				return p.errf("date range needs a year at its start")
+			}
+			if (from.day == 0) != (to.day == 0) {
+				return p.errf("mixing months and days in a date range")
+			}
+		}
+		if from.year != 0 && to.key(31) < from.key(1) {
+			return p.errf("date range goes backwards")
+		}
+		r.dates = append(r.dates, dateRange{from, to})
+		save := p.i
+		if !p.take(",") {
+			return nil
+		}
+		if p.month() == 0 && !p.monthAfterYear() {
+			p.i = save
+			return nil
+		}
+	}
+}
+
+func (p *osmParser) weeks(r *rule) error {
+	for {
+		from, ok := p.number(2)
+		if !ok || from < 1 || from > 53 {
+			return p.errf("expected week number 01-53")
+		}
+		w := weekRange{from, from, 1}
+		if p.take("-") {
+			to, ok := p.number(2)
+			if !ok || to < from || to > 53 {
+				return p.errf("expected week number after '-'")
+			}
+			w.to = to
+			if p.take("/") {
+				st, ok := p.number(2)
+				if !ok || st < 1 {
+					return p.errf("expected week step")
+				}
+				w.step = st
+			}
+		}
+		r.weeks = append(r.weeks, w)
+		if !p.peek(",") || p.i+1 >= len(p.s) || p.s[p.i+1] < '0' || p.s[p.i+1] > '9' {
+			return nil
+		}
+		p.i++
+	}
+}
+
+func (p *osmParser) weekdays(r *rule) error {
+	for {
+		switch {
+		case p.take("PH"):
+			r.ph, r.hasWd = true, true
+		case p.peek("SH"):
+			return p.unsupported(ErrSchoolHolidays, "school holidays (SH) are not supported")
+		default:
+			d := p.weekday()
+			if d < 0 {
+				if r.hasWd {
+					return p.errf("expected weekday or PH")
+				}
+				return nil
+			}
+			p.i += 2
+			r.hasWd = true
+			switch {
+			case p.take("-"):
+				e := p.weekday()
+				if e < 0 {
+					return p.errf("expected weekday after '-'")
+				}
+				p.i += 2
+				for k := d; ; k = (k + 1) % 7 {
+					r.wdays[k].on = true
+					if k == e {
+						break
+					}
+				}
+			case p.take("["):
+				if err := p.nth(&r.wdays[d]); err != nil {
+					return err
+				}
+			default:
+				r.wdays[d].on = true
+			}
+		}
+		if !p.peek(",") || p.i+1 >= len(p.s) {
+			return nil
+		}
+		p.i++
+		if p.weekday() < 0 && !p.peek("PH") && !p.peek("SH") {
+			p.i--
+			return nil
+		}
+	}
+}
+
+// nth parses the inside of "[1,3]", "[-1]" or "[1-2]" and the closing bracket.
+func (p *osmParser) nth(sel *nthSel) error {
+	sel.on = true
+	for {
+		neg := p.take("-")
+		n, ok := p.number(1)
+		if !ok || n < 1 || n > 5 {
+			return p.errf("expected occurrence 1-5 or -1 to -5")
+		}
+		to := n
+		if !neg && p.take("-") {
+			if to, ok = p.number(1); !ok || to < n || to > 5 {
+				return p.errf("bad occurrence range")
+			}
+		}
+		for k := n; k <= to; k++ {
+			if neg {
+				sel.neg |= 1 << (k - 1)
+			} else {
+				sel.pos |= 1 << (k - 1)
+			}
+		}
+		if p.take("]") {
+			break
+		}
+		if !p.take(",") {
+			return p.errf("expected ',' or ']'")
+		}
+	}
+	if p.peek(" +") || p.peek(" -") || p.peek("+") {
+		return p.unsupported(ErrUnsupported, "day offsets after [n] are not supported")
+	}
+	return nil
+}
+
+// hhmm reads "HH:MM" up to max minutes.
+func (p *osmParser) hhmm(max int) (int, error) {
+	start := p.i
+	h, ok := p.number(2)
+	if !ok || !p.take(":") {
+		p.i = start
+		return 0, p.errf("expected time HH:MM")
+	}
+	m, _ := p.number(2)
+	if p.i-start < 4 || m > 59 || h*60+m > max {
+		p.i = start
+		return 0, p.errf("time out of range")
+	}
+	return h*60 + m, nil
+}
+
+func (p *osmParser) times(r *rule) error {
+	for {
+		from, err := p.hhmm(1439)
+		if err != nil {
+			return err
+		}
+		if p.peek("+") {
+			return p.unsupported(ErrUnsupported, "open-ended times are not supported")
+		}
+		if !p.take("-") {
+			return p.unsupported(ErrUnsupported, "points in time are not supported; use a range")
+		}
+		for _, w := range []string{"sunrise", "sunset", "dawn", "dusk", "("} {
+			if p.peek(w) {
+				return p.unsupported(ErrUnsupported, "variable times are not supported")
+			}
+		}
+		to, err := p.hhmm(2880)
+		if err != nil {
+			return err
+		}
+		if to <= 1440 {
+			r.times = append(r.times, span24(from, to))
+		} else {
+			r.times = append(r.times, timeRange{from, to})
+		}
+		if p.peek("/") {
+			return p.unsupported(ErrUnsupported, "periodic times are not supported")
+		}
+		if !p.peek(",") || p.i+1 >= len(p.s) || p.s[p.i+1] < '0' || p.s[p.i+1] > '9' {
+			return nil
+		}
+		p.i++
+	}
+}
+
+// OSM returns the schedule as a normalised OpenStreetMap opening_hours
+// value. An unknown schedule gives "", the absence of the tag.
+func (s *Schedule) OSM() string {
+	if s.unknown {
+		return ""
+	}
+	var b strings.Builder
+	for i := range s.rules {
+		r := &s.rules[i]
+		if i > 0 {
+			b.WriteString([...]string{"; ", ", ", " || "}[r.kind])
+		}
+		r.write(&b)
+	}
+	return b.String()
+}
+
+func (r *rule) write(b *strings.Builder) {
+	n := b.Len()
+	sep := func() {
+		if b.Len() > n {
+			b.WriteByte(' ')
+		}
+	}
+	for k, y := range r.years {
+		if k > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(strconv.Itoa(y.from))
+		if y.to != y.from {
+			fmt.Fprintf(b, "-%d", y.to)
+		}
+	}
+	if len(r.dates) > 0 {
+		sep()
+		for k, d := range r.dates {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			d.from.write(b)
+			if d.to == d.from {
+				continue
+			}
+			b.WriteByte('-')
+			if d.to.year == d.from.year && d.to.month == d.from.month && d.to.day != 0 {
+				fmt.Fprintf(b, "%02d", d.to.day)
+			} else {
+				if d.to.year == d.from.year {
+					d.to.year = 0
+				}
+				d.to.write(b)
+			}
+		}
+	}
+	if len(r.weeks) > 0 {
+		sep()
+		b.WriteString("week ")
+		for k, w := range r.weeks {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(b, "%02d", w.from)
+			if w.to != w.from {
+				fmt.Fprintf(b, "-%02d", w.to)
+			}
+			if w.step > 1 {
+				fmt.Fprintf(b, "/%d", w.step)
+			}
+		}
+	}
+	if r.hasWd {
+		sep()
+		r.writeWeekdays(b)
+	}
+	full := len(r.times) == 1 && r.times[0] == timeRange{0, 1440}
+	if len(r.times) > 0 && !(full && b.Len() == n && r.status == Open) {
+		sep()
+		for k, t := range r.times {
+			if k > 0 {
+				b.WriteByte(',')
+			}
+			to := t.to
+			if to > 1440 && to-1440 <= t.from {
+				to -= 1440
+			}
+			fmt.Fprintf(b, "%02d:%02d-%02d:%02d", t.from/60, t.from%60, to/60, to%60)
+		}
+	} else if full {
+		b.WriteString("24/7")
+	}
+	switch {
+	case r.status == Closed:
+		sep()
+		b.WriteString("off")
+	case r.status == Unknown && (r.comment == "" || b.Len() > n):
+		sep()
+		b.WriteString("unknown")
+	case r.status == Open && b.Len() == n:
+		b.WriteString("open")
+	}
+	if r.comment != "" {
+		sep()
+		// The syntax has no escape for '"'.
+		b.WriteString(`"` + strings.ReplaceAll(r.comment, `"`, "'") + `"`)
+	}
+}
+
+func (d dateSpec) write(b *strings.Builder) {
+	if d.year != 0 {
+		fmt.Fprintf(b, "%d ", d.year)
+	}
+	b.WriteString(osmMonths[d.month-1])
+	if d.day != 0 {
+		fmt.Fprintf(b, " %02d", d.day)
+	}
+}
+
+// writeWeekdays writes weekdays Monday first, collapsing runs of three or
+// more plain days into ranges, then PH.
+func (r *rule) writeWeekdays(b *strings.Builder) {
+	first := true
+	item := func(s string) {
+		if !first {
+			b.WriteByte(',')
+		}
+		b.WriteString(s)
+		first = false
+	}
+	plain := func(k int) bool { // k counts from Monday
+		w := r.wdays[(k+1)%7]
+		return w.on && w.pos|w.neg == 0
+	}
+	for k := 0; k < 7; k++ {
+		wd := (k + 1) % 7
+		w := r.wdays[wd]
+		if !w.on {
+			continue
+		}
+		if w.pos|w.neg != 0 {
+			item(osmDays[wd] + nthString(w))
+			continue
+		}
+		e := k
+		for e+1 < 7 && plain(e+1) {
+			e++
+		}
+		if e-k >= 2 {
+			item(osmDays[wd] + "-" + osmDays[(e+1)%7])
+			k = e
+			continue
+		}
+		item(osmDays[wd])
+	}
+	if r.ph {
+		item("PH")
+	}
+}
+
+func nthString(w nthSel) string {
+	var parts []string
+	for k := range 5 {
+		if w.pos&(1<<k) != 0 {
+			parts = append(parts, strconv.Itoa(k+1))
+		}
+	}
+	for k := range 5 {
+		if w.neg&(1<<k) != 0 {
+			parts = append(parts, strconv.Itoa(-k-1))
+		}
+	}
+	return "[" + strings.Join(parts, ",") + "]"
+}

@@ -1,0 +1,526 @@
+package hours
+
+import (
+	"time"
+)
+
+// Status is the state of a station at an instant.
+type Status uint8
+
+// The three states of opening_hours.
+const (
+	Unknown Status = iota
+	Closed
+	Open
+)
+
+// String returns "unknown", "closed" or "open".
+func (s Status) String() string {
+	switch s {
+	case Closed:
+		return "closed"
+	case Open:
+		return "open"
+	}
+	return "unknown"
+}
+
+// State is the result of evaluating a schedule at an instant.
+type State struct {
+	Status  Status
+	Comment string
+	// Next is the first instant after t at which Status or Comment
+	// changes; zero if nothing changes within five years.
+	Next time.Time
+	// Reason explains an exception, e.g. "Jour férié : Toussaint", when a
+	// public holiday decided the state.
+	Reason string
+}
+
+// horizon bounds the search for the next change.
+const horizon = 5 * 366 * 24 * time.Hour
+
+// timeRange is a span of minutes from the start of the day the rule
+// selects; to may exceed 1440 for ranges past midnight.
+type timeRange struct{ from, to int }
+
+type ruleKind uint8
+
+const (
+	ruleNormal     ruleKind = iota // after ";" (or first)
+	ruleAdditional                 // after ","
+	ruleFallback                   // after "||"
+)
+
+// nthSel restricts a weekday to some of its occurrences in the month: bit
+// k of pos is the (k+1)th, bit k of neg the (k+1)th from the end. Both zero
+// means every occurrence.
+type nthSel struct {
+	on       bool
+	pos, neg uint8
+}
+
+type yearRange struct{ from, to int }
+
+type weekRange struct{ from, to, step int }
+
+// dateSpec is one end of a month-day range. year 0 means every year; day 0
+// means the start (or end) of the month.
+type dateSpec struct {
+	year  int
+	month time.Month
+	day   int
+}
+
+type dateRange struct{ from, to dateSpec }
+
+// rule is one opening_hours rule: selectors, times and a state.
+type rule struct {
+	kind    ruleKind
+	years   []yearRange
+	dates   []dateRange
+	weeks   []weekRange
+	wdays   [7]nthSel // by time.Weekday
+	hasWd   bool      // a weekday or PH selector is present
+	ph      bool
+	times   []timeRange // empty: the whole day
+	status  Status
+	comment string
+}
+
+// span is a rule's time range resolved for one day.
+type span struct {
+	from, to int32
+	status   Status
+	fallback bool
+	comment  string
+}
+
+// Schedule is a parsed opening-hours schedule.
+type Schedule struct {
+	rules   []rule
+	unknown bool
+	usesPH  bool
+	spill   bool // some range ends after midnight
+	// simple schedules select days by weekday and PH only; their days are
+	// precomputed in table[weekday][holiday].
+	simple   bool
+	table    [7][2][]span
+	constant bool // every day is one identical full-day state
+}
+
+// Unknown reports whether the schedule carries no information at all
+// (empty or "Non renseigné" source text).
+func (s *Schedule) Unknown() bool { return s.unknown }
+
+// day describes the civil date being evaluated.
+type day struct {
+	dn  int // days since 1970-01-01
+	y   int
+	m   time.Month
+	d   int
+	wd  int // time.Weekday, or 7 for "no weekday" (Week's PH column)
+	hol *holidayRule
+}
+
+func makeDay(dn int, r Region, usesPH bool) day {
+	y, m, d := civilFromDays(dn)
+	dy := day{dn: dn, y: y, m: m, d: d, wd: int(floorMod(dn+4, 7))}
+	if usesPH {
+		dy.hol = holidayAt(dn, y, m, d, r)
+	}
+	return dy
+}
+
+func floorMod(a, b int) int { return a - floorDiv(a, b)*b }
+
+func (r *rule) matches(dy *day) bool {
+	if len(r.years) > 0 && !matchYears(r.years, dy.y) {
+		return false
+	}
+	if len(r.dates) > 0 && !matchDates(r.dates, dy) {
+		return false
+	}
+	if len(r.weeks) > 0 && !matchWeeks(r.weeks, isoWeek(dy.dn)) {
+		return false
+	}
+	if !r.hasWd {
+		return true
+	}
+	if r.ph && dy.hol != nil {
+		return true
+	}
+	if dy.wd > 6 {
+		return false
+	}
+	sel := r.wdays[dy.wd]
+	if !sel.on {
+		return false
+	}
+	if sel.pos == 0 && sel.neg == 0 {
+		return true
+	}
+	nth := (dy.d-1)/7 + 1
+	last := (daysIn(dy.y, dy.m)-dy.d)/7 + 1
+	return sel.pos&(1<<(nth-1)) != 0 || sel.neg&(1<<(last-1)) != 0
+}
+
+func daysIn(y int, m time.Month) int {
+	if m == time.December {
+		return 31
+	}
+	return daysFromCivil(y, m+1, 1) - daysFromCivil(y, m, 1)
+}
+
+func matchYears(ys []yearRange, y int) bool {
+	for _, r := range ys {
+		if y >= r.from && y <= r.to {
+			return true
+		}
+	}
+	return false
+}
+
+func matchWeeks(ws []weekRange, w int) bool {
+	for _, r := range ws {
+		if w >= r.from && w <= r.to && (w-r.from)%r.step == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// isoWeek returns the ISO 8601 week number of day dn.
+func isoWeek(dn int) int {
+	wd := floorMod(dn+3, 7) + 1 // Monday = 1
+	thu := dn - wd + 4
+	y, _, _ := civilFromDays(thu)
+	return (thu-daysFromCivil(y, time.January, 1))/7 + 1
+}
+
+func matchDates(ds []dateRange, dy *day) bool {
+	for _, r := range ds {
+		if r.from.year != 0 {
+			k := dy.y*512 + int(dy.m)*32 + dy.d
+			if k >= r.from.key(1) && k <= r.to.key(31) {
+				return true
+			}
+			continue
+		}
+		k := int(dy.m)*32 + dy.d
+		lo, hi := r.from.key(1), r.to.key(31)
+		if lo <= hi && k >= lo && k <= hi || lo > hi && (k >= lo || k <= hi) {
+			return true
+		}
+	}
+	return false
+}
+
+// key orders dates; a missing day becomes dflt (1 for a start, 31 for an end).
+func (d dateSpec) key(dflt int) int {
+	day := d.day
+	if day == 0 {
+		day = dflt
+	}
+	return d.year*512 + int(d.month)*32 + day
+}
+
+// evalDay appends to buf the spans the rules give day dy, in rule order.
+func (s *Schedule) evalDay(dy *day, buf []span) []span {
+	out := buf[:0]
+	for i := range s.rules {
+		r := &s.rules[i]
+		if !r.matches(dy) {
+			continue
+		}
+		if r.kind == ruleNormal {
+			out = out[:0]
+		}
+		fb := r.kind == ruleFallback
+		if len(r.times) == 0 {
+			out = append(out, span{0, 1440, r.status, fb, r.comment})
+			continue
+		}
+		for _, t := range r.times {
+			out = append(out, span{int32(t.from), int32(t.to), r.status, fb, r.comment})
+		}
+	}
+	return out
+}
+
+// spans returns the spans of day dy, from the table for simple schedules.
+func (s *Schedule) spans(dy *day, buf []span) []span {
+	if s.simple {
+		h := 0
+		if dy.hol != nil {
+			h = 1
+		}
+		return s.table[dy.wd][h]
+	}
+	return s.evalDay(dy, buf)
+}
+
+// finish precomputes evaluation data once the rules are set.
+func (s *Schedule) finish() *Schedule {
+	s.simple = true
+	for i := range s.rules {
+		r := &s.rules[i]
+		if r.ph {
+			s.usesPH = true
+		}
+		if len(r.years)+len(r.dates)+len(r.weeks) > 0 {
+			s.simple = false
+		}
+		for _, w := range r.wdays {
+			if w.pos|w.neg != 0 {
+				s.simple = false
+			}
+		}
+		for _, t := range r.times {
+			if t.to > 1440 {
+				s.spill = true
+			}
+		}
+	}
+	if !s.simple {
+		return s
+	}
+	s.constant = true
+	var first []span
+	for wd := range 7 {
+		for h := range 2 {
+			dy := day{wd: wd}
+			if h == 1 {
+				dy.hol = &holidayRule{}
+			}
+			sp := s.evalDay(&dy, nil)
+			s.table[wd][h] = sp
+			if wd == 0 && h == 0 {
+				first = sp
+			}
+			if !sameFullDay(sp, first) {
+				s.constant = false
+			}
+		}
+	}
+	return s
+}
+
+// sameFullDay reports whether a and b are the same single state for the
+// whole day (or both empty).
+func sameFullDay(a, b []span) bool {
+	full := func(sp []span) bool {
+		return len(sp) == 0 || len(sp) == 1 && sp[0].from == 0 && sp[0].to == 1440
+	}
+	if !full(a) || !full(b) || len(a) != len(b) {
+		return false
+	}
+	return len(a) == 0 || a[0].status == b[0].status && a[0].comment == b[0].comment
+}
+
+// key is what a change of state means for Next.
+type key struct {
+	status  Status
+	comment string
+}
+
+// lookup finds the state at minute m of a day given its spans and those of
+// the day before. Own spans win over the previous day's overflow; later
+// rules win over earlier ones; fallback spans only fill gaps. fromPrev
+// reports whether the previous day decided.
+func lookup(cur, prev []span, m int32) (k key, fromPrev, found bool) {
+	for pass := range 2 {
+		fb := pass == 1
+		for i := len(cur) - 1; i >= 0; i-- {
+			sp := &cur[i]
+			if sp.fallback == fb && sp.from <= m && m < sp.to {
+				return key{sp.status, sp.comment}, false, true
+			}
+		}
+		for i := len(prev) - 1; i >= 0; i-- {
+			sp := &prev[i]
+			if sp.fallback == fb && sp.from <= m+1440 && m+1440 < sp.to {
+				return key{sp.status, sp.comment}, true, true
+			}
+		}
+	}
+	return key{status: Closed}, false, false
+}
+
+// wallOf returns the wall-clock seconds since the epoch of t in l.
+func wallOf(t time.Time, l *time.Location) int64 {
+	_, off := t.In(l).Zone()
+	return t.Unix() + int64(off)
+}
+
+func location(loc Locale) *time.Location {
+	if loc.Location == nil {
+		return time.UTC
+	}
+	return loc.Location
+}
+
+// eval returns the state at wall time w (seconds) without Next.
+func (s *Schedule) eval(w int64, r Region) State {
+	dn := int(floorDiv64(w, 86400))
+	m := int32((w - int64(dn)*86400) / 60)
+	var bufA, bufB [16]span
+	cur := makeDay(dn, r, s.usesPH)
+	curSp := s.spans(&cur, bufA[:0])
+	var prev day
+	var prevSp []span
+	if s.spill {
+		prev = makeDay(dn-1, r, s.usesPH)
+		prevSp = s.spans(&prev, bufB[:0])
+	}
+	k, fromPrev, found := lookup(curSp, prevSp, m)
+	st := State{Status: k.status, Comment: k.comment}
+	if found && s.usesPH {
+		h := cur.hol
+		if fromPrev {
+			h = prev.hol
+		}
+		if h != nil {
+			st.Reason = h.reason
+		}
+	}
+	return st
+}
+
+func floorDiv64(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// IsOpen returns the status at t, without computing the next change. It
+// does not allocate.
+func (s *Schedule) IsOpen(t time.Time, loc Locale) Status {
+	return s.eval(wallOf(t, location(loc)), loc.Region).Status
+}
+
+// At returns the state at t in the locale's zone and holiday calendar.
+func (s *Schedule) At(t time.Time, loc Locale) State {
+	l := location(loc)
+	st := s.eval(wallOf(t, l), loc.Region)
+	st.Next = s.next(t, l, loc.Region, key{st.Status, st.Comment})
+	return st
+}
+
+// next returns the first instant after t whose state differs from k0, or
+// the zero time if none within the horizon. It walks zone periods
+// (ZoneBounds) so that wall-clock boundaries map to instants even across
+// DST changes.
+func (s *Schedule) next(t time.Time, l *time.Location, r Region, k0 key) time.Time {
+	if s.constant {
+		return time.Time{}
+	}
+	limit := t.Add(horizon).Unix()
+	cur := t.Unix()
+	for cur < limit {
+		tt := time.Unix(cur, 0).In(l)
+		_, off := tt.Zone()
+		_, end := tt.ZoneBounds()
+		segEnd := limit
+		if !end.IsZero() && end.Unix() < segEnd {
+			segEnd = end.Unix()
+		}
+		wallMin := floorDiv64(cur+int64(off), 60)
+		limitMin := floorDiv64(segEnd+int64(off)+59, 60)
+		if wm, ok := s.nextWallChange(wallMin, limitMin, r, k0); ok {
+			if at := wm*60 - int64(off); at < segEnd {
+				return time.Unix(at, 0).In(l)
+			}
+		}
+		if segEnd >= limit {
+			break
+		}
+		cur = segEnd
+		if st := s.eval(wallOf(time.Unix(cur, 0), l), r); (key{st.Status, st.Comment}) != k0 {
+			return time.Unix(cur, 0).In(l)
+		}
+	}
+	return time.Time{}
+}
+
+// nextWallChange returns the first wall minute after wallMin, before
+// limitMin, at which the state differs from k0.
+func (s *Schedule) nextWallChange(wallMin, limitMin int64, r Region, k0 key) (int64, bool) {
+	dn := int(floorDiv64(wallMin, 1440))
+	m := int32(wallMin - int64(dn)*1440)
+	var bufs [3][16]span
+	prev := makeDay(dn-1, r, s.usesPH)
+	cur := makeDay(dn, r, s.usesPH)
+	prevSp := s.spans(&prev, bufs[0][:0])
+	curSp := s.spans(&cur, bufs[1][:0])
+	nb := 2
+	for int64(dn)*1440 < limitMin {
+		// The next boundary after m: a span edge of today, the end of
+		// yesterday's overflow, or midnight.
+		b := int32(1440)
+		for _, sp := range curSp {
+			if sp.from > m && sp.from < b {
+				b = sp.from
+			}
+			if sp.to > m && sp.to < b {
+				b = sp.to
+			}
+		}
+		for _, sp := range prevSp {
+			if e := sp.to - 1440; e > m && e < b {
+				b = e
+			}
+		}
+		at := int64(dn)*1440 + int64(b)
+		if at >= limitMin {
+			return 0, false
+		}
+		if b == 1440 {
+			dn++
+			prev, prevSp = cur, curSp
+			cur = makeDay(dn, r, s.usesPH)
+			curSp = s.spans(&cur, bufs[nb][:0])
+			nb = (nb + 1) % 3
+			m = 0
+		} else {
+			m = b
+		}
+		if k, _, _ := lookup(curSp, prevSp, m); k != k0 {
+			return at, true
+		}
+	}
+	return 0, false
+}
+
+// Interval is a half-open span of time [Start, End).
+type Interval struct{ Start, End time.Time }
+
+// Intervals returns the open intervals overlapping [from, to), clipped to
+// it, with times in the locale's zone.
+func (s *Schedule) Intervals(from, to time.Time, loc Locale) []Interval {
+	l := location(loc)
+	var out []Interval
+	t := from
+	for t.Before(to) {
+		st := s.eval(wallOf(t, l), loc.Region)
+		n := s.next(t, l, loc.Region, key{st.Status, st.Comment})
+		end := n
+		if n.IsZero() || n.After(to) {
+			end = to
+		}
+		if st.Status == Open {
+			if k := len(out); k > 0 && out[k-1].End.Equal(t) {
+				out[k-1].End = end.In(l)
+			} else {
+				out = append(out, Interval{t.In(l), end.In(l)})
+			}
+		}
+		if n.IsZero() {
+			break
+		}
+		t = n
+	}
+	return out
+}
