@@ -1,0 +1,463 @@
+package source
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+var fetchTime = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+
+const lastModified = "Sun, 01 Feb 2026 08:00:00 GMT"
+
+// mustRead returns a fixture's bytes.
+func mustRead(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
+
+// verifyCSV accepts the gendarmerie fixture layout and counts its rows.
+func verifyCSV(path string, s Source) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	if !sc.Scan() || !strings.HasPrefix(sc.Text(), "identifiant_public_unite;") {
+		return 0, errors.New("missing gendarmerie header")
+	}
+	rows := 0
+	for sc.Scan() {
+		rows++
+	}
+	return rows, sc.Err()
+}
+
+// server serves body with an ETag and honours If-None-Match. Before each
+// normal answer it pops a status from fail, if any, to script failures.
+type server struct {
+	*httptest.Server
+	body     atomic.Pointer[[]byte]
+	requests atomic.Int32
+	fail     chan int
+	lastReq  atomic.Pointer[http.Header]
+}
+
+func newServer(t *testing.T, body []byte) *server {
+	t.Helper()
+	s := &server{fail: make(chan int, 10)}
+	s.setBody(body)
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.requests.Add(1)
+		h := r.Header.Clone()
+		s.lastReq.Store(&h)
+		select {
+		case code := <-s.fail:
+			w.Header().Set("Retry-After", "0")
+			http.Error(w, "scripted failure", code)
+			return
+		default:
+		}
+		b := *s.body.Load()
+		sum := sha256.Sum256(b)
+		etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+		if r.Header.Get("If-None-Match") == etag {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("ETag", etag)
+		w.Header().Set("Last-Modified", lastModified)
+		w.Write(b)
+	}))
+	t.Cleanup(s.Close)
+	return s
+}
+
+func (s *server) setBody(b []byte) { s.body.Store(&b) }
+
+func (s *server) source(name string) Source {
+	return Source{Name: name, URL: s.URL + "/" + name, Format: FormatGendarmerieCSV, File: name + ".csv"}
+}
+
+func newFetcher(t *testing.T) *Fetcher {
+	t.Helper()
+	return &Fetcher{
+		Dir:     t.TempDir(),
+		Verify:  verifyCSV,
+		Backoff: time.Millisecond,
+		Now:     func() time.Time { return fetchTime },
+	}
+}
+
+// assertNoTemp fails if a temporary file was left in dir.
+func assertNoTemp(t *testing.T, dir string) {
+	t.Helper()
+	left, err := filepath.Glob(filepath.Join(dir, ".tmp*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func assertFile(t *testing.T, path string, want []byte) {
+	t.Helper()
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s = %q, want %q", path, got, want)
+	}
+}
+
+// fixture is a server of the gendarmerie fixture and a fetcher that has
+// fetched it once: the starting point of most tests.
+type fixture struct {
+	body  []byte
+	srv   *server
+	f     *Fetcher
+	src   Source
+	first Manifest
+}
+
+func fetchedOnce(t *testing.T) fixture {
+	t.Helper()
+	x := fixture{body: mustRead(t, "gendarmerie.csv"), f: newFetcher(t)}
+	x.srv = newServer(t, x.body)
+	x.src = x.srv.source("gendarmerie-units")
+	var err error
+	if x.first, err = x.f.Fetch(context.Background(), []Source{x.src}); err != nil {
+		t.Fatalf("first Fetch: %v", err)
+	}
+	return x
+}
+
+func TestFetchDownload(t *testing.T) {
+	x := fetchedOnce(t)
+	body, f, src, m := x.body, x.f, x.src, x.first
+	sum := sha256.Sum256(body)
+	want := Entry{
+		Name:         src.Name,
+		URL:          src.URL,
+		File:         src.File,
+		FetchedAt:    fetchTime,
+		Size:         int64(len(body)),
+		SHA256:       hex.EncodeToString(sum[:]),
+		Rows:         3,
+		ETag:         `"` + hex.EncodeToString(sum[:8]) + `"`,
+		LastModified: lastModified,
+		Status:       StatusDownloaded,
+	}
+	if len(m.Sources) != 1 || m.Sources[0] != want {
+		t.Fatalf("manifest = %+v, want [%+v]", m.Sources, want)
+	}
+	assertFile(t, filepath.Join(f.Dir, src.File), body)
+	assertNoTemp(t, f.Dir)
+
+	read, err := ReadManifest(f.Dir)
+	if err != nil {
+		t.Fatalf("ReadManifest: %v", err)
+	}
+	if !reflect.DeepEqual(read, m) {
+		t.Errorf("ReadManifest = %+v, want %+v", read, m)
+	}
+}
+
+func TestFetchNotModified(t *testing.T) {
+	x := fetchedOnce(t)
+	body, srv, f, src, first := x.body, x.srv, x.f, x.src, x.first
+	later := fetchTime.Add(24 * time.Hour)
+	f.Now = func() time.Time { return later }
+	f.Verify = func(string, Source) (int, error) {
+		t.Error("Verify called on a 304 answer")
+		return 0, nil
+	}
+	m, err := f.Fetch(context.Background(), []Source{src})
+	if err != nil {
+		t.Fatalf("second Fetch: %v", err)
+	}
+	h := *srv.lastReq.Load()
+	if got := h.Get("If-None-Match"); got != first.Sources[0].ETag {
+		t.Errorf("If-None-Match = %q, want %q", got, first.Sources[0].ETag)
+	}
+	if got := h.Get("If-Modified-Since"); got != lastModified {
+		t.Errorf("If-Modified-Since = %q, want %q", got, lastModified)
+	}
+	want := first.Sources[0]
+	want.Status = StatusNotModified
+	want.FetchedAt = later
+	if len(m.Sources) != 1 || m.Sources[0] != want {
+		t.Errorf("manifest = %+v, want [%+v]", m.Sources, want)
+	}
+	assertFile(t, filepath.Join(f.Dir, src.File), body)
+}
+
+func TestFetchUnconditionalWhenFileMissing(t *testing.T) {
+	x := fetchedOnce(t)
+	body, srv, f, src := x.body, x.srv, x.f, x.src
+	if err := os.Remove(filepath.Join(f.Dir, src.File)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.Fetch(context.Background(), []Source{src})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := (*srv.lastReq.Load()).Get("If-None-Match"); got != "" {
+		t.Errorf("If-None-Match = %q for a missing file, want none", got)
+	}
+	if got := m.Sources[0].Status; got != StatusDownloaded {
+		t.Errorf("status = %q, want %q", got, StatusDownloaded)
+	}
+	assertFile(t, filepath.Join(f.Dir, src.File), body)
+}
+
+func TestFetchTruncated(t *testing.T) {
+	x := fetchedOnce(t)
+	body, f, good, before := x.body, x.f, x.src, x.first
+
+	cut := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Announce more than is sent: the server then drops the connection.
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)+100))
+		w.Write(body)
+	}))
+	defer cut.Close()
+	bad := good
+	bad.URL = cut.URL
+	m, err := f.Fetch(context.Background(), []Source{bad})
+	if !errors.Is(err, ErrTruncated) {
+		t.Fatalf("Fetch error = %v, want %v", err, ErrTruncated)
+	}
+	assertFile(t, filepath.Join(f.Dir, good.File), body)
+	assertNoTemp(t, f.Dir)
+	e := m.Sources[0]
+	if e.Status != StatusFailed || e.SHA256 != before.Sources[0].SHA256 || e.Error == "" {
+		t.Errorf("entry = %+v, want failed and still describing the previous file", e)
+	}
+}
+
+func TestFetchRetries(t *testing.T) {
+	body := mustRead(t, "gendarmerie.csv")
+	tests := []struct {
+		name     string
+		fail     []int
+		retries  int
+		wantErr  error
+		requests int32
+	}{
+		{"two 500 then 200", []int{500, 500}, 2, nil, 3},
+		{"429 then 200", []int{429}, 1, nil, 2},
+		{"permanent 500", []int{500, 500, 500, 500}, 2, ErrStatus, 3},
+		{"503 without retries", []int{503}, 0, ErrStatus, 1},
+		{"404 is not retried", []int{404}, 3, ErrStatus, 1},
+		{"403 is not retried", []int{403}, 3, ErrStatus, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := newServer(t, body)
+			for _, code := range tt.fail {
+				srv.fail <- code
+			}
+			f := newFetcher(t)
+			f.Retries = tt.retries
+			m, err := f.Fetch(context.Background(), []Source{srv.source("gendarmerie-units")})
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+				t.Errorf("Fetch error = %v, want %v", err, tt.wantErr)
+			}
+			if got := srv.requests.Load(); got != tt.requests {
+				t.Errorf("requests = %d, want %d", got, tt.requests)
+			}
+			wantStatus := StatusDownloaded
+			if tt.wantErr != nil {
+				wantStatus = StatusFailed
+			}
+			if got := m.Sources[0].Status; got != wantStatus {
+				t.Errorf("status = %q, want %q", got, wantStatus)
+			}
+		})
+	}
+}
+
+func TestRetryAfter(t *testing.T) {
+	f := &Fetcher{Now: func() time.Time { return fetchTime }}
+	tests := []struct {
+		header string
+		want   time.Duration
+	}{
+		{"", 0},
+		{"7", 7 * time.Second},
+		{"-3", 0},
+		{"soon", 0},
+		{fetchTime.Add(20 * time.Second).Format(http.TimeFormat), 20 * time.Second},
+		{fetchTime.Add(-time.Hour).Format(http.TimeFormat), 0},
+		{"86400", maxRetryAfter},
+	}
+	for _, tt := range tests {
+		if got := f.retryAfter(tt.header); got != tt.want {
+			t.Errorf("retryAfter(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
+
+func TestFetchWrongFormat(t *testing.T) {
+	x := fetchedOnce(t)
+	body, srv, f, src := x.body, x.srv, x.f, x.src
+	srv.setBody(mustRead(t, "notcsv.html"))
+	m, err := f.Fetch(context.Background(), []Source{src})
+	if !errors.Is(err, ErrFormat) {
+		t.Fatalf("Fetch error = %v, want %v", err, ErrFormat)
+	}
+	assertFile(t, filepath.Join(f.Dir, src.File), body)
+	assertNoTemp(t, f.Dir)
+	if got := m.Sources[0]; got.Status != StatusFailed || got.Rows != 3 {
+		t.Errorf("entry = %+v, want failed, keeping the previous 3 rows", got)
+	}
+}
+
+func TestFetchUnreachable(t *testing.T) {
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	for _, url := range []string{closed.URL, "http://127.0.0.1:1/"} {
+		f := newFetcher(t)
+		f.Retries = 1
+		src := Source{Name: "gendarmerie-units", URL: url, File: "gendarmerie-units.csv"}
+		m, err := f.Fetch(context.Background(), []Source{src})
+		if !errors.Is(err, ErrUnreachable) {
+			t.Errorf("Fetch(%s) error = %v, want %v", url, err, ErrUnreachable)
+		}
+		if len(m.Sources) != 1 || m.Sources[0].Status != StatusFailed {
+			t.Errorf("Fetch(%s) manifest = %+v, want one failed entry", url, m.Sources)
+		}
+	}
+}
+
+func TestFetchOptionalFailure(t *testing.T) {
+	x := fetchedOnce(t)
+	srv, f := x.srv, x.f
+	missing := Source{Name: "ban-38", URL: srv.URL + "/missing", File: "adresses-38.csv.gz", Optional: true}
+	srv.fail <- http.StatusNotFound
+	m, err := f.Fetch(context.Background(), []Source{missing, srv.source("police-services")})
+	if err != nil {
+		t.Fatalf("Fetch error = %v, want nil for an optional failure", err)
+	}
+	var got []string
+	for _, e := range m.Sources {
+		got = append(got, e.Name+"="+e.Status)
+	}
+	// The entry of the earlier fetch is kept after this fetch's entries.
+	want := []string{"ban-38=failed", "police-services=downloaded", "gendarmerie-units=downloaded"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("manifest = %v, want %v", got, want)
+	}
+}
+
+func TestFetchCancel(t *testing.T) {
+	started := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "1000")
+		w.Write([]byte("identifiant_public_unite;service\n"))
+		w.(http.Flusher).Flush()
+		close(started)
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		<-started
+		cancel()
+	}()
+	f := newFetcher(t)
+	f.Retries = 3
+	src := Source{Name: "gendarmerie-units", URL: srv.URL, File: "gendarmerie-units.csv"}
+	_, err := f.Fetch(ctx, []Source{src, {Name: "never", URL: srv.URL, File: "never.csv"}})
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrUnreachable) {
+		t.Fatalf("Fetch error = %v, want %v only", err, context.Canceled)
+	}
+	assertNoTemp(t, f.Dir)
+	if _, err := os.Stat(filepath.Join(f.Dir, src.File)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("partial file kept: %v", err)
+	}
+	m, err := ReadManifest(f.Dir)
+	if err != nil {
+		t.Fatalf("ReadManifest: %v", err)
+	}
+	if len(m.Sources) != 0 {
+		t.Errorf("manifest = %+v, want no entries", m.Sources)
+	}
+}
+
+func TestFetchInvalidList(t *testing.T) {
+	f := newFetcher(t)
+	_, err := f.Fetch(context.Background(), []Source{{Name: "x", URL: "http://h/", File: "../x"}})
+	if !errors.Is(err, ErrInvalidList) {
+		t.Errorf("Fetch error = %v, want %v", err, ErrInvalidList)
+	}
+}
+
+func TestProgressPlain(t *testing.T) {
+	body := mustRead(t, "gendarmerie.csv")
+	srv := newServer(t, body)
+	f := newFetcher(t)
+	// Each reading of the clock is lineInterval later, so every write reports.
+	clock := fetchTime
+	f.Now = func() time.Time {
+		clock = clock.Add(lineInterval)
+		return clock
+	}
+	var out bytes.Buffer
+	f.Progress = &out
+	if _, err := f.Fetch(context.Background(), []Source{srv.source("gendarmerie-units")}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	size := formatSize(int64(len(body)))
+	for _, want := range []string{
+		"gendarmerie-units: " + size + " of " + size + " (100%)\n",
+		"gendarmerie-units: downloaded " + size + ", 3 rows, sha256 ",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("progress output %q does not contain %q", got, want)
+		}
+	}
+	if strings.Contains(got, "\r") {
+		t.Errorf("progress output %q redraws a bar on a non-terminal", got)
+	}
+}
+
+func TestFormatSize(t *testing.T) {
+	tests := []struct {
+		n    int64
+		want string
+	}{
+		{0, "0 B"},
+		{999, "999 B"},
+		{1000, "1.0 kB"},
+		{1_234_567, "1.2 MB"},
+		{3_400_000_000, "3.4 GB"},
+	}
+	for _, tt := range tests {
+		if got := formatSize(tt.n); got != tt.want {
+			t.Errorf("formatSize(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
