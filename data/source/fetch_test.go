@@ -8,13 +8,17 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -350,23 +354,71 @@ func TestFetchUnreachable(t *testing.T) {
 	}
 }
 
-func TestFetchOptionalFailure(t *testing.T) {
+func TestFetchFailureKeepsGoing(t *testing.T) {
+	for _, optional := range []bool{true, false} {
+		t.Run(fmt.Sprintf("optional=%v", optional), func(t *testing.T) {
+			x := fetchedOnce(t)
+			missing := Source{Name: "ban-38", URL: x.srv.URL + "/missing", File: "adresses-38.csv.gz", Optional: optional}
+			x.srv.fail <- http.StatusNotFound
+			m, err := x.f.Fetch(context.Background(), []Source{missing, x.srv.source("police-services")})
+			if optional && err != nil {
+				t.Errorf("Fetch error = %v, want nil for an optional failure", err)
+			}
+			if !optional && (!errors.Is(err, ErrStatus) || !strings.Contains(err.Error(), "ban-38")) {
+				t.Errorf("Fetch error = %v, want %v naming ban-38", err, ErrStatus)
+			}
+			var got []string
+			for _, e := range m.Sources {
+				got = append(got, e.Name+"="+e.Status)
+			}
+			// The entry of the earlier fetch is kept after this fetch's entries.
+			want := []string{"ban-38=failed", "police-services=downloaded", "gendarmerie-units=downloaded"}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("manifest = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestFetchFollowsRedirect(t *testing.T) {
 	x := fetchedOnce(t)
-	srv, f := x.srv, x.f
-	missing := Source{Name: "ban-38", URL: srv.URL + "/missing", File: "adresses-38.csv.gz", Optional: true}
-	srv.fail <- http.StatusNotFound
-	m, err := f.Fetch(context.Background(), []Source{missing, srv.source("police-services")})
+	// data.gouv.fr resource addresses redirect to the current file.
+	redirect := httptest.NewServer(http.RedirectHandler(x.src.URL, http.StatusFound))
+	defer redirect.Close()
+	src := Source{Name: "police-services", URL: redirect.URL + "/fr/datasets/r/id", File: "police-services.csv"}
+	m, err := x.f.Fetch(context.Background(), []Source{src})
 	if err != nil {
-		t.Fatalf("Fetch error = %v, want nil for an optional failure", err)
+		t.Fatal(err)
 	}
-	var got []string
-	for _, e := range m.Sources {
-		got = append(got, e.Name+"="+e.Status)
+	if e := m.Sources[0]; e.Status != StatusDownloaded || e.URL != src.URL || e.ETag != x.first.Sources[0].ETag {
+		t.Errorf("entry = %+v, want downloaded under the declared URL with the final ETag", e)
 	}
-	// The entry of the earlier fetch is kept after this fetch's entries.
-	want := []string{"ban-38=failed", "police-services=downloaded", "gendarmerie-units=downloaded"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("manifest = %v, want %v", got, want)
+	assertFile(t, filepath.Join(x.f.Dir, src.File), x.body)
+}
+
+func TestUnreachable(t *testing.T) {
+	tests := []struct {
+		err  error
+		want bool
+	}{
+		{&net.DNSError{Err: "no such host", Name: "www.data.gouv.fr", IsNotFound: true}, true},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}, true},
+		{&url.Error{Op: "Get", URL: "https://h/", Err: &net.OpError{Op: "dial", Err: syscall.ENETUNREACH}}, true},
+		{&url.Error{Op: "Get", URL: "https://h/", Err: os.ErrDeadlineExceeded}, true},
+		{&net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}, false},
+		{io.ErrUnexpectedEOF, false},
+		{ErrStatus, false},
+	}
+	for _, tt := range tests {
+		if got := unreachable(tt.err); got != tt.want {
+			t.Errorf("unreachable(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
+
+func TestReadManifestMissing(t *testing.T) {
+	if _, err := ReadManifest(t.TempDir()); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("ReadManifest(empty dir) error = %v, want %v", err, os.ErrNotExist)
 	}
 }
 
@@ -459,5 +511,17 @@ func TestFormatSize(t *testing.T) {
 		if got := formatSize(tt.n); got != tt.want {
 			t.Errorf("formatSize(%d) = %q, want %q", tt.n, got, tt.want)
 		}
+	}
+}
+
+func TestProgressBar(t *testing.T) {
+	p := &progress{term: true, name: "ban-38", total: 4_000_000, n: 1_000_000}
+	want := "ban-38 [=======                       ]  25% 4.0 MB"
+	if got := p.line(); got != want {
+		t.Errorf("line() = %q, want %q", got, want)
+	}
+	p.total = -1 // unknown, as for a compressed transfer
+	if got, want := p.line(), "ban-38: 1.0 MB"; got != want {
+		t.Errorf("line() = %q, want %q", got, want)
 	}
 }

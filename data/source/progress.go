@@ -83,7 +83,7 @@ func (p *progress) line() string {
 	if p.total <= 0 {
 		return fmt.Sprintf("%s: %s", p.name, formatSize(p.n))
 	}
-	pct := min(p.n*100/p.total, 100)
+	pct := p.n * 100 / p.total
 	if !p.term {
 		return fmt.Sprintf("%s: %s of %s (%d%%)", p.name, formatSize(p.n), formatSize(p.total), pct)
 	}
