@@ -180,6 +180,11 @@ func (p *osmParser) rule() (rule, error) {
 			return r, err
 		}
 		p.space()
+		for _, w := range []string{"sunrise", "sunset", "dawn", "dusk", "("} {
+			if p.peek(w) {
+				return r, p.unsupported(ErrUnsupported, "variable times are not supported")
+			}
+		}
 		if p.isDigit() {
 			if err := p.times(&r); err != nil {
 				return r, err
@@ -210,11 +215,6 @@ func (p *osmParser) rule() (rule, error) {
 		}
 	}
 	if p.i == start {
-		for _, w := range []string{"sunrise", "sunset", "dawn", "dusk"} {
-			if p.peek(w) {
-				return r, p.unsupported(ErrUnsupported, "variable times ("+w+") are not supported")
-			}
-		}
 		return r, p.errf("expected a rule")
 	}
 	return r, nil

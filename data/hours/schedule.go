@@ -326,25 +326,25 @@ type key struct {
 
 // lookup finds the state at minute m of a day given its spans and those of
 // the day before. Own spans win over the previous day's overflow; later
-// rules win over earlier ones; fallback spans only fill gaps. fromPrev
-// reports whether the previous day decided.
-func lookup(cur, prev []span, m int32) (k key, fromPrev, found bool) {
+// rules win over earlier ones; fallback spans only fill gaps; uncovered
+// minutes are closed. fromPrev reports whether the previous day decided.
+func lookup(cur, prev []span, m int32) (k key, fromPrev bool) {
 	for pass := range 2 {
 		fb := pass == 1
 		for i := len(cur) - 1; i >= 0; i-- {
 			sp := &cur[i]
 			if sp.fallback == fb && sp.from <= m && m < sp.to {
-				return key{sp.status, sp.comment}, false, true
+				return key{sp.status, sp.comment}, false
 			}
 		}
 		for i := len(prev) - 1; i >= 0; i-- {
 			sp := &prev[i]
 			if sp.fallback == fb && sp.from <= m+1440 && m+1440 < sp.to {
-				return key{sp.status, sp.comment}, true, true
+				return key{sp.status, sp.comment}, true
 			}
 		}
 	}
-	return key{status: Closed}, false, false
+	return key{status: Closed}, false
 }
 
 // wallOf returns the wall-clock seconds since the epoch of t in l.
@@ -373,9 +373,9 @@ func (s *Schedule) eval(w int64, r Region) State {
 		prev = makeDay(dn-1, r, s.usesPH)
 		prevSp = s.spans(&prev, bufB[:0])
 	}
-	k, fromPrev, found := lookup(curSp, prevSp, m)
+	k, fromPrev := lookup(curSp, prevSp, m)
 	st := State{Status: k.status, Comment: k.comment}
-	if found && s.usesPH {
+	if s.usesPH {
 		h := cur.hol
 		if fromPrev {
 			h = prev.hol
@@ -487,7 +487,7 @@ func (s *Schedule) nextWallChange(wallMin, limitMin int64, r Region, k0 key) (in
 		} else {
 			m = b
 		}
-		if k, _, _ := lookup(curSp, prevSp, m); k != k0 {
+		if k, _ := lookup(curSp, prevSp, m); k != k0 {
 			return at, true
 		}
 	}
