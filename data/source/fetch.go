@@ -141,9 +141,9 @@ func (f *Fetcher) Fetch(ctx context.Context, sources []Source) (Manifest, error)
 			}
 			e = failedEntry(s, p, err)
 			if s.Optional {
-				f.printf("%s: failed (optional, skipped): %v\n", s.Name, err)
+				f.printf("skipped optional source, %v\n", err)
 			} else {
-				f.printf("%s: failed: %v\n", s.Name, err)
+				f.printf("failed, %v\n", err)
 				errs = append(errs, err)
 			}
 		}
@@ -209,7 +209,7 @@ func (f *Fetcher) fetchRetrying(ctx context.Context, s Source, prev Entry) (Entr
 			}
 			wait += rand.N(wait/2 + 1) // jitter spreads out clients retrying together
 		}
-		f.printf("%s: %v; retrying in %v\n", s.Name, r.err, wait.Round(time.Millisecond))
+		f.printf("%v; retrying in %v\n", r.err, wait.Round(time.Millisecond))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
