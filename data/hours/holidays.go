@@ -199,6 +199,40 @@ func holidayAt(dn, y int, m time.Month, d int, r Region) *holidayRule {
 	return nil
 }
 
+// holidayBits marks, per region, the holidays of bitsFirstYear up to
+// bitsLastYear so that the evaluation hot path tests one bit per day.
+var holidayBits [numRegions]struct {
+	once sync.Once
+	lo   int
+	bits []uint64
+}
+
+const bitsFirstYear, bitsLastYear = 1990, 2100
+
+// holidayOnDay returns the calendar row for day number dn, or nil.
+func holidayOnDay(dn int, r Region) *holidayRule {
+	if r >= numRegions {
+		r = Metropole
+	}
+	hb := &holidayBits[r]
+	hb.once.Do(func() {
+		hb.lo = daysFromCivil(bitsFirstYear, time.January, 1)
+		hi := daysFromCivil(bitsLastYear+1, time.January, 1)
+		hb.bits = make([]uint64, (hi-hb.lo+63)/64)
+		for y := bitsFirstYear; y <= bitsLastYear; y++ {
+			for _, h := range Holidays(y, r) {
+				k := daysFromCivil(h.Date.Year, h.Date.Month, h.Date.Day) - hb.lo
+				hb.bits[k/64] |= 1 << (k % 64)
+			}
+		}
+	})
+	if k := dn - hb.lo; k >= 0 && k/64 < len(hb.bits) && hb.bits[k/64]&(1<<(k%64)) == 0 {
+		return nil
+	}
+	y, m, d := civilFromDays(dn)
+	return holidayAt(dn, y, m, d, r)
+}
+
 // HolidayOn reports whether the civil date of t, in t's own location, is a
 // public holiday in region r, and returns its name.
 func HolidayOn(t time.Time, r Region) (name string, ok bool) {

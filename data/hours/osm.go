@@ -231,6 +231,10 @@ func (p *osmParser) number(max int) (int, bool) {
 func (p *osmParser) years(r *rule) error {
 	for {
 		y, _ := p.number(4)
+		if y < 1900 {
+			p.i -= 4
+			return p.errf("year before 1900")
+		}
 		yr := yearRange{y, y}
 		if p.take("-") {
 			if !p.year4() {
@@ -253,7 +257,10 @@ func (p *osmParser) years(r *rule) error {
 func (p *osmParser) dateSpec() (dateSpec, error) {
 	var d dateSpec
 	if p.year4() {
-		d.year, _ = p.number(4)
+		if d.year, _ = p.number(4); d.year < 1900 {
+			p.i -= 4
+			return d, p.errf("year before 1900")
+		}
 		p.space()
 	}
 	m := p.month()
@@ -343,6 +350,9 @@ func (p *osmParser) weeks(r *rule) error {
 					return p.errf("expected week step")
 				}
 				w.step = st
+			}
+			if w.to == w.from {
+				w.step = 1 // a single week has nothing to step over
 			}
 		}
 		r.weeks = append(r.weeks, w)

@@ -123,11 +123,15 @@ type day struct {
 	hol *holidayRule
 }
 
-func makeDay(dn int, r Region, usesPH bool) day {
-	y, m, d := civilFromDays(dn)
-	dy := day{dn: dn, y: y, m: m, d: d, wd: int(floorMod(dn+4, 7))}
-	if usesPH {
-		dy.hol = holidayAt(dn, y, m, d, r)
+// makeDay describes day dn; the civil date is only computed for schedules
+// with date selectors, to keep the table path fast.
+func (s *Schedule) makeDay(dn int, r Region) day {
+	dy := day{dn: dn, wd: int(floorMod(dn+4, 7))}
+	if !s.simple {
+		dy.y, dy.m, dy.d = civilFromDays(dn)
+	}
+	if s.usesPH {
+		dy.hol = holidayOnDay(dn, r)
 	}
 	return dy
 }
@@ -364,14 +368,23 @@ func location(loc Locale) *time.Location {
 func (s *Schedule) eval(w int64, r Region) State {
 	dn := int(floorDiv64(w, 86400))
 	m := int32((w - int64(dn)*86400) / 60)
-	var bufA, bufB [16]span
-	cur := makeDay(dn, r, s.usesPH)
-	curSp := s.spans(&cur, bufA[:0])
+	if s.simple {
+		// Table lookups need no buffers; zeroing them costs more than the
+		// lookup itself.
+		return s.evalIn(dn, m, r, nil, nil)
+	}
+	var bufs [2][16]span
+	return s.evalIn(dn, m, r, bufs[0][:0], bufs[1][:0])
+}
+
+func (s *Schedule) evalIn(dn int, m int32, r Region, bufA, bufB []span) State {
+	cur := s.makeDay(dn, r)
+	curSp := s.spans(&cur, bufA)
 	var prev day
 	var prevSp []span
 	if s.spill {
-		prev = makeDay(dn-1, r, s.usesPH)
-		prevSp = s.spans(&prev, bufB[:0])
+		prev = s.makeDay(dn-1, r)
+		prevSp = s.spans(&prev, bufB)
 	}
 	k, fromPrev := lookup(curSp, prevSp, m)
 	st := State{Status: k.status, Comment: k.comment}
@@ -448,14 +461,30 @@ func (s *Schedule) next(t time.Time, l *time.Location, r Region, k0 key) time.Ti
 // nextWallChange returns the first wall minute after wallMin, before
 // limitMin, at which the state differs from k0.
 func (s *Schedule) nextWallChange(wallMin, limitMin int64, r Region, k0 key) (int64, bool) {
+	if s.simple {
+		return s.nextWallChangeIn(wallMin, limitMin, r, k0, nil)
+	}
+	var bufs [2][16]span
+	return s.nextWallChangeIn(wallMin, limitMin, r, k0, &bufs)
+}
+
+// nextWallChangeIn does the work of nextWallChange; bufs is nil for
+// simple schedules. Two buffers suffice: a new day replaces the one
+// before yesterday.
+func (s *Schedule) nextWallChangeIn(wallMin, limitMin int64, r Region, k0 key, bufs *[2][16]span) (int64, bool) {
+	buf := func(k int) []span {
+		if bufs == nil {
+			return nil
+		}
+		return bufs[k][:0]
+	}
 	dn := int(floorDiv64(wallMin, 1440))
 	m := int32(wallMin - int64(dn)*1440)
-	var bufs [3][16]span
-	prev := makeDay(dn-1, r, s.usesPH)
-	cur := makeDay(dn, r, s.usesPH)
-	prevSp := s.spans(&prev, bufs[0][:0])
-	curSp := s.spans(&cur, bufs[1][:0])
-	nb := 2
+	prev := s.makeDay(dn-1, r)
+	cur := s.makeDay(dn, r)
+	prevSp := s.spans(&prev, buf(0))
+	curSp := s.spans(&cur, buf(1))
+	nb := 0
 	for int64(dn)*1440 < limitMin {
 		// The next boundary after m: a span edge of today, the end of
 		// yesterday's overflow, or midnight.
@@ -480,9 +509,9 @@ func (s *Schedule) nextWallChange(wallMin, limitMin int64, r Region, k0 key) (in
 		if b == 1440 {
 			dn++
 			prev, prevSp = cur, curSp
-			cur = makeDay(dn, r, s.usesPH)
-			curSp = s.spans(&cur, bufs[nb][:0])
-			nb = (nb + 1) % 3
+			cur = s.makeDay(dn, r)
+			curSp = s.spans(&cur, buf(nb))
+			nb = 1 - nb
 			m = 0
 		} else {
 			m = b
