@@ -1,0 +1,217 @@
+package geocode
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// abbreviations expands street-type and title abbreviations found in
+// French addresses. Ambiguous ones are left out on purpose: "lot" and
+// "ham" are also place names (Lot, Ham), "pas" is in "Pas-de-Calais",
+// "pt"/"pte" may be petit(e) as well as pont/porte; "za" and "zi" stay
+// as written, as in the BAN abbreviation list.
+var abbreviations = map[string]string{
+	"all": "allee", "av": "avenue", "ave": "avenue", "aven": "avenue",
+	"bd": "boulevard", "bld": "boulevard", "blvd": "boulevard", "boul": "boulevard",
+	"bcle": "boucle", "carr": "carrefour", "ch": "chemin", "che": "chemin",
+	"chem": "chemin", "cit": "cite", "crs": "cours", "ctre": "centre",
+	"esp": "esplanade", "fg": "faubourg", "fbg": "faubourg", "gal": "general",
+	"gde": "grande", "gd": "grand", "hle": "halle", "imp": "impasse",
+	"ld": "lieu dit", "mal": "marechal", "mgr": "monseigneur", "mte": "montee",
+	"nd": "notre dame", "pdt": "president", "pl": "place", "prom": "promenade",
+	"psg": "passage", "qu": "quai", "qua": "quartier", "qrt": "quartier", "r": "rue", "rle": "ruelle",
+	"rdpt": "rond point", "rpt": "rond point", "res": "residence",
+	"rte": "route", "sen": "sentier", "sent": "sentier", "sq": "square",
+	"st": "saint", "ste": "sainte", "tra": "traverse", "trav": "traverse",
+	"vla": "villa", "faub": "faubourg",
+	"dr": "docteur", "cdt": "commandant", "lt": "lieutenant", "vx": "vieux",
+}
+
+// repSuffixes are the BAN house-number repetition indices written as words.
+var repSuffixes = map[string]bool{"bis": true, "ter": true, "quater": true, "quinquies": true}
+
+// stopwords carry little meaning in addresses and weigh less in scoring.
+var stopwords = map[string]bool{
+	"a": true, "au": true, "aux": true, "d": true, "de": true, "des": true,
+	"du": true, "en": true, "et": true, "l": true, "la": true, "le": true,
+	"les": true, "lez": true, "sous": true, "sur": true,
+}
+
+// streetTypes are generic words that weigh less than proper names.
+var streetTypes = map[string]bool{
+	"allee": true, "avenue": true, "boulevard": true, "chemin": true,
+	"cours": true, "faubourg": true, "impasse": true, "lieu": true, "dit": true,
+	"passage": true, "place": true, "quai": true, "route": true, "rue": true,
+	"ruelle": true, "sentier": true, "square": true, "traverse": true,
+	"residence": true, "lotissement": true, "hameau": true, "zone": true,
+}
+
+// Normalize returns the canonical form of a French address or place
+// name: lower case ASCII words separated by single spaces, with
+// abbreviations expanded, ordinals written "1er"/"2e", house-number
+// suffixes glued to the number ("12 bis" → "12bis") and postal or
+// building noise (BP, CS, CEDEX, bâtiment, étage, appartement,
+// escalier) removed. Normalize is idempotent.
+func Normalize(s string) string {
+	return strings.Join(tokenize(s, nil), " ")
+}
+
+// tokenize appends the normalised words of s to dst.
+func tokenize(s string, dst []string) []string {
+	raw := strings.Fields(fold(s))
+	// Removing noise can bring new noise together ("bp bat a 12"),
+	// so it runs until nothing changes.
+	for n := -1; n != len(raw); {
+		n = len(raw)
+		raw = denoise(raw)
+	}
+	start := len(dst)
+	out := dst
+	for i := 0; i < len(raw); i++ {
+		t := raw[i]
+		// A suffix word, or a lone letter right after a leading
+		// number, belongs to the house number.
+		if i+1 < len(raw) && isDigits(t) && len(t) <= 4 {
+			next := raw[i+1]
+			if repSuffixes[next] || len(out) == start && len(next) == 1 && next[0] >= 'a' && next[0] <= 'z' && abbreviations[next] == "" {
+				t += next
+				i++
+			}
+		}
+		if long, ok := abbreviations[t]; ok {
+			out = append(out, strings.Fields(long)...)
+			continue
+		}
+		out = append(out, ordinal(t))
+	}
+	return out
+}
+
+// denoise drops postal and building noise in place: BP/CS/TSA boxes,
+// CEDEX, building, floor, flat and staircase designations, and "n°".
+func denoise(raw []string) []string {
+	out := raw[:0]
+	for i := 0; i < len(raw); i++ {
+		t := raw[i]
+		next := ""
+		if i+1 < len(raw) {
+			next = raw[i+1]
+		}
+		switch {
+		case t == "bp" || t == "cs" || t == "tsa":
+			if isDigits(next) {
+				i++
+				continue
+			}
+		case t == "cedex":
+			if isDigits(next) {
+				i++
+			}
+			continue
+		case t == "bat" || t == "batiment" || t == "bt" || t == "appt" || t == "apt" ||
+			t == "app" || t == "appartement" || t == "esc" || t == "escalier":
+			if next != "" {
+				i++
+			}
+			continue
+		case t == "etage" || t == "etg":
+			// "3e étage" or "étage 3", never both: in "3e étage 10
+			// rue X" the 10 is the house number.
+			if len(out) > 0 && isOrdinal(ordinal(out[len(out)-1])) {
+				out = out[:len(out)-1]
+			} else if isDigits(next) {
+				i++
+			}
+			continue
+		case isNumeroSign(t) && isDigits(next):
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// fold lowers case, strips diacritics and turns every character that
+// is neither a letter nor a digit into a space.
+func fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			b.WriteRune(r + 'a' - 'A')
+		case r < 0x80:
+			b.WriteByte(' ')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			wrote := false
+			for _, d := range norm.NFD.String(string(r)) {
+				if unicode.Is(unicode.Mn, d) {
+					continue
+				}
+				wrote = true
+				switch d = unicode.ToLower(d); d {
+				case 'œ':
+					b.WriteString("oe")
+				case 'æ':
+					b.WriteString("ae")
+				case 'ß':
+					b.WriteString("ss")
+				default:
+					b.WriteRune(d)
+				}
+			}
+			if !wrote {
+				b.WriteByte(' ')
+			}
+		case unicode.Is(unicode.Mn, r):
+			// A combining mark already decomposed in the input.
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// ordinal writes ordinal numbers one way: "1er", "2e", "3e".
+func ordinal(t string) string {
+	n := 0
+	for n < len(t) && t[n] >= '0' && t[n] <= '9' {
+		n++
+	}
+	if n == 0 || n == len(t) {
+		return t
+	}
+	switch t[n:] {
+	case "er", "ere", "re", "e", "eme", "ieme", "em", "nd", "nde":
+		if t[:n] == "1" {
+			return "1er"
+		}
+		return t[:n] + "e"
+	}
+	return t
+}
+
+func isOrdinal(t string) bool {
+	stem := ordinalStem(t)
+	return stem != "" && (t == stem+"e" || t == "1er")
+}
+
+// ordinalStem returns the leading digits of t.
+func ordinalStem(t string) string {
+	n := 0
+	for n < len(t) && t[n] >= '0' && t[n] <= '9' {
+		n++
+	}
+	return t[:n]
+}
+
+// isNumeroSign reports whether t introduces a number, as in "n° 7".
+func isNumeroSign(t string) bool { return t == "n" || t == "no" || t == "num" }
+
+func isDigits(t string) bool {
+	return t != "" && ordinalStem(t) == t
+}
