@@ -69,6 +69,19 @@ type holidayRule struct {
 	easter int
 	name   string
 	reason string // "Jour férié : " + name, built once so At does not allocate
+	// from and to bound the years the row applies to; 0 means unbounded.
+	from, to int
+}
+
+// inYear reports whether the row applies in year y.
+func (h *holidayRule) inYear(y int) bool {
+	return (h.from == 0 || y >= h.from) && (h.to == 0 || y <= h.to)
+}
+
+// years bounds a row to the years from..to (0 for unbounded).
+func (h holidayRule) years(from, to int) holidayRule {
+	h.from, h.to = from, to
+	return h
 }
 
 func fixed(m time.Month, d int, name string) holidayRule {
@@ -108,9 +121,10 @@ var national = []holidayRule{
 //     28 mai is used here and may need revisiting.
 //   - Good Friday is not a legal holiday in Guadeloupe, Martinique or
 //     Guyane (only customary there), so it is not listed for them.
-//   - Polynésie française: Vendredi saint, 5 mars and 29 juin. In 2025 the
-//     territorial government proposed replacing 29 juin; no replacement
-//     text was found, so 29 juin is kept.
+//   - Polynésie française: Vendredi saint, 5 mars (arrivée de l'Évangile)
+//     and, until 2024, 29 juin (fête de l'autonomie). A loi du pays adopted
+//     on 6 May 2025 (rapport n° 23-2025, JOPF n° 11 NA du 25/06/2025)
+//     replaced 29 juin by 20 novembre (Matāri'i i nia) from 2025.
 //   - Nouvelle-Calédonie: 24 septembre (Fête de la citoyenneté).
 //   - Wallis-et-Futuna: 28 avril (Saint Pierre Chanel), 29 juillet (fête
 //     du territoire).
@@ -131,7 +145,8 @@ var regional = [numRegions][]holidayRule{
 	Polynesie: {
 		easter(-2, "Vendredi saint"),
 		fixed(time.March, 5, "Arrivée de l'Évangile (Polynésie française)"),
-		fixed(time.June, 29, "Fête de l'autonomie (Polynésie française)"),
+		fixed(time.June, 29, "Fête de l'autonomie (Polynésie française)").years(0, 2024),
+		fixed(time.November, 20, "Matāri'i i nia (Polynésie française)").years(2025, 0),
 	},
 	WallisEtFutuna: {
 		fixed(time.April, 28, "Saint Pierre Chanel (Wallis-et-Futuna)"),
@@ -183,6 +198,9 @@ func holidayAt(dn, y int, m time.Month, d int, r Region) *holidayRule {
 	ed := -1 << 31
 	for i := range rows {
 		h := &rows[i]
+		if !h.inYear(y) {
+			continue
+		}
 		if h.month != 0 {
 			if h.month == m && h.day == d {
 				return h
@@ -249,6 +267,9 @@ func Holidays(year int, r Region) []Holiday {
 	out := make([]Holiday, 0, len(rows))
 	ed := easterDay(year)
 	for _, h := range rows {
+		if !h.inYear(year) {
+			continue
+		}
 		dn := daysFromCivil(year, h.month, h.day)
 		if h.month == 0 {
 			dn = ed + h.easter
@@ -256,7 +277,7 @@ func Holidays(year int, r Region) []Holiday {
 		y, m, d := civilFromDays(dn)
 		out = append(out, Holiday{Date{y, m, d}, h.name})
 	}
-	// Insertion sort: calendars have at most 14 rows.
+	// Insertion sort: calendars have at most 15 rows.
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && dateLess(out[j].Date, out[j-1].Date); j-- {
 			out[j], out[j-1] = out[j-1], out[j]

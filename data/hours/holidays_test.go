@@ -30,7 +30,7 @@ func TestHolidays(t *testing.T) {
 		{"saint-barthelemy", SaintBarthelemy, map[int][]string{2026: {"2026-10-09"}, 2027: {"2027-10-09"}}},
 		{"saint-martin", SaintMartin, map[int][]string{2026: {"2026-05-28"}, 2027: {"2027-05-28"}}},
 		{"wallis-et-futuna", WallisEtFutuna, map[int][]string{2026: {"2026-04-28", "2026-07-29"}, 2027: {"2027-04-28", "2027-07-29"}}},
-		{"polynesie", Polynesie, map[int][]string{2026: {"2026-03-05", "2026-04-03", "2026-06-29"}, 2027: {"2027-03-05", "2027-03-26", "2027-06-29"}}},
+		{"polynesie", Polynesie, map[int][]string{2026: {"2026-03-05", "2026-04-03", "2026-11-20"}, 2027: {"2027-03-05", "2027-03-26", "2027-11-20"}}},
 		{"nouvelle-caledonie", NouvelleCaledonie, map[int][]string{2026: {"2026-09-24"}, 2027: {"2027-09-24"}}},
 	}
 	for _, tt := range tests {
@@ -74,6 +74,8 @@ func TestHolidayOn(t *testing.T) {
 		{"reunion date not metro", time.Date(2027, 12, 20, 8, 0, 0, 0, reunion.Location), Metropole, ""},
 		// 19 Dec 21:00 UTC is already 20 Dec in Réunion (UTC+4).
 		{"civil date of own zone", time.Date(2027, 12, 19, 21, 0, 0, 0, time.UTC).In(reunion.Location), Reunion, "Abolition de l'esclavage (La Réunion)"},
+		{"polynesie autonomie before 2025", time.Date(2024, 6, 29, 12, 0, 0, 0, time.UTC), Polynesie, "Fête de l'autonomie (Polynésie française)"},
+		{"polynesie autonomie replaced", time.Date(2025, 6, 29, 12, 0, 0, 0, time.UTC), Polynesie, ""},
 		{"ordinary day", time.Date(2026, 11, 2, 12, 0, 0, 0, time.UTC), Metropole, ""},
 		{"good friday alsace", time.Date(2026, 4, 3, 12, 0, 0, 0, time.UTC), AlsaceMoselle, "Vendredi saint"},
 		{"good friday not metro", time.Date(2026, 4, 3, 12, 0, 0, 0, time.UTC), Metropole, ""},

@@ -417,8 +417,9 @@ func (s *Schedule) IsOpen(t time.Time, loc Locale) Status {
 // At returns the state at t in the locale's zone and holiday calendar.
 func (s *Schedule) At(t time.Time, loc Locale) State {
 	l := location(loc)
-	st := s.eval(wallOf(t, l), loc.Region)
-	st.Next = s.next(t, l, loc.Region, key{st.Status, st.Comment})
+	w := wallOf(t, l)
+	st := s.eval(w, loc.Region)
+	st.Next = s.next(t, int(w-t.Unix()), l, loc.Region, key{st.Status, st.Comment})
 	return st
 }
 
@@ -426,7 +427,9 @@ func (s *Schedule) At(t time.Time, loc Locale) State {
 // the zero time if none within the horizon. It walks zone periods
 // (ZoneBounds) so that wall-clock boundaries map to instants even across
 // DST changes.
-func (s *Schedule) next(t time.Time, l *time.Location, r Region, k0 key) time.Time {
+//
+// off is the zone offset at t, which the caller already knows.
+func (s *Schedule) next(t time.Time, off int, l *time.Location, r Region, k0 key) time.Time {
 	if s.constant {
 		return time.Time{}
 	}
@@ -434,7 +437,9 @@ func (s *Schedule) next(t time.Time, l *time.Location, r Region, k0 key) time.Ti
 	cur := t.Unix()
 	for cur < limit {
 		tt := time.Unix(cur, 0).In(l)
-		_, off := tt.Zone()
+		if cur != t.Unix() {
+			_, off = tt.Zone()
+		}
 		_, end := tt.ZoneBounds()
 		segEnd := limit
 		if !end.IsZero() && end.Unix() < segEnd {
@@ -533,8 +538,9 @@ func (s *Schedule) Intervals(from, to time.Time, loc Locale) []Interval {
 	var out []Interval
 	t := from
 	for t.Before(to) {
-		st := s.eval(wallOf(t, l), loc.Region)
-		n := s.next(t, l, loc.Region, key{st.Status, st.Comment})
+		w := wallOf(t, l)
+		st := s.eval(w, loc.Region)
+		n := s.next(t, int(w-t.Unix()), l, loc.Region, key{st.Status, st.Comment})
 		end := n
 		if n.IsZero() || n.After(to) {
 			end = to
