@@ -20,9 +20,15 @@
 // Rules follow opening_hours: a rule separated by ";" replaces, for the
 // days it selects, what earlier rules gave; "," adds to them; "||" fills
 // only the times no earlier rule covers. A time range past midnight
-// ("Fr 20:00-02:00") belongs to the day it starts on: a later rule for
-// Saturday replaces Saturday's own ranges but not Friday's overflow,
-// except that a Saturday range covering the same minute wins.
+// ("Fr 20:00-02:00") belongs to the day it starts on and overflows into
+// the next; as in opening_hours.js, a later ";" rule selecting Saturday
+// also replaces that overflow ("Fr 20:00-02:00; Sa 10:00-12:00" is closed
+// on Saturday at 01:00), and a Saturday range covering the same minute
+// wins over it.
+//
+// Where opening_hours.js reports the name of a public holiday as the
+// comment of a PH rule, State.Comment stays the rule's own comment and
+// the holiday is named in State.Reason.
 //
 // Schedules are immutable after parsing and safe for concurrent use.
 package hours

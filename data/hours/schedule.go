@@ -93,6 +93,7 @@ type span struct {
 	from, to int32
 	status   Status
 	fallback bool
+	rule     int32 // index of the rule that gave the span
 	comment  string
 }
 
@@ -106,6 +107,7 @@ type Schedule struct {
 	// precomputed in table[weekday][holiday].
 	simple   bool
 	table    [7][2][]span
+	resets   [7][2]int32
 	constant bool // every day is one identical full-day state
 }
 
@@ -121,6 +123,9 @@ type day struct {
 	d   int
 	wd  int // time.Weekday, or 7 for "no weekday" (Week's PH column)
 	hol *holidayRule
+	// reset is the index of the last ";" rule selecting the day, or -1:
+	// it also replaces overflow from the day before given by earlier rules.
+	reset int32
 }
 
 // makeDay describes day dn; the civil date is only computed for schedules
@@ -230,8 +235,10 @@ func (d dateSpec) key(dflt int) int {
 }
 
 // evalDay appends to buf the spans the rules give day dy, in rule order.
+// It sets dy.reset.
 func (s *Schedule) evalDay(dy *day, buf []span) []span {
 	out := buf[:0]
+	dy.reset = -1
 	for i := range s.rules {
 		r := &s.rules[i]
 		if !r.matches(dy) {
@@ -239,14 +246,15 @@ func (s *Schedule) evalDay(dy *day, buf []span) []span {
 		}
 		if r.kind == ruleNormal {
 			out = out[:0]
+			dy.reset = int32(i)
 		}
 		fb := r.kind == ruleFallback
 		if len(r.times) == 0 {
-			out = append(out, span{0, 1440, r.status, fb, r.comment})
+			out = append(out, span{0, 1440, r.status, fb, int32(i), r.comment})
 			continue
 		}
 		for _, t := range r.times {
-			out = append(out, span{int32(t.from), int32(t.to), r.status, fb, r.comment})
+			out = append(out, span{int32(t.from), int32(t.to), r.status, fb, int32(i), r.comment})
 		}
 	}
 	return out
@@ -259,6 +267,7 @@ func (s *Schedule) spans(dy *day, buf []span) []span {
 		if dy.hol != nil {
 			h = 1
 		}
+		dy.reset = s.resets[dy.wd][h]
 		return s.table[dy.wd][h]
 	}
 	return s.evalDay(dy, buf)
@@ -298,7 +307,7 @@ func (s *Schedule) finish() *Schedule {
 				dy.hol = &holidayRule{}
 			}
 			sp := s.evalDay(&dy, nil)
-			s.table[wd][h] = sp
+			s.table[wd][h], s.resets[wd][h] = sp, dy.reset
 			if wd == 0 && h == 0 {
 				first = sp
 			}
@@ -329,10 +338,12 @@ type key struct {
 }
 
 // lookup finds the state at minute m of a day given its spans and those of
-// the day before. Own spans win over the previous day's overflow; later
-// rules win over earlier ones; fallback spans only fill gaps; uncovered
-// minutes are closed. fromPrev reports whether the previous day decided.
-func lookup(cur, prev []span, m int32) (k key, fromPrev bool) {
+// the day before. Own spans win over the previous day's overflow, which
+// counts only if its rule is not older than the day's last ";" rule
+// (reset); later rules win over earlier ones; fallback spans only fill
+// gaps; uncovered minutes are closed. fromPrev reports whether the
+// previous day decided.
+func lookup(cur, prev []span, reset int32, m int32) (k key, fromPrev bool) {
 	for pass := range 2 {
 		fb := pass == 1
 		for i := len(cur) - 1; i >= 0; i-- {
@@ -343,7 +354,7 @@ func lookup(cur, prev []span, m int32) (k key, fromPrev bool) {
 		}
 		for i := len(prev) - 1; i >= 0; i-- {
 			sp := &prev[i]
-			if sp.fallback == fb && sp.from <= m+1440 && m+1440 < sp.to {
+			if sp.fallback == fb && sp.rule >= reset && sp.from <= m+1440 && m+1440 < sp.to {
 				return key{sp.status, sp.comment}, true
 			}
 		}
@@ -386,7 +397,7 @@ func (s *Schedule) evalIn(dn int, m int32, r Region, bufA, bufB []span) State {
 		prev = s.makeDay(dn-1, r)
 		prevSp = s.spans(&prev, bufB)
 	}
-	k, fromPrev := lookup(curSp, prevSp, m)
+	k, fromPrev := lookup(curSp, prevSp, cur.reset, m)
 	st := State{Status: k.status, Comment: k.comment}
 	if s.usesPH {
 		h := cur.hol
@@ -521,7 +532,7 @@ func (s *Schedule) nextWallChangeIn(wallMin, limitMin int64, r Region, k0 key, b
 		} else {
 			m = b
 		}
-		if k, _ := lookup(curSp, prevSp, m); k != k0 {
+		if k, _ := lookup(curSp, prevSp, cur.reset, m); k != k0 {
 			return at, true
 		}
 	}
