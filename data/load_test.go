@@ -108,7 +108,7 @@ func TestLoadedStationFields(t *testing.T) {
 			Email: "ddsp30-csp-nimes-ppel@interieur.gouv.fr", Phone: "04 66 27 30 00", Location: orb.Point{4.3614607, 43.826187}}},
 		{"gn-1008620", Station{Force: Gendarmerie, Name: "Gendarmerie - Brigade d'Ornex", Departement: "01",
 			Address: Address{Street: "124 Rue de Béjoud", Postcode: "01210", City: "Ornex", Citycode: "01281"},
-			Phone: "+33 4 50 40 59 30", URL: "https://lannuaire.service-public.fr/auvergne-rhone-alpes/ain/gendarmerie-01281-01",
+			Phone:   "+33 4 50 40 59 30", URL: "https://lannuaire.service-public.fr/auvergne-rhone-alpes/ain/gendarmerie-01281-01",
 			Location: orb.Point{6.09523, 46.27591}}},
 		{"gn-1007001", Station{Force: Gendarmerie, Name: "Brigade de Mata-Utu", Departement: "986",
 			Address: Address{Street: "Route de Liku", Postcode: "98600", City: "Mata-Utu"}, Phone: "+681 72 20 17",

@@ -1,0 +1,26 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// problemRender writes a problem as JSON without overriding the
+// problem+json content type, which Gin's JSON renderer would replace.
+type problemRender struct{ body problem }
+
+func (r problemRender) Render(w http.ResponseWriter) error {
+	return json.NewEncoder(w).Encode(r.body)
+}
+
+func (r problemRender) WriteContentType(http.ResponseWriter) {}
+
+// jsonRender writes any value as JSON under a content type set by the
+// handler (application/geo+json for GeoJSON).
+type jsonRender struct{ v any }
+
+func (r jsonRender) Render(w http.ResponseWriter) error {
+	return json.NewEncoder(w).Encode(r.v)
+}
+
+func (r jsonRender) WriteContentType(http.ResponseWriter) {}

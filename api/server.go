@@ -1,0 +1,171 @@
+package api
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/data"
+)
+
+// Config holds the HTTP settings. The zero value is valid; DefaultConfig
+// documents the defaults.
+type Config struct {
+	// Debug switches Gin to debug mode (route table on stderr).
+	Debug bool
+	// CORSOrigins lists the origins allowed to call /v1/* from a browser;
+	// "*" allows any. Empty means any, since the API is public and cookieless.
+	CORSOrigins []string
+}
+
+// DefaultConfig returns the configuration used when nothing is set.
+func DefaultConfig() Config {
+	return Config{CORSOrigins: []string{"*"}}
+}
+
+// Server answers guichet's HTTP API from the current dataset.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	ds     atomic.Pointer[data.Dataset]
+	engine *gin.Engine
+}
+
+// New returns a server. ds may be nil: the server then answers /healthz
+// and reports not ready until SetDataset is called.
+func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Debug {
+		gin.SetMode(gin.DebugMode)
+	} else {
+		gin.SetMode(gin.ReleaseMode)
+	}
+	s := &Server{cfg: cfg, log: log}
+	if ds != nil {
+		s.ds.Store(ds)
+	}
+	e := gin.New()
+	e.HandleMethodNotAllowed = true
+	e.Use(s.recoverProblem)
+	e.NoRoute(func(c *gin.Context) {
+		writeProblem(c, http.StatusNotFound, typeNotFound, "no route for "+c.Request.URL.Path)
+	})
+	e.NoMethod(func(c *gin.Context) {
+		writeProblem(c, http.StatusMethodNotAllowed, typeMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path)
+	})
+	s.engine = e
+	s.registerHealthRoutes(e)
+	v1 := e.Group("/v1", s.cors)
+	s.registerStationRoutes(v1)
+	s.registerMetaRoutes(v1)
+	return s
+}
+
+// Handler returns the http.Handler serving the API.
+func (s *Server) Handler() http.Handler { return s.engine }
+
+// SetDataset atomically replaces the dataset. Requests in flight finish on
+// the dataset they started with.
+func (s *Server) SetDataset(ds *data.Dataset) { s.ds.Store(ds) }
+
+// Dataset returns the dataset currently served, or nil before the first load.
+func (s *Server) Dataset() *data.Dataset { return s.ds.Load() }
+
+// dataset returns the current dataset or answers 503 and returns nil.
+func (s *Server) dataset(c *gin.Context) *data.Dataset {
+	ds := s.ds.Load()
+	if ds == nil {
+		c.Header("Retry-After", "5")
+		writeProblem(c, http.StatusServiceUnavailable, typeNotReady, "the open data is still loading")
+	}
+	return ds
+}
+
+// recoverProblem turns a panic into a 500 problem instead of a dropped
+// connection, and logs it with the route.
+func (s *Server) recoverProblem(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			s.log.Error("panic in handler", slog.String("route", c.FullPath()), slog.Any("panic", v))
+			writeProblem(c, http.StatusInternalServerError, typeInternal, "the server could not answer this request")
+		}
+	}()
+	c.Next()
+}
+
+// cors allows browsers on the configured origins to call the API. The API
+// sets no cookie and needs no credentials.
+func (s *Server) cors(c *gin.Context) {
+	origin := c.GetHeader("Origin")
+	if origin != "" {
+		if allowed := s.allowOrigin(origin); allowed != "" {
+			c.Header("Access-Control-Allow-Origin", allowed)
+			c.Header("Vary", "Origin")
+			if c.Request.Method == http.MethodOptions {
+				c.Header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+				c.Header("Access-Control-Allow-Headers", "Content-Type, If-None-Match")
+				c.Header("Access-Control-Max-Age", "86400")
+				c.AbortWithStatus(http.StatusNoContent)
+				return
+			}
+		}
+	}
+	c.Next()
+}
+
+func (s *Server) allowOrigin(origin string) string {
+	if len(s.cfg.CORSOrigins) == 0 {
+		return "*"
+	}
+	for _, o := range s.cfg.CORSOrigins {
+		if o == "*" {
+			return "*"
+		}
+		if o == origin {
+			return origin
+		}
+	}
+	return ""
+}
+
+func (s *Server) registerHealthRoutes(e *gin.Engine) {
+	e.GET("/healthz", func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{"status": "ok"})
+	})
+	e.GET("/readyz", func(c *gin.Context) {
+		ds := s.dataset(c)
+		if ds == nil {
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready", "version": ds.Version(), "stations": ds.Len()})
+	})
+}
+
+func (s *Server) registerMetaRoutes(g *gin.RouterGroup) {
+	g.GET("/meta", func(c *gin.Context) {
+		ds := s.dataset(c)
+		if ds == nil {
+			return
+		}
+		counts := map[string]int{"stations": ds.Len()}
+		for f, n := range ds.CountByForce() {
+			counts[f.String()] = n
+		}
+		c.JSON(http.StatusOK, metaJSON{
+			Version:  ds.Version(),
+			LoadedAt: ds.LoadedAt().UTC(),
+			AgeS:     int64(time.Since(ds.LoadedAt()) / time.Second),
+			Counts:   counts,
+			Report:   newReportJSON(ds.Report()),
+		})
+	})
+}

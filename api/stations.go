@@ -1,0 +1,133 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+
+	"guichet/data"
+)
+
+func (s *Server) registerStationRoutes(g *gin.RouterGroup) {
+	g.GET("/stations/nearest", s.nearest)
+	g.GET("/stations", s.listStations)
+	g.GET("/stations/:id", s.getStation)
+}
+
+func (s *Server) nearest(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	q := c.Request.URL.Query()
+	nq, err := nearestQuery(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	format, err := queryFormat(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	hits, err := ds.Nearest(nq, make([]data.StationHit, 0, nq.Limit))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := make([]stationJSON, len(hits))
+	for i, h := range hits {
+		out[i] = newStationJSON(h.Station)
+		d := roundM(h.DistanceM)
+		out[i].DistanceM = &d
+	}
+	if format == "geojson" {
+		c.Header("Content-Type", "application/geo+json")
+		c.Render(http.StatusOK, jsonRender{stationsGeoJSON(out)})
+		return
+	}
+	c.JSON(http.StatusOK, nearestJSON{Stations: out})
+}
+
+// stationsGeoJSON returns an RFC 7946 FeatureCollection whose feature
+// properties are the station wire objects without their location.
+func stationsGeoJSON(stations []stationJSON) *geojson.FeatureCollection {
+	fc := geojson.NewFeatureCollection()
+	for _, st := range stations {
+		f := geojson.NewFeature(orb.Point{st.Location.Lon, st.Location.Lat})
+		f.ID = st.ID
+		f.Properties = geojson.Properties{
+			"id":          st.ID,
+			"name":        st.Name,
+			"force":       st.Force,
+			"address":     st.Address,
+			"departement": st.Departement,
+			"source":      st.Source,
+		}
+		if st.Phone != "" {
+			f.Properties["phone"] = st.Phone
+		}
+		if st.Email != "" {
+			f.Properties["email"] = st.Email
+		}
+		if st.URL != "" {
+			f.Properties["url"] = st.URL
+		}
+		if st.DistanceM != nil {
+			f.Properties["distance_m"] = *st.DistanceM
+		}
+		fc.Append(f)
+	}
+	return fc
+}
+
+func (s *Server) getStation(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	st, err := ds.Station(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newStationJSON(st))
+}
+
+const maxPerPage = 500
+
+func (s *Server) listStations(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	q := c.Request.URL.Query()
+	force, err := queryForce(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	page, err := queryInt(q, "page", 1, 1, 1_000_000)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	perPage, err := queryInt(q, "per_page", 50, 1, maxPerPage)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	dep := strings.ToUpper(strings.TrimSpace(q.Get("departement")))
+	all := ds.Stations(data.StationFilter{Force: force, Departement: dep, Commune: strings.TrimSpace(q.Get("commune"))})
+	out := stationListJSON{Stations: []stationJSON{}, Total: len(all), Page: page, PerPage: perPage}
+	if start := (page - 1) * perPage; start < len(all) {
+		end := min(start+perPage, len(all))
+		for _, st := range all[start:end] {
+			out.Stations = append(out.Stations, newStationJSON(st))
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"guichet/api"
+	"guichet/data"
+)
+
+// Main is the serve command: it owns the listener, the HTTP server and the
+// dataset loading. Tests run it on ":0".
+type Main struct {
+	Addr    string
+	DataDir string
+	API     api.Config
+
+	log      *slog.Logger
+	listener net.Listener
+	server   *http.Server
+	api      *api.Server
+	loaded   chan error
+}
+
+// NewMain returns a Main with defaults from the environment.
+func NewMain() *Main {
+	return &Main{
+		Addr:    envOr("GUICHET_ADDR", "127.0.0.1:8080"),
+		DataDir: envOr("GUICHET_DATA", ""),
+		API:     api.DefaultConfig(),
+	}
+}
+
+// ParseFlags reads the serve flags; it is separate from Run so that tests
+// can configure a Main directly.
+func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	fs.StringVar(&m.Addr, "addr", m.Addr, "listen address HOST:PORT (env GUICHET_ADDR)")
+	fs.StringVar(&m.DataDir, "data", m.DataDir, "directory of open-data files (env GUICHET_DATA)")
+	return parseFlags(fs, args)
+}
+
+// Run starts listening at once, so that /healthz answers while the data
+// loads in the background; /readyz turns 200 when the dataset is in place.
+func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
+	if m.DataDir == "" {
+		return errors.New("no data directory: pass --data DIR or set GUICHET_DATA")
+	}
+	if m.log == nil {
+		m.log = slog.New(slog.NewJSONHandler(stderr, nil))
+	}
+	ln, err := net.Listen("tcp", m.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen: %w", err)
+	}
+	m.listener = ln
+	m.api = api.New(m.API, nil, m.log)
+	m.server = &http.Server{
+		Handler:           m.api.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	m.loaded = make(chan error, 1)
+	go func() {
+		err := m.load()
+		m.loaded <- err
+	}()
+	go func() {
+		if err := m.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.log.Error("server stopped", slog.Any("error", err))
+		}
+	}()
+	m.log.Info("listening", slog.String("addr", ln.Addr().String()))
+	return nil
+}
+
+func (m *Main) load() error {
+	start := time.Now()
+	ds, err := data.LoadDir(m.DataDir, data.Options{})
+	if err != nil {
+		m.log.Error("cannot load data", slog.String("dir", m.DataDir), slog.Any("error", err))
+		return err
+	}
+	m.api.SetDataset(ds)
+	rep := ds.Report()
+	m.log.Info("data loaded", slog.String("dir", m.DataDir), slog.Int("stations", ds.Len()),
+		slog.Int("rows", rep.Rows()), slog.Int("kept", rep.Kept()), slog.Any("rejected", rep.RejectedByReason()),
+		slog.Int("skipped_files", len(rep.Skipped)), slog.Duration("took", time.Since(start)), slog.String("version", ds.Version()))
+	return nil
+}
+
+// URL returns the base URL the server listens on.
+func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+// Close shuts the server down, letting requests in flight finish.
+func (m *Main) Close(ctx context.Context) error {
+	if m.server == nil {
+		return nil
+	}
+	return m.server.Shutdown(ctx)
+}
+
+func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
+	m := NewMain()
+	if err := m.ParseFlags(args, stderr); err != nil {
+		return err
+	}
+	if err := m.Run(ctx, stderr); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-m.loaded:
+		if err != nil {
+			shutdown(m)
+			return err
+		}
+		<-ctx.Done()
+	}
+	m.log.Info("shutting down")
+	return shutdown(m)
+}
+
+func shutdown(m *Main) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return m.Close(ctx)
+}

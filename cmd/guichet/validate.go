@@ -1,0 +1,46 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"guichet/data"
+)
+
+func runValidate(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("validate", stderr)
+	dir := fs.String("data", envOr("GUICHET_DATA", ""), "directory of open-data files (env GUICHET_DATA)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *dir == "" {
+		return errors.New("no data directory: pass --data DIR or set GUICHET_DATA")
+	}
+	ds, err := data.LoadDir(*dir, data.Options{})
+	if ds != nil {
+		printReport(stdout, ds)
+	}
+	return err
+}
+
+func printReport(w io.Writer, ds *data.Dataset) {
+	rep := ds.Report()
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "FILE\tFORMAT\tENCODING\tROWS\tKEPT\tREJECTED")
+	for _, f := range rep.Files {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\n", f.File, f.Format, f.Encoding, f.Rows, f.Kept, len(f.Rejections))
+	}
+	tw.Flush()
+	for _, s := range rep.Skipped {
+		fmt.Fprintf(w, "skipped %s: %s\n", s.File, s.Reason)
+	}
+	for _, r := range rep.Rejections() {
+		fmt.Fprintf(w, "rejected %s\n", r.Error())
+	}
+	counts := ds.CountByForce()
+	fmt.Fprintf(w, "\n%d rows read, %d kept, rejected by reason %v\n", rep.Rows(), rep.Kept(), rep.RejectedByReason())
+	fmt.Fprintf(w, "%d stations: %d gendarmerie, %d police; version %s\n", ds.Len(), counts[data.Gendarmerie], counts[data.Police], ds.Version())
+}
