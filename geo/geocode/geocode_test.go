@@ -393,3 +393,23 @@ func TestBuilderRejects(t *testing.T) {
 		t.Error("label lacks the street")
 	}
 }
+
+// TestWithinOneEdit checks the one-edit fast path against the full
+// table on random short words over a small alphabet, so that edits
+// collide often.
+func TestWithinOneEdit(t *testing.T) {
+	rng := rand.New(rand.NewSource(seed(t)))
+	word := func() string {
+		b := make([]byte, rng.Intn(7))
+		for i := range b {
+			b[i] = "abc"[rng.Intn(3)]
+		}
+		return string(b)
+	}
+	for range 20000 {
+		a, b := word(), word()
+		if got, want := withinOneEdit(a, b), min(editDistance(a, b, 2), 2); got != want && (len(a)-len(b))*(len(a)-len(b)) <= 1 {
+			t.Fatalf("withinOneEdit(%q, %q) = %d, want %d", a, b, got, want)
+		}
+	}
+}

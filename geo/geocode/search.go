@@ -36,17 +36,19 @@ type alt struct {
 }
 
 type qword struct {
+	text  string
 	class uint8
 	alts  []alt
 }
 
 // Scoring constants; see Geocode.
 const (
-	prefixCredit = 0.9  // autocomplete prefix match
-	editPenalty  = 0.15 // per edit in a typo match
-	maxAlts      = 32   // vocabulary words one query word may expand to
-	broadMuni    = 256  // a word in more commune names is too broad to select candidates
-	missingNum   = 0.9  // factor when the house number is not on the street
+	prefixCredit    = 0.9   // autocomplete prefix match
+	editPenalty     = 0.15  // per edit in a typo match
+	maxAlts         = 32    // vocabulary words one query word may expand to
+	broadMuni       = 256   // a word in more commune names is too broad to select candidates
+	maxLocalStreets = 20000 // beyond, a typo is searched in the whole vocabulary
+	missingNum      = 0.9   // factor when the house number is not on the street
 )
 
 type candidate struct {
@@ -99,7 +101,10 @@ func (ix *Index) Geocode(ctx context.Context, q Query) ([]Match, error) {
 	if !ok {
 		return nil, ErrNoMatch
 	}
-	anchors := s.munis(filter)
+	if slices.ContainsFunc(s.words, func(w qword) bool { return w.needsTypoSearch() }) {
+		s.fixTypos(s.munis(filter, false))
+	}
+	anchors := s.munis(filter, true)
 	if q.Type != TypeMunicipality && len(s.words) > 0 {
 		if err := s.streets(ctx, filter, anchors); err != nil {
 			return nil, err
@@ -137,7 +142,7 @@ func (s *search) parse(toks []string) {
 				}
 			}
 		}
-		w := qword{class: classOf(t)}
+		w := qword{text: t, class: classOf(t)}
 		w.alts = s.ix.resolve(t, s.q.Autocomplete && i == len(toks)-1, nil)
 		s.words = append(s.words, w)
 		s.weightSum += classWeight[w.class]
@@ -148,7 +153,8 @@ func (s *search) parse(toks []string) {
 	s.best = make([]float64, 2*len(s.words))
 }
 
-// resolve returns the vocabulary words t may stand for.
+// resolve returns the vocabulary words t stands for exactly or, when
+// prefix is set, as a prefix.
 func (ix *Index) resolve(t string, prefix bool, dst []alt) []alt {
 	i, found := slices.BinarySearch(ix.words, t)
 	if found {
@@ -161,24 +167,63 @@ func (ix *Index) resolve(t string, prefix bool, dst []alt) []alt {
 			}
 		}
 	}
-	if found || len(t) < 4 || isDigits(ordinalStem(t)) {
-		return dst
+	return dst
+}
+
+// needsTypoSearch reports whether w matched nothing and is long enough
+// to be looked up with typos.
+func (w *qword) needsTypoSearch() bool {
+	return len(w.alts) == 0 && len(w.text) >= 4 && ordinalStem(w.text) == ""
+}
+
+// maxEdits is the typo tolerance for a word of n letters.
+func maxEdits(n int) int {
+	if n >= 8 {
+		return 2
 	}
-	maxEd := 1
-	if len(t) >= 8 {
-		maxEd = 2
+	return 1
+}
+
+// fixTypos resolves the unmatched words with typo tolerance. With
+// anchor communes it searches only the words of their names and
+// streets; otherwise the whole vocabulary, among words of close length.
+func (s *search) fixTypos(anchors []uint32) {
+	ix := s.ix
+	local := 0
+	for _, m := range anchors {
+		local += int(ix.muniStreet[m+1] - ix.muniStreet[m])
 	}
-	for l := max(1, len(t)-maxEd); l <= len(t)+maxEd && l+1 < len(ix.lenOff); l++ {
-		for _, w := range ix.byLen[ix.lenOff[l]:ix.lenOff[l+1]] {
-			if d := editDistance(t, ix.words[w], maxEd); d <= maxEd {
-				dst = append(dst, alt{w, 1 - editPenalty*float64(d)})
-				if len(dst) >= maxAlts {
-					return dst
+	for i := range s.words {
+		w := &s.words[i]
+		if !w.needsTypoSearch() {
+			continue
+		}
+		maxEd := maxEdits(len(w.text))
+		try := func(id uint32) {
+			if d := editDistance(w.text, ix.words[id], maxEd); d <= maxEd && len(w.alts) < maxAlts &&
+				!slices.ContainsFunc(w.alts, func(a alt) bool { return a.w == id }) {
+				w.alts = append(w.alts, alt{id, 1 - editPenalty*float64(d)})
+			}
+		}
+		if len(anchors) > 0 && local <= maxLocalStreets {
+			for _, m := range anchors {
+				for _, id := range ix.mu.doc(m) {
+					try(id)
 				}
+				for st := ix.muniStreet[m]; st < ix.muniStreet[m+1]; st++ {
+					for _, id := range ix.st.doc(st) {
+						try(id)
+					}
+				}
+			}
+			continue
+		}
+		for l := max(1, len(w.text)-maxEd); l <= len(w.text)+maxEd && l+1 < len(ix.lenOff); l++ {
+			for _, id := range ix.byLen[ix.lenOff[l]:ix.lenOff[l+1]] {
+				try(id)
 			}
 		}
 	}
-	return dst
 }
 
 // filter returns the communes allowed by q.Citycode and q.Postcode, nil
@@ -266,9 +311,10 @@ func (s *search) resetBest() {
 	clear(s.best)
 }
 
-// munis scores candidate communes and returns the anchors: communes
-// the query names outright (by postcode or every proper-name word).
-func (s *search) munis(filter []uint32) []uint32 {
+// munis returns the anchors: communes the query names outright (by
+// postcode or every proper-name word). With emit, it also adds the
+// matching communes to the results.
+func (s *search) munis(filter []uint32, emit bool) []uint32 {
 	ix := s.ix
 	cands := filter
 	if filter == nil {
@@ -307,7 +353,7 @@ func (s *search) munis(filter []uint32) []uint32 {
 		if filter != nil || pcMatch || complete {
 			anchors = append(anchors, m)
 		}
-		if !hit && !pcMatch || s.q.Type != 0 && s.q.Type != TypeMunicipality {
+		if !emit || !hit && !pcMatch || s.q.Type != 0 && s.q.Type != TypeMunicipality {
 			continue
 		}
 		if len(s.words) == 0 {
@@ -366,17 +412,19 @@ func (s *search) streets(ctx context.Context, filter, anchors []uint32) error {
 	if restrict == nil {
 		restrict = anchors
 	}
-	slices.Sort(restrict)
-	inAnchors := func(st uint32) bool {
-		_, ok := slices.BinarySearch(restrict, ix.streets[st].muni)
-		return ok
-	}
+	// Postings are sorted by street and a commune's streets are
+	// contiguous, so each restricting commune is a sub-range.
 	var cands []uint32
 	for _, a := range s.words[gen].alts {
-		for _, st := range ix.st.docs(a.w) {
-			if len(restrict) == 0 || inAnchors(st) {
-				cands = append(cands, st)
-			}
+		docs := ix.st.docs(a.w)
+		if len(restrict) == 0 {
+			cands = append(cands, docs...)
+			continue
+		}
+		for _, m := range restrict {
+			lo, _ := slices.BinarySearch(docs, ix.muniStreet[m])
+			hi, _ := slices.BinarySearch(docs, ix.muniStreet[m+1])
+			cands = append(cands, docs[lo:hi]...)
 		}
 	}
 	if len(cands) == 0 && filter == nil {
@@ -491,6 +539,9 @@ func editDistance(a, b string, max int) int {
 	if d := len(a) - len(b); d > max || -d > max {
 		return max + 1
 	}
+	if max == 1 {
+		return withinOneEdit(a, b)
+	}
 	const width = 48
 	if len(b)+1 > width {
 		return max + 1
@@ -521,4 +572,31 @@ func editDistance(a, b string, max int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+// withinOneEdit is editDistance(a, b, 1) without the table: after the
+// common prefix, the rest must agree up to one substitution, insertion,
+// deletion or transposition.
+func withinOneEdit(a, b string) int {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case len(a) == len(b) && i == len(a):
+		return 0
+	case len(a) == len(b):
+		if a[i+1:] == b[i+1:] || i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] {
+			return 1
+		}
+	case len(a) == len(b)+1:
+		if a[i+1:] == b[i:] {
+			return 1
+		}
+	case len(b) == len(a)+1:
+		if a[i:] == b[i+1:] {
+			return 1
+		}
+	}
+	return 2
 }
