@@ -25,7 +25,7 @@ func nationalMunicipalities(tb testing.TB, dir string) []Municipality {
 	var centers map[string]struct{ Center orb.Point }
 	for path, v := range map[string]any{
 		filepath.Join(dir, "cog", "decoupage-administratif-6.0.0", "communes.json"): &cog,
-		filepath.Join(dir, "geo", "ban-plateforme-communes-geo.json"):              &centers,
+		filepath.Join(dir, "geo", "ban-plateforme-communes-geo.json"):               &centers,
 	} {
 		data, err := os.ReadFile(path)
 		if err != nil {
