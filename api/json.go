@@ -34,6 +34,7 @@ type stationJSON struct {
 	URL         string       `json:"url,omitempty"`
 	Location    locationJSON `json:"location"`
 	DistanceM   *float64     `json:"distance_m,omitempty"`
+	Hours       *hoursJSON   `json:"hours"`
 	Source      string       `json:"source"`
 }
 
@@ -88,7 +89,8 @@ type metaJSON struct {
 // roundM rounds a distance to the decimetre: finer digits are noise.
 func roundM(m float64) float64 { return math.Round(m*10) / 10 }
 
-func newStationJSON(s *data.Station) stationJSON {
+// newStationJSON returns the wire form of s with its hours evaluated at at.
+func newStationJSON(s *data.Station, at time.Time) stationJSON {
 	return stationJSON{
 		ID:    s.ID,
 		Name:  s.Name,
@@ -104,6 +106,7 @@ func newStationJSON(s *data.Station) stationJSON {
 		Email:       s.Email,
 		URL:         s.URL,
 		Location:    locationJSON{Lat: s.Location[1], Lon: s.Location[0]},
+		Hours:       newHoursJSON(s, at),
 		Source:      s.Source,
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -107,7 +108,7 @@ func queryFormat(q url.Values) (string, error) {
 }
 
 // nearestQuery decodes the parameters of /v1/stations/nearest.
-func nearestQuery(q url.Values) (data.NearestQuery, error) {
+func nearestQuery(q url.Values, at time.Time) (data.NearestQuery, error) {
 	p, err := queryPoint(q)
 	if err != nil {
 		return data.NearestQuery{}, err
@@ -124,5 +125,9 @@ func nearestQuery(q url.Values) (data.NearestQuery, error) {
 	if err != nil {
 		return data.NearestQuery{}, err
 	}
-	return data.NearestQuery{Point: p, Limit: limit, RadiusM: radius, Force: force}, nil
+	openAt, err := queryOpen(q, at)
+	if err != nil {
+		return data.NearestQuery{}, err
+	}
+	return data.NearestQuery{Point: p, Limit: limit, RadiusM: radius, Force: force, OpenAt: openAt}, nil
 }

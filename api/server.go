@@ -20,6 +20,8 @@ type Config struct {
 	// CORSOrigins lists the origins allowed to call /v1/* from a browser;
 	// "*" allows any. Empty means any, since the API is public and cookieless.
 	CORSOrigins []string
+	// Now returns the current time; nil means time.Now. Tests fix it.
+	Now func() time.Time
 }
 
 // DefaultConfig returns the configuration used when nothing is set.
@@ -33,6 +35,7 @@ type Server struct {
 	log    *slog.Logger
 	ds     atomic.Pointer[data.Dataset]
 	engine *gin.Engine
+	now    func() time.Time
 }
 
 // New returns a server. ds may be nil: the server then answers /healthz
@@ -46,7 +49,10 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	s := &Server{cfg: cfg, log: log}
+	s := &Server{cfg: cfg, log: log, now: cfg.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
 	if ds != nil {
 		s.ds.Store(ds)
 	}

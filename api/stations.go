@@ -15,6 +15,7 @@ func (s *Server) registerStationRoutes(g *gin.RouterGroup) {
 	g.GET("/stations/nearest", s.nearest)
 	g.GET("/stations", s.listStations)
 	g.GET("/stations/:id", s.getStation)
+	g.GET("/stations/:id/hours", s.stationHours)
 }
 
 func (s *Server) nearest(c *gin.Context) {
@@ -23,7 +24,12 @@ func (s *Server) nearest(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
-	nq, err := nearestQuery(q)
+	at, err := queryInstant(q, "at", s.now())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	nq, err := nearestQuery(q, at)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -40,7 +46,7 @@ func (s *Server) nearest(c *gin.Context) {
 	}
 	out := make([]stationJSON, len(hits))
 	for i, h := range hits {
-		out[i] = newStationJSON(h.Station)
+		out[i] = newStationJSON(h.Station, at)
 		d := roundM(h.DistanceM)
 		out[i].DistanceM = &d
 	}
@@ -65,6 +71,7 @@ func stationsGeoJSON(stations []stationJSON) *geojson.FeatureCollection {
 			"force":       st.Force,
 			"address":     st.Address,
 			"departement": st.Departement,
+			"hours":       st.Hours,
 			"source":      st.Source,
 		}
 		if st.Phone != "" {
@@ -89,12 +96,17 @@ func (s *Server) getStation(c *gin.Context) {
 	if ds == nil {
 		return
 	}
+	at, err := queryInstant(c.Request.URL.Query(), "at", s.now())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	st, err := ds.Station(c.Param("id"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newStationJSON(st))
+	c.JSON(http.StatusOK, newStationJSON(st, at))
 }
 
 const maxPerPage = 500
@@ -105,6 +117,11 @@ func (s *Server) listStations(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
+	at, err := queryInstant(q, "at", s.now())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	force, err := queryForce(q)
 	if err != nil {
 		s.fail(c, err)
@@ -126,7 +143,7 @@ func (s *Server) listStations(c *gin.Context) {
 	if start := (page - 1) * perPage; start < len(all) {
 		end := min(start+perPage, len(all))
 		for _, st := range all[start:end] {
-			out.Stations = append(out.Stations, newStationJSON(st))
+			out.Stations = append(out.Stations, newStationJSON(st, at))
 		}
 	}
 	c.JSON(http.StatusOK, out)

@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/paulmach/orb"
+
+	"guichet/data/hours"
 )
 
 func mustLoad(tb testing.TB, dir string) *Dataset {
@@ -122,6 +125,7 @@ func TestLoadedStationFields(t *testing.T) {
 			}
 			got := *s
 			got.ID, got.HoursText, got.HoursFormat, got.Source = "", "", "", ""
+			got.Hours, got.Locale = nil, hours.Locale{}
 			if got != tt.want {
 				t.Errorf("Station(%s) =\n%+v\nwant\n%+v", tt.id, got, tt.want)
 			}
@@ -209,6 +213,80 @@ func TestNationalReferential(t *testing.T) {
 	for _, r := range zero {
 		if r.File != "pwb_ref_unite_gn.csv" || r.Line < 2 {
 			t.Errorf("rejection %v does not name the national file and a data line", r)
+		}
+	}
+}
+
+func TestStationHoursAndZone(t *testing.T) {
+	ds := mustLoad(t, "testdata/stations")
+	tests := []struct {
+		id, zone, osm string
+		unknown       bool
+	}{
+		{"gn-1004321", "Europe/Paris", "Mo-Sa 08:00-12:00,14:00-18:00; Su 09:00-12:00,15:00-18:00; PH 09:00-12:00,15:00-18:00", false},
+		{"gn-1004333", "Europe/Paris", "We 08:00-12:00; PH off", false},
+		{"gn-1002536", "Pacific/Noumea", "Mo 07:30-11:30,13:30-17:30; PH 08:30-11:30,14:30-17:30", false},
+		{"gn-1009100", "Indian/Mayotte", "", true},
+		{"gn-1007001", "Pacific/Wallis", "", true},
+		{"gn-1007002", "Pacific/Tahiti", "Mo-Fr 08:00-17:00", false},
+		{"pn-68809", "Europe/Paris", "24/7", false},
+	}
+	for _, tt := range tests {
+		s, err := ds.Station(tt.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Locale.Location.String(); got != tt.zone {
+			t.Errorf("%s zone = %s, want %s", tt.id, got, tt.zone)
+		}
+		if got := s.Hours.OSM(); got != tt.osm || s.Hours.Unknown() != tt.unknown {
+			t.Errorf("%s hours = %q (unknown %v), want %q (unknown %v)", tt.id, got, s.Hours.Unknown(), tt.osm, tt.unknown)
+		}
+	}
+}
+
+func TestUnparsableHoursKeepStation(t *testing.T) {
+	csv := "service;identifiant_public_unite;departement;geocodage_x_GPS;geocodage_y_GPS;horaires_accueil;adresse_geographique\n" +
+		"Brigade de Voiron;1004321;38;5.58963;45.36421;Lundi : 25h00-26h00;2 Rue Danton 38500 VOIRON\n"
+	ds, err := Load(fstest.MapFS{"gn.csv": {Data: []byte(csv)}}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := ds.Station("gn-1004321")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := ds.Report().Warnings()
+	if !s.Hours.Unknown() || len(w) != 1 || w[0].Reason != ReasonBadHours || w[0].Line != 2 {
+		t.Errorf("unknown=%v warnings=%v, want unknown hours and one warning on line 2", s.Hours.Unknown(), w)
+	}
+}
+
+func TestNearestOpenAt(t *testing.T) {
+	ds := mustLoad(t, "testdata/stations")
+	paris := hours.LocaleFor("38").Location
+	rives := orb.Point{5.50212, 45.35261}
+	tests := []struct {
+		at   time.Time
+		want string
+	}{
+		// Wednesday 9:00: Rives, the nearest, is open.
+		{time.Date(2026, 12, 2, 9, 0, 0, 0, paris), "gn-1004333"},
+		// Thursday 9:00: Rives is closed, Voiron is the nearest open one.
+		{time.Date(2026, 12, 3, 9, 0, 0, 0, paris), "gn-1004321"},
+		// Wednesday 21:00: only the 24/7 Nîmes commissariat is open.
+		{time.Date(2026, 12, 2, 21, 0, 0, 0, paris), "pn-68809"},
+		// Armistice Day is a Wednesday in 2026: Rives is closed on public
+		// holidays, Voiron opens.
+		{time.Date(2026, 11, 11, 10, 0, 0, 0, paris), "gn-1004321"},
+	}
+	for _, tt := range tests {
+		hits, err := ds.Nearest(NearestQuery{Point: rives, Limit: 1, OpenAt: tt.at}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) != 1 || hits[0].Station.ID != tt.want {
+			t.Errorf("Nearest(open at %v) = %v, want %s", tt.at, hits, tt.want)
 		}
 	}
 }

@@ -14,6 +14,8 @@ const (
 	ReasonDuplicateID        = "duplicate_id"
 	ReasonBadField           = "bad_field"
 	ReasonMalformedRow       = "malformed_row"
+	// ReasonBadHours is a warning: the station is kept, its hours unknown.
+	ReasonBadHours = "unparsable_hours"
 )
 
 // Rejection is one input row that was not loaded.
@@ -37,6 +39,8 @@ type FileReport struct {
 	Rows       int
 	Kept       int
 	Rejections []Rejection
+	// Warnings are rows that were kept with a field left unknown.
+	Warnings []Rejection
 }
 
 // SkippedFile is a file of the data directory that no loader recognised.
@@ -98,4 +102,17 @@ func (r *Report) Rejections() []Rejection {
 
 func (fr *FileReport) reject(line int, reason, format string, args ...any) {
 	fr.Rejections = append(fr.Rejections, Rejection{File: fr.File, Line: line, Reason: reason, Detail: fmt.Sprintf(format, args...)})
+}
+
+func (fr *FileReport) warn(line int, reason, format string, args ...any) {
+	fr.Warnings = append(fr.Warnings, Rejection{File: fr.File, Line: line, Reason: reason, Detail: fmt.Sprintf(format, args...)})
+}
+
+// Warnings returns every warning, ordered by file then line.
+func (r *Report) Warnings() []Rejection {
+	var all []Rejection
+	for _, f := range r.Files {
+		all = append(all, f.Warnings...)
+	}
+	return all
 }

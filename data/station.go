@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+
+	"guichet/data/hours"
 )
 
 // Force is the national force a station belongs to.
@@ -79,6 +81,12 @@ type Station struct {
 	HoursText string
 	// HoursFormat names the format HoursText is written in.
 	HoursFormat string
+	// Hours is HoursText parsed; never nil after load. A value that does not
+	// parse gives an unknown schedule and a warning in the load report,
+	// because a station with unreadable hours is still a station to list.
+	Hours *hours.Schedule
+	// Locale is the station's time zone and public-holiday calendar.
+	Locale hours.Locale
 	// Source is the file the station was read from, relative to the data directory.
 	Source string
 }

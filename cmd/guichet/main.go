@@ -6,6 +6,7 @@
 //	guichet serve    [--addr HOST:PORT] [--data DIR]
 //	guichet validate [--data DIR]
 //	guichet nearest  [--data DIR] --lat LAT --lon LON [--limit N] [--force F]
+//	guichet hours    < values.jsonl
 package main
 
 import (
@@ -39,6 +40,7 @@ func init() {
 	commands["serve"] = command{"run the HTTP API", runServe}
 	commands["validate"] = command{"load a data directory and print the load report", runValidate}
 	commands["nearest"] = command{"print the stations nearest to a point, as JSON", runNearest}
+	commands["hours"] = command{"evaluate opening-hours values read as JSON lines on stdin", runHours}
 }
 
 // errUsage marks errors already explained by the flag package.

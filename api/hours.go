@@ -1,0 +1,151 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/data"
+)
+
+// maxIntervalSpan bounds /v1/stations/{id}/hours.
+const maxIntervalSpan = 31 * 24 * time.Hour
+
+type hoursStatusJSON struct {
+	State      string  `json:"state"`
+	NextChange *string `json:"next_change"`
+	Reason     string  `json:"reason,omitempty"`
+	Comment    string  `json:"comment,omitempty"`
+}
+
+type timeRangeJSON struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+type daySpecJSON struct {
+	Day     string          `json:"day"`
+	Open    []timeRangeJSON `json:"open"`
+	Unknown []timeRangeJSON `json:"unknown,omitempty"`
+	Comment string          `json:"comment,omitempty"`
+}
+
+type hoursJSON struct {
+	OSM        string          `json:"osm"`
+	SourceText string          `json:"source_text"`
+	Timezone   string          `json:"timezone"`
+	Status     hoursStatusJSON `json:"status"`
+	Week       []daySpecJSON   `json:"week"`
+}
+
+type intervalJSON struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+type intervalsJSON struct {
+	ID        string         `json:"id"`
+	Timezone  string         `json:"timezone"`
+	From      string         `json:"from"`
+	To        string         `json:"to"`
+	Intervals []intervalJSON `json:"intervals"`
+}
+
+func newHoursJSON(s *data.Station, at time.Time) *hoursJSON {
+	st := s.Hours.At(at, s.Locale)
+	out := &hoursJSON{
+		OSM:        s.Hours.OSM(),
+		SourceText: s.HoursText,
+		Timezone:   s.Locale.Location.String(),
+		Status:     hoursStatusJSON{State: st.Status.String(), Reason: st.Reason, Comment: st.Comment},
+		Week:       []daySpecJSON{},
+	}
+	if !st.Next.IsZero() {
+		next := st.Next.In(s.Locale.Location).Format(time.RFC3339)
+		out.Status.NextChange = &next
+	}
+	for _, d := range s.Hours.Week() {
+		dj := daySpecJSON{Day: d.Day, Open: []timeRangeJSON{}, Comment: d.Comment}
+		for _, r := range d.Open {
+			dj.Open = append(dj.Open, timeRangeJSON{r.From, r.To})
+		}
+		for _, r := range d.Unknown {
+			dj.Unknown = append(dj.Unknown, timeRangeJSON{r.From, r.To})
+		}
+		out.Week = append(out.Week, dj)
+	}
+	return out
+}
+
+// queryInstant decodes an optional RFC 3339 instant; "now" and absence
+// give now.
+func queryInstant(q url.Values, name string, now time.Time) (time.Time, error) {
+	s := strings.TrimSpace(q.Get(name))
+	if s == "" || s == "now" {
+		return now, nil
+	}
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return time.Time{}, badParam(name, "must be an RFC 3339 instant such as 2026-11-27T18:30:00+01:00, got "+strconv.Quote(s))
+	}
+	if t.Year() < 1900 || t.Year() > 2200 {
+		return time.Time{}, badParam(name, "must be between the years 1900 and 2200")
+	}
+	return t, nil
+}
+
+// queryOpen decodes open=now|<RFC 3339>: the instant stations must be open
+// at, or the zero time when the parameter is absent.
+func queryOpen(q url.Values, at time.Time) (time.Time, error) {
+	switch s := strings.TrimSpace(q.Get("open")); s {
+	case "", "false", "0":
+		return time.Time{}, nil
+	case "now", "true", "1":
+		return at, nil
+	}
+	return queryInstant(q, "open", at)
+}
+
+func (s *Server) stationHours(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	st, err := ds.Station(c.Param("id"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	q := c.Request.URL.Query()
+	now := s.now()
+	from, err := queryInstant(q, "from", now)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	to := from.Add(7 * 24 * time.Hour)
+	if q.Get("to") != "" {
+		if to, err = queryInstant(q, "to", now); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	switch {
+	case !to.After(from):
+		s.fail(c, badParam("to", "must be after from"))
+		return
+	case to.Sub(from) > maxIntervalSpan:
+		s.fail(c, badParam("to", "must be at most 31 days after from"))
+		return
+	}
+	loc := st.Locale.Location
+	out := intervalsJSON{ID: st.ID, Timezone: loc.String(), From: from.In(loc).Format(time.RFC3339), To: to.In(loc).Format(time.RFC3339), Intervals: []intervalJSON{}}
+	for _, iv := range st.Hours.Intervals(from, to, st.Locale) {
+		out.Intervals = append(out.Intervals, intervalJSON{iv.Start.In(loc).Format(time.RFC3339), iv.End.In(loc).Format(time.RFC3339)})
+	}
+	c.JSON(http.StatusOK, out)
+}
