@@ -1,0 +1,79 @@
+package geo
+
+import (
+	"math/rand"
+	"os"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// benchPoints returns the national gendarmerie units when GUICHET_OPENDATA
+// is set, else 3,032 seeded synthetic points over French territories.
+func benchPoints(b *testing.B) []orb.Point {
+	if dir := os.Getenv("GUICHET_OPENDATA"); dir != "" {
+		return loadGendarmeries(b, dir)
+	}
+	return frenchPoints(rand.New(rand.NewSource(1)), 3032)
+}
+
+// frenchPoints returns n points, 19 in 20 over metropolitan France and
+// the rest over the overseas territories, roughly like the population.
+func frenchPoints(r *rand.Rand, n int) []orb.Point {
+	pts := make([]orb.Point, n)
+	for i := range pts {
+		g := regions[0]
+		if r.Intn(20) == 0 {
+			g = regions[1+r.Intn(len(regions)-1)]
+		}
+		pts[i] = regionPoint(r, g)
+	}
+	return pts
+}
+
+func benchQueries(n int) []orb.Point {
+	return frenchPoints(rand.New(rand.NewSource(2)), n)
+}
+
+func BenchmarkNearest(b *testing.B) {
+	pts := benchPoints(b)
+	var ix PointIndex[int]
+	for i, p := range pts {
+		ix.Insert(p, i)
+	}
+	qs := benchQueries(1024)
+	buf := make([]Hit[int], 0, 5)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf = ix.Nearest(qs[i%len(qs)], 5, 0, nil, buf)
+	}
+}
+
+// BenchmarkBruteForce is the baseline for BenchmarkNearest: a full
+// haversine scan keeping the 5 nearest.
+func BenchmarkBruteForce(b *testing.B) {
+	pts := benchPoints(b)
+	qs := benchQueries(1024)
+	buf := make([]Hit[int], 0, 5)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := qs[i%len(qs)]
+		buf = buf[:0]
+		for j, q := range pts {
+			d := Distance(p, q)
+			if len(buf) == 5 && d >= buf[4].DistanceM {
+				continue
+			}
+			if len(buf) < 5 {
+				buf = append(buf, Hit[int]{})
+			}
+			k := len(buf) - 1
+			for ; k > 0 && buf[k-1].DistanceM > d; k-- {
+				buf[k] = buf[k-1]
+			}
+			buf[k] = Hit[int]{Value: j, Point: q, DistanceM: d}
+		}
+	}
+}

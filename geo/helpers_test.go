@@ -1,0 +1,77 @@
+package geo
+
+import (
+	"math/rand"
+	"os"
+	"strconv"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+// testRand returns a generator seeded from $SEED, or from a fresh seed that
+// is logged so that a failure can be replayed.
+func testRand(tb testing.TB) *rand.Rand {
+	tb.Helper()
+	seed := rand.Int63()
+	if s := os.Getenv("SEED"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			tb.Fatalf("bad SEED %q: %v", s, err)
+		}
+		seed = v
+	}
+	tb.Logf("seed %d (replay with SEED=%d)", seed, seed)
+	return rand.New(rand.NewSource(seed))
+}
+
+// openDataDir returns $GUICHET_OPENDATA. It skips the test when unset, or
+// fails it when CI=true.
+func openDataDir(tb testing.TB) string {
+	tb.Helper()
+	dir := os.Getenv("GUICHET_OPENDATA")
+	if dir == "" {
+		if os.Getenv("CI") == "true" {
+			tb.Fatal("GUICHET_OPENDATA is unset but CI=true: national data tests must run in CI")
+		}
+		tb.Skip("GUICHET_OPENDATA is unset: skipping test on national open data")
+	}
+	return dir
+}
+
+// region is a lon/lat box around a French territory.
+type region struct {
+	name       string
+	lon, lat   float64 // centre
+	dlon, dlat float64 // half extents
+}
+
+var regions = []region{
+	{"metropole", 2.5, 46.25, 7.5, 5.25},
+	{"guadeloupe", -61.5, 16.2, 0.4, 0.3},
+	{"martinique", -61, 14.6, 0.2, 0.2},
+	{"guyane", -53, 4, 1.5, 1.5},
+	{"reunion", 55.5, -21.1, 0.3, 0.2},
+	{"mayotte", 45.1, -12.8, 0.1, 0.1},
+	{"saint-pierre", -56.2, 46.8, 0.1, 0.1},
+	{"polynesie", -149.5, -17.5, 3, 3},
+	{"nouvelle-caledonie", 165.8, -21.7, 1.5, 1},
+	{"wallis", -176.2, -13.3, 0.1, 0.1},
+}
+
+// randomPoint returns a point of a random region, or anywhere on Earth
+// with probability 1/10.
+func randomPoint(r *rand.Rand) orb.Point {
+	if r.Intn(10) == 0 {
+		return orb.Point{r.Float64()*360 - 180, r.Float64()*180 - 90}
+	}
+	return regionPoint(r, regions[r.Intn(len(regions))])
+}
+
+// regionPoint returns a uniform point of g's box.
+func regionPoint(r *rand.Rand, g region) orb.Point {
+	return orb.Point{
+		g.lon + (2*r.Float64()-1)*g.dlon,
+		g.lat + (2*r.Float64()-1)*g.dlat,
+	}
+}

@@ -1,0 +1,345 @@
+package geo
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/golang/geo/s2"
+	"github.com/paulmach/orb"
+)
+
+func TestDistance(t *testing.T) {
+	deg := EarthRadius * math.Pi / 180
+	tests := []struct {
+		name string
+		a, b orb.Point
+		want float64
+	}{
+		{"same point", orb.Point{2.35, 48.85}, orb.Point{2.35, 48.85}, 0},
+		{"one degree of equator", orb.Point{0, 0}, orb.Point{1, 0}, deg},
+		{"one degree of meridian", orb.Point{5, 45}, orb.Point{5, 46}, deg},
+		{"across the antimeridian", orb.Point{179.5, 0}, orb.Point{-179.5, 0}, deg},
+		{"pole to pole", orb.Point{0, 90}, orb.Point{123, -90}, math.Pi * EarthRadius},
+		{"longitude is periodic", orb.Point{-190, 10}, orb.Point{170, 11}, deg},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Distance(tt.a, tt.b); math.Abs(got-tt.want) > 1e-6 {
+				t.Errorf("Distance(%v, %v) = %.9f, want %.9f", tt.a, tt.b, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestDistanceVsS2 checks the haversine against golang/geo's independent
+// implementation (angle between unit vectors).
+func TestDistanceVsS2(t *testing.T) {
+	r := testRand(t)
+	for i := 0; i < 10000; i++ {
+		a, b := randomPoint(r), randomPoint(r)
+		want := s2.LatLngFromDegrees(a[1], a[0]).Distance(s2.LatLngFromDegrees(b[1], b[0])).Radians() * EarthRadius
+		if got := Distance(a, b); math.Abs(got-want) > 1e-3 {
+			t.Fatalf("Distance(%v, %v) = %.6f, want %.6f", a, b, got, want)
+		}
+		if got, rev := Distance(a, b), Distance(b, a); got != rev {
+			t.Fatalf("Distance is not symmetric: %v vs %v", got, rev)
+		}
+	}
+}
+
+// TestLowerBound checks that the rectangle bound never exceeds the metric
+// of any point inside the rectangle, including rectangles on the other
+// side of the antimeridian from the query.
+func TestLowerBound(t *testing.T) {
+	r := testRand(t)
+	for i := 0; i < 200000; i++ {
+		q := randomPoint(r)
+		c := randomPoint(r)
+		if r.Intn(4) == 0 { // rectangles hugging the antimeridian
+			c[0] = 180 - r.Float64()*3
+			if r.Intn(2) == 0 {
+				c[0] = -c[0]
+			}
+		}
+		w, h := r.ExpFloat64()*2, r.ExpFloat64()*2
+		min := [2]float64{math.Max(-180, c[0]-w), math.Max(-90, c[1]-h)}
+		max := [2]float64{math.Min(180, c[0]+w), math.Min(90, c[1]+h)}
+		in := orb.Point{min[0] + r.Float64()*(max[0]-min[0]), min[1] + r.Float64()*(max[1]-min[1])}
+		switch r.Intn(4) { // corners and edges are where the bound is tight
+		case 0:
+			in = orb.Point{min[0], max[1]}
+		case 1:
+			in[0] = max[0]
+		}
+		rb := newRectBound(q)
+		uq, ui := unitVector(q), unitVector(in)
+		if lb, got := rb.lowerBound(min, max), chordHav(&uq, &ui); lb > got {
+			t.Fatalf("lowerBound(%v; %v..%v) = %g > hav %g of %v", q, min, max, lb, got, in)
+		}
+	}
+}
+
+// bruteNearest is the reference: a full haversine scan, sorted by
+// distance then insertion order.
+func bruteNearest(pts []orb.Point, p orb.Point, k int, maxM float64, accept func(int) bool) []Hit[int] {
+	var all []Hit[int]
+	for i, q := range pts {
+		d := Distance(p, q)
+		if (maxM > 0 && d > maxM) || (accept != nil && !accept(i)) {
+			continue
+		}
+		all = append(all, Hit[int]{Value: i, Point: q, DistanceM: d})
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].DistanceM < all[j].DistanceM })
+	if len(all) > k {
+		all = all[:k]
+	}
+	return all
+}
+
+func checkSameHits(t *testing.T, what string, got, want []Hit[int]) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: got %d hits, want %d\ngot  %v\nwant %v", what, len(got), len(want), got, want)
+	}
+	for i := range got {
+		if got[i].Value != want[i].Value || math.Abs(got[i].DistanceM-want[i].DistanceM) > 0.5 {
+			t.Fatalf("%s: hit %d = %v, want %v\ngot  %v\nwant %v", what, i, got[i], want[i], got, want)
+		}
+	}
+}
+
+// randomItems returns clustered points over French territories, with some
+// exact duplicates to exercise tie-breaking.
+func randomItems(r *rand.Rand, n int) []orb.Point {
+	pts := make([]orb.Point, 0, n)
+	for len(pts) < n {
+		switch {
+		case len(pts) > 0 && r.Intn(20) == 0:
+			pts = append(pts, pts[r.Intn(len(pts))])
+		case r.Intn(3) == 0: // tight cluster around a previous point
+			var c orb.Point
+			if len(pts) > 0 {
+				c = pts[r.Intn(len(pts))]
+			} else {
+				c = randomPoint(r)
+			}
+			pts = append(pts, orb.Point{c[0] + r.NormFloat64()*0.01, math.Max(-90, math.Min(90, c[1]+r.NormFloat64()*0.01))})
+		default:
+			pts = append(pts, randomPoint(r))
+		}
+	}
+	return pts
+}
+
+func randomQuery(r *rand.Rand) orb.Point {
+	switch r.Intn(6) {
+	case 0: // around the antimeridian, e.g. Fiji
+		lon := 175 + r.Float64()*10
+		if lon > 180 {
+			lon -= 360
+		}
+		return orb.Point{lon, -25 + r.Float64()*20}
+	case 1: // exactly on it
+		return orb.Point{180 * float64(1-2*r.Intn(2)), r.Float64()*180 - 90}
+	default:
+		return randomPoint(r)
+	}
+}
+
+func TestNearestBruteForce(t *testing.T) {
+	r := testRand(t)
+	for round := 0; round < 30; round++ {
+		n := 1 + r.Intn(3000)
+		if round < 5 {
+			n = 1 + r.Intn(10)
+		}
+		pts := randomItems(r, n)
+		var ix PointIndex[int]
+		for i, p := range pts {
+			ix.Insert(p, i)
+		}
+		if ix.Len() != n {
+			t.Fatalf("Len() = %d, want %d", ix.Len(), n)
+		}
+		var buf []Hit[int]
+		for q := 0; q < 200; q++ {
+			p := randomQuery(r)
+			k := 1 + r.Intn(12)
+			var maxM float64
+			if r.Intn(2) == 0 {
+				maxM = r.ExpFloat64() * 200e3
+			}
+			var accept func(int) bool
+			if r.Intn(2) == 0 {
+				mod := 2 + r.Intn(4)
+				accept = func(v int) bool { return v%mod == 0 }
+			}
+			buf = ix.Nearest(p, k, maxM, accept, buf)
+			want := bruteNearest(pts, p, k, maxM, accept)
+			checkSameHits(t, fmt.Sprintf("round %d n=%d Nearest(%v, k=%d, maxM=%g, accept=%v)", round, n, p, k, maxM, accept != nil), buf, want)
+		}
+	}
+}
+
+func TestNearestAntimeridian(t *testing.T) {
+	places := []struct {
+		name string
+		p    orb.Point
+	}{
+		{"wallis", orb.Point{-176.2, -13.3}},
+		{"noumea", orb.Point{165.8, -21.7}},
+		{"papeete", orb.Point{-149.5, -17.5}},
+		{"paris", orb.Point{2.35, 48.85}},
+	}
+	var ix PointIndex[string]
+	for _, pl := range places {
+		ix.Insert(pl.p, pl.name)
+	}
+	tests := []struct {
+		name  string
+		query orb.Point
+		want  []string
+	}{
+		{"fiji", orb.Point{178, -17}, []string{"wallis", "noumea", "papeete", "paris"}},
+		{"east of the antimeridian", orb.Point{-179.9, -15}, []string{"wallis", "noumea", "papeete", "paris"}},
+		{"tahiti", orb.Point{-149.4, -17.6}, []string{"papeete", "wallis", "noumea", "paris"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hits := ix.Nearest(tt.query, 4, 0, nil, nil)
+			var got []string
+			for _, h := range hits {
+				got = append(got, h.Value)
+				if want := Distance(tt.query, h.Point); h.DistanceM != want {
+					t.Errorf("%s: DistanceM = %v, want %v", h.Value, h.DistanceM, want)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("Nearest(%v) = %v, want %v", tt.query, got, tt.want)
+			}
+		})
+	}
+	// Wallis is 700-800 km from Fiji: a 1,000 km radius keeps only it.
+	if hits := ix.Nearest(orb.Point{178, -17}, 4, 1000e3, nil, nil); len(hits) != 1 || hits[0].Value != "wallis" {
+		t.Errorf("Nearest(fiji, maxM=1000km) = %v, want only wallis", hits)
+	}
+}
+
+func TestNearestEdgeCases(t *testing.T) {
+	var empty PointIndex[int]
+	if got := empty.Nearest(orb.Point{2, 48}, 3, 0, nil, nil); len(got) != 0 {
+		t.Errorf("empty index: Nearest = %v, want none", got)
+	}
+	var ix PointIndex[int]
+	ix.Insert(orb.Point{2, 48}, 0)
+	ix.Insert(orb.Point{2, 48}, 1) // duplicate: insertion order decides
+	ix.Insert(orb.Point{3, 48}, 2)
+	for _, tt := range []struct {
+		name string
+		p    orb.Point
+		k    int
+		want string
+	}{
+		{"k=0", orb.Point{2, 48}, 0, "[]"},
+		{"nan", orb.Point{math.NaN(), 48}, 3, "[]"},
+		{"latitude beyond pole", orb.Point{2, 91}, 3, "[]"},
+		{"ties by insertion", orb.Point{2, 48}, 2, "[0 1]"},
+		{"k beyond len", orb.Point{3, 48}, 10, "[2 0 1]"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []int
+			for _, h := range ix.Nearest(tt.p, tt.k, 0, nil, nil) {
+				got = append(got, h.Value)
+			}
+			if g := fmt.Sprint(got); g != tt.want && !(g == "[]" && tt.want == "[]") {
+				t.Errorf("Nearest(%v, %d) = %v, want %v", tt.p, tt.k, g, tt.want)
+			}
+		})
+	}
+}
+
+func TestNearestAllocs(t *testing.T) {
+	r := testRand(t)
+	var ix PointIndex[int]
+	for i, p := range randomItems(r, 3000) {
+		ix.Insert(p, i)
+	}
+	buf := make([]Hit[int], 0, 10)
+	p := randomPoint(r)
+	accept := func(v int) bool { return v%2 == 0 }
+	if n := testing.AllocsPerRun(100, func() { buf = ix.Nearest(p, 10, 50e3, accept, buf) }); n != 0 {
+		t.Errorf("Nearest allocates %v times per call, want 0", n)
+	}
+}
+
+// loadGendarmeries reads the lon/lat of every gendarmerie unit of the
+// national file, skipping the units without coordinates (0, 0).
+func loadGendarmeries(tb testing.TB, dir string) []orb.Point {
+	tb.Helper()
+	f, err := os.Open(filepath.Join(dir, "forces-de-l-ordre", "pel-referentiels", "pwb_ref_unite_gn.csv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	header, err := cr.Read()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	latCol, okLat := col["latitude_wgs84"]
+	lonCol, okLon := col["longitude_wgs84"]
+	if !okLat || !okLon {
+		tb.Fatalf("missing coordinate columns in header %v", header)
+	}
+	var pts []orb.Point
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			tb.Fatal(err)
+		}
+		lat, err1 := strconv.ParseFloat(rec[latCol], 64)
+		lon, err2 := strconv.ParseFloat(rec[lonCol], 64)
+		if err1 != nil || err2 != nil {
+			tb.Fatalf("line %d: bad coordinates %q, %q", len(pts)+2, rec[latCol], rec[lonCol])
+		}
+		if lat == 0 && lon == 0 {
+			continue
+		}
+		pts = append(pts, orb.Point{lon, lat})
+	}
+	return pts
+}
+
+func TestNearestGendarmeries(t *testing.T) {
+	pts := loadGendarmeries(t, openDataDir(t))
+	if len(pts) < 3000 {
+		t.Fatalf("loaded %d units, want about 3,030", len(pts))
+	}
+	var ix PointIndex[int]
+	for i, p := range pts {
+		ix.Insert(p, i)
+	}
+	r := testRand(t)
+	var buf []Hit[int]
+	for q := 0; q < 1000; q++ {
+		p := randomQuery(r)
+		buf = ix.Nearest(p, 10, 0, nil, buf)
+		checkSameHits(t, fmt.Sprintf("Nearest(%v)", p), buf, bruteNearest(pts, p, 10, 0, nil))
+	}
+}
