@@ -160,6 +160,9 @@ func benchQueries(ix *Index, style string, n int) []benchQuery {
 			} else {
 				text = m.Label
 			}
+		case "no-commune":
+			// Without a commune every street of that name is a candidate.
+			text = m.HouseNumber + " " + m.Street
 		case "municipality":
 			text = m.Postcode + " " + m.City
 			qs[i].want = Match{ID: m.Citycode, Type: TypeMunicipality, Label: m.City}
@@ -174,7 +177,7 @@ func benchQueries(ix *Index, style string, n int) []benchQuery {
 // success rate (the queried address, street or commune ranked first).
 func BenchmarkGeocode(b *testing.B) {
 	ix := benchIndex(b)
-	for _, style := range []string{"exact", "abbreviated", "typo", "municipality"} {
+	for _, style := range []string{"exact", "abbreviated", "typo", "no-commune", "municipality"} {
 		b.Run(style, func(b *testing.B) {
 			qs := benchQueries(ix, style, 1024)
 			lat := make([]time.Duration, 0, b.N)

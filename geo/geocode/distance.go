@@ -4,12 +4,12 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
-	orbgeo "github.com/paulmach/orb/geo"
+
+	"guichet/geo"
 )
 
-// distanceM is the great-circle (haversine) distance in metres on a
-// sphere of radius orb.EarthRadius.
-func distanceM(a, b orb.Point) float64 { return orbgeo.DistanceHaversine(a, b) }
+// distanceM is the project's one distance, geo.Distance, in metres.
+func distanceM(a, b orb.Point) float64 { return geo.Distance(a, b) }
 
 // boxDistanceM is the exact great-circle distance in metres from p to
 // the lon/lat rectangle [lo, hi], so it is a valid lower bound for any
@@ -23,9 +23,9 @@ func boxDistanceM(p orb.Point, lo, hi [2]float32) float64 {
 	if lon >= x0 && lon <= x1 {
 		switch {
 		case lat < y0:
-			return (y0 - lat) * math.Pi / 180 * orb.EarthRadius
+			return (y0 - lat) * math.Pi / 180 * geo.EarthRadius
 		case lat > y1:
-			return (lat - y1) * math.Pi / 180 * orb.EarthRadius
+			return (lat - y1) * math.Pi / 180 * geo.EarthRadius
 		}
 		return 0
 	}

@@ -413,3 +413,27 @@ func TestWithinOneEdit(t *testing.T) {
 		}
 	}
 }
+
+// TestBoxDistanceLowerBound checks that boxDistanceM never exceeds the
+// distance to a point inside the box; Reverse's brute-force test checks
+// that it is tight enough to find the true nearest addresses.
+func TestBoxDistanceLowerBound(t *testing.T) {
+	rng := rand.New(rand.NewSource(seed(t)))
+	for range 2000 {
+		lo := [2]float32{float32(-10 + 20*rng.Float64()), float32(-60 + 110*rng.Float64())}
+		hi := [2]float32{lo[0] + float32(rng.Float64()), lo[1] + float32(rng.Float64())}
+		p := orb.Point{-30 + 60*rng.Float64(), -70 + 140*rng.Float64()}
+		bound := boxDistanceM(p, lo, hi)
+		nearest := math.Inf(1)
+		for range 200 {
+			q := orb.Point{
+				float64(lo[0]) + rng.Float64()*float64(hi[0]-lo[0]),
+				float64(lo[1]) + rng.Float64()*float64(hi[1]-lo[1]),
+			}
+			nearest = min(nearest, distanceM(p, q))
+		}
+		if bound > nearest+1e-6 {
+			t.Fatalf("boxDistanceM(%v, %v, %v) = %f, above %f to a point inside", p, lo, hi, bound, nearest)
+		}
+	}
+}
