@@ -1,0 +1,327 @@
+package geo
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/golang/geo/s2"
+	"github.com/paulmach/orb"
+	"github.com/tidwall/rtree"
+)
+
+var (
+	// ErrUnsupportedGeometry is returned by PolygonIndex.Add for geometries
+	// other than orb.Polygon and orb.MultiPolygon.
+	ErrUnsupportedGeometry = errors.New("geo: unsupported geometry")
+	// ErrInvalidRing is returned by PolygonIndex.Add for a polygon without
+	// rings or a ring with fewer than 4 points once closed.
+	ErrInvalidRing = errors.New("geo: invalid ring")
+	// ErrInvalidCoordinate is returned by PolygonIndex.Add for a vertex that
+	// is not finite or lies outside lon [-180, 180], lat [-90, 90].
+	ErrInvalidCoordinate = errors.New("geo: invalid coordinate")
+)
+
+// PolygonIndex finds which of a set of polygons contains a point. The zero
+// value is an empty index ready for Add.
+//
+// Polygons are planar in longitude/latitude (edges are straight lines in
+// degrees, as in GeoJSON) and must not cross the antimeridian.
+//
+// Boundary rule: a point belongs to a polygon when the crossing number of
+// a ray from it towards increasing longitude is odd, counting an edge
+// crossed when the point is strictly to its west and, in latitude, between
+// the edge's lower endpoint (included) and upper endpoint (excluded). This
+// is the semi-open model of golang/geo's VertexModelSemiOpen for planar
+// rings: it is equivalent to testing the point displaced by an
+// infinitesimal ε eastwards and ε² northwards. A point on an edge or
+// vertex shared by adjoining polygons therefore belongs to exactly one of
+// them (the one to its east, or to its north on an east-west edge), and
+// the points of a hole, including its boundary seen from the hole side,
+// are outside. Shared edges are evaluated from a canonical endpoint order
+// so that both neighbours compute bit-identical results.
+//
+// It is built once, then queried: see the package documentation for the
+// concurrency rules.
+type PolygonIndex[T any] struct {
+	tree    rtree.RTreeG[int32] // exact part bounds, for Locate
+	padTree rtree.RTreeG[int32] // bounds grown to cover edges as arcs, for Nearby
+	parts   []polygonPart
+	values  []T
+}
+
+// polygonPart is one polygon of an Add call: an outer ring and its holes.
+type polygonPart struct {
+	value int32       // index into values, one per Add call
+	pts   []orb.Point // every ring, closed, one after the other
+	ends  []int32     // end offset of each ring in pts
+	pad   float64     // degrees by which an edge arc may leave its endpoints' box
+	bound orb.Bound
+}
+
+// Add indexes the polygon or multipolygon g under v. Each polygon of a
+// MultiPolygon is indexed separately; Locate and Nearby report v for any
+// of them. Rings need not be closed (Add closes them); each must have at
+// least 4 points once closed. On error nothing is added. Add must not run
+// concurrently with any other method.
+func (ix *PolygonIndex[T]) Add(g orb.Geometry, v T) error {
+	var polys []orb.Polygon
+	switch g := g.(type) {
+	case orb.Polygon:
+		polys = []orb.Polygon{g}
+	case orb.MultiPolygon:
+		polys = g
+	default:
+		return fmt.Errorf("%w: %T", ErrUnsupportedGeometry, g)
+	}
+	if len(polys) == 0 {
+		return fmt.Errorf("%w: multipolygon has no polygons", ErrInvalidRing)
+	}
+	if len(ix.values) == math.MaxInt32 || len(ix.parts)+len(polys) > math.MaxInt32 {
+		return errors.New("geo: polygon index full")
+	}
+	parts := make([]polygonPart, 0, len(polys))
+	for pi, poly := range polys {
+		part, err := newPolygonPart(poly)
+		if err != nil {
+			return fmt.Errorf("polygon %d: %w", pi, err)
+		}
+		part.value = int32(len(ix.values))
+		parts = append(parts, part)
+	}
+	ix.values = append(ix.values, v)
+	for _, part := range parts {
+		i := int32(len(ix.parts))
+		ix.parts = append(ix.parts, part)
+		ix.tree.Insert(part.bound.Min, part.bound.Max, i)
+		ix.padTree.Insert(
+			orb.Point{part.bound.Min[0] - part.pad, part.bound.Min[1] - part.pad},
+			orb.Point{part.bound.Max[0] + part.pad, part.bound.Max[1] + part.pad}, i)
+	}
+	return nil
+}
+
+func newPolygonPart(poly orb.Polygon) (polygonPart, error) {
+	if len(poly) == 0 {
+		return polygonPart{}, fmt.Errorf("%w: polygon has no rings", ErrInvalidRing)
+	}
+	var part polygonPart
+	for ri, ring := range poly {
+		for j, p := range ring {
+			if !(p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90) {
+				return polygonPart{}, fmt.Errorf("%w: ring %d point %d is %v", ErrInvalidCoordinate, ri, j, p)
+			}
+		}
+		n := len(ring)
+		closed := n > 0 && ring[0] == ring[n-1]
+		if !closed {
+			n++
+		}
+		if n < 4 {
+			return polygonPart{}, fmt.Errorf("%w: ring %d has %d points once closed, want at least 4", ErrInvalidRing, ri, n)
+		}
+		part.pts = append(part.pts, ring...)
+		if !closed {
+			part.pts = append(part.pts, ring[0])
+		}
+		part.ends = append(part.ends, int32(len(part.pts)))
+	}
+	part.bound = orb.MultiPoint(part.pts).Bound()
+	start := 0
+	for _, end := range part.ends {
+		for j := start + 1; j < int(end); j++ {
+			part.pad = math.Max(part.pad, arcPad(part.pts[j-1], part.pts[j]))
+		}
+		start = int(end)
+	}
+	return part, nil
+}
+
+// arcPad returns how far, in degrees of latitude or longitude, the
+// great-circle arc from a to b may stray outside the lon/lat box of its
+// endpoints. Every point of the arc is within its length L of a, hence
+// within L of a's latitude and L/cos(|lat|+L) of its longitude.
+func arcPad(a, b orb.Point) float64 {
+	l := Distance(a, b) / EarthRadius
+	lat := math.Abs(a[1])*radPerDeg + l
+	if lat >= math.Pi/2 {
+		return 360
+	}
+	return l / math.Cos(lat) / radPerDeg
+}
+
+// Len returns the number of Add calls that succeeded.
+func (ix *PolygonIndex[T]) Len() int { return len(ix.values) }
+
+// Locate returns the value of the polygon containing p under the boundary
+// rule of PolygonIndex, and whether there is one. If polygons overlap, the
+// one added first wins. Locate does not allocate and is safe for
+// concurrent use after the build phase.
+func (ix *PolygonIndex[T]) Locate(p orb.Point) (T, bool) {
+	best := int32(-1)
+	ix.tree.Search(p, p, func(_, _ [2]float64, i int32) bool {
+		if (best < 0 || i < best) && ix.parts[i].contains(p) {
+			best = i
+		}
+		return true
+	})
+	if best < 0 {
+		var zero T
+		return zero, false
+	}
+	return ix.values[ix.parts[best].value], true
+}
+
+// contains reports whether p is in the part under the semi-open rule.
+func (pp *polygonPart) contains(p orb.Point) bool {
+	in := false
+	start := 0
+	for _, end := range pp.ends {
+		ring := pp.pts[start:end]
+		for j := 1; j < len(ring); j++ {
+			a, b := ring[j-1], ring[j]
+			if a[1] > b[1] {
+				a, b = b, a // canonical order: neighbours compute the same bits
+			}
+			// float64() forbids fused multiply-add, which could round the
+			// two neighbours' products differently.
+			if a[1] <= p[1] && p[1] < b[1] &&
+				float64((b[0]-a[0])*(p[1]-a[1])) > float64((b[1]-a[1])*(p[0]-a[0])) {
+				in = !in
+			}
+		}
+		start = int(end)
+	}
+	return in
+}
+
+// Near is one result of PolygonIndex.Nearby.
+type Near[T any] struct {
+	Value     T
+	DistanceM float64 // from the query to the nearest boundary edge, in metres
+	Inside    bool    // whether the query is inside (see Locate)
+}
+
+// Nearby appends to buf[:0] one entry per value (per Add call) whose
+// boundary (outer rings and holes) lies within maxM metres of p, and
+// returns the extended slice. DistanceM is the great-circle distance from
+// p to the nearest edge of any of the value's polygons, edges being taken
+// as great-circle arcs between their vertices. Entries are sorted by
+// DistanceM, then by Add order. A value containing p whose boundary is
+// farther than maxM is not reported. Nearby is safe for concurrent use
+// after the build phase.
+func (ix *PolygonIndex[T]) Nearby(p orb.Point, maxM float64, buf []Near[T]) []Near[T] {
+	buf = buf[:0]
+	if !validPoint(p) || !(maxM >= 0) || len(ix.parts) == 0 {
+		return buf
+	}
+	p[0] = wrapLon(p[0])
+	boxes := searchBoxes(p, maxM/EarthRadius)
+	x := s2.PointFromLatLng(s2.LatLngFromDegrees(p[1], p[0]))
+	type found struct {
+		value  int32
+		dist   float64
+		inside bool
+	}
+	var res []found
+	visit := func(_, _ [2]float64, i int32) bool {
+		pp := &ix.parts[i]
+		d := pp.boundaryDistance(x, boxes)
+		inside := pp.contains(p)
+		if d > maxM && !inside {
+			return true
+		}
+		for k := range res {
+			if res[k].value == pp.value {
+				res[k].dist = math.Min(res[k].dist, d)
+				res[k].inside = res[k].inside || inside
+				return true
+			}
+		}
+		res = append(res, found{pp.value, d, inside})
+		return true
+	}
+	for _, b := range boxes {
+		if b.Min[0] <= b.Max[0] {
+			ix.padTree.Search(b.Min, b.Max, visit)
+		}
+	}
+	sort.Slice(res, func(i, j int) bool {
+		if res[i].dist != res[j].dist {
+			return res[i].dist < res[j].dist
+		}
+		return res[i].value < res[j].value
+	})
+	for _, f := range res {
+		if f.dist <= maxM {
+			buf = append(buf, Near[T]{Value: ix.values[f.value], DistanceM: f.dist, Inside: f.inside})
+		}
+	}
+	return buf
+}
+
+// searchBoxes returns lon/lat boxes covering the spherical cap of angular
+// radius r around p, split in two where it crosses the antimeridian (an
+// empty box has Min[0] > Max[0]).
+func searchBoxes(p orb.Point, r float64) [2]orb.Bound {
+	empty := orb.Bound{Min: orb.Point{1, 0}, Max: orb.Point{-1, 0}}
+	const margin = 1e-9 // degrees, against rounding
+	rDeg := r/radPerDeg + margin
+	latMin, latMax := math.Max(-90, p[1]-rDeg), math.Min(90, p[1]+rDeg)
+	lat := math.Abs(p[1]) * radPerDeg
+	if r >= math.Pi/2 || lat+r >= math.Pi/2 {
+		return [2]orb.Bound{{Min: orb.Point{-180, latMin}, Max: orb.Point{180, latMax}}, empty}
+	}
+	// Widest longitude offset of the cap (Bounding Coordinates, Chapman).
+	dLon := math.Asin(math.Sin(r)/math.Cos(lat))/radPerDeg + margin
+	b := orb.Bound{Min: orb.Point{p[0] - dLon, latMin}, Max: orb.Point{p[0] + dLon, latMax}}
+	switch {
+	case b.Min[0] < -180:
+		return [2]orb.Bound{
+			{Min: orb.Point{-180, latMin}, Max: b.Max},
+			{Min: orb.Point{b.Min[0] + 360, latMin}, Max: orb.Point{180, latMax}},
+		}
+	case b.Max[0] > 180:
+		return [2]orb.Bound{
+			{Min: b.Min, Max: orb.Point{180, latMax}},
+			{Min: orb.Point{-180, latMin}, Max: orb.Point{b.Max[0] - 360, latMax}},
+		}
+	}
+	return [2]orb.Bound{b, empty}
+}
+
+// boundaryDistance returns the distance in metres from x to the nearest
+// edge of the part, or +Inf when no edge comes near the boxes.
+func (pp *polygonPart) boundaryDistance(x s2.Point, boxes [2]orb.Bound) float64 {
+	best := math.Inf(1)
+	start := 0
+	for _, end := range pp.ends {
+		ring := pp.pts[start:end]
+		for j := 1; j < len(ring); j++ {
+			a, b := ring[j-1], ring[j]
+			if !edgeNear(a, b, pp.pad, boxes) {
+				continue
+			}
+			d := s2.DistanceFromSegment(x,
+				s2.PointFromLatLng(s2.LatLngFromDegrees(a[1], a[0])),
+				s2.PointFromLatLng(s2.LatLngFromDegrees(b[1], b[0]))).Radians()
+			best = math.Min(best, d)
+		}
+		start = int(end)
+	}
+	return best * EarthRadius
+}
+
+// edgeNear reports whether the box of edge ab, grown by pad degrees,
+// meets one of the boxes.
+func edgeNear(a, b orb.Point, pad float64, boxes [2]orb.Bound) bool {
+	minX, maxX := math.Min(a[0], b[0])-pad, math.Max(a[0], b[0])+pad
+	minY, maxY := math.Min(a[1], b[1])-pad, math.Max(a[1], b[1])+pad
+	for _, q := range boxes {
+		if q.Min[0] <= q.Max[0] && minX <= q.Max[0] && maxX >= q.Min[0] && minY <= q.Max[1] && maxY >= q.Min[1] {
+			return true
+		}
+	}
+	return false
+}
