@@ -22,6 +22,9 @@ type Dataset struct {
 	loadedAt time.Time
 	version  string
 	hitPool  sync.Pool
+	// communes is nil when no commune or jurisdiction file was loaded.
+	communes *communeIndex
+	nearPool sync.Pool
 }
 
 type builder struct {
@@ -31,6 +34,7 @@ type builder struct {
 	// schedules shares one parsed schedule between stations with the same
 	// text: the national file has 3,032 units but 656 distinct values.
 	schedules map[string]*hours.Schedule
+	communes  communeSources
 }
 
 func newBuilder() *builder {
@@ -80,6 +84,9 @@ func (b *builder) build(loadedAt time.Time, version string) *Dataset {
 	}
 	for i := range ds.stations {
 		ds.points.Insert(ds.stations[i].Location, int32(i))
+	}
+	if !b.communes.empty() {
+		ds.communes = b.communes.build(ds.stations, &ds.report)
 	}
 	return ds
 }
@@ -156,6 +163,9 @@ type NearestQuery struct {
 	// OpenAt, when not zero, keeps only stations open at that instant in
 	// their own zone and calendar; unknown hours do not count as open.
 	OpenAt time.Time
+	// Competent keeps only the units with jurisdiction over the commune
+	// of Point; a point in no commune is an error wrapping ErrNotFound.
+	Competent bool
 }
 
 // StationHit is one result of a nearest query.
@@ -176,6 +186,14 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, error
 	if q.RadiusM < 0 {
 		return nil, fmt.Errorf("%w: radius must not be negative", ErrInvalid)
 	}
+	var competent *Competence
+	if q.Competent {
+		j, err := d.Locate(q.Point, 0)
+		if err != nil {
+			return nil, err
+		}
+		competent = &j.Competence
+	}
 	hits, _ := d.hitPool.Get().(*[]geo.Hit[int32])
 	if hits == nil {
 		hits = new([]geo.Hit[int32])
@@ -189,6 +207,10 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, error
 		}
 	case q.Force != AnyForce:
 		accept = func(i int32) bool { return d.stations[i].Force == q.Force }
+	}
+	if competent != nil {
+		base := accept
+		accept = func(i int32) bool { return competent.isCompetent(&d.stations[i]) && (base == nil || base(i)) }
 	}
 	*hits = d.points.Nearest(q.Point, q.Limit, q.RadiusM, accept, *hits)
 	buf = buf[:0]

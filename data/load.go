@@ -65,6 +65,16 @@ var fileLoaders = []fileLoader{
 	{FormatStationsJSON, isStationsGeoJSON, textLoader(func(b *builder, fr *FileReport, text string, _ head) error {
 		return loadStationsGeoJSON(text, fr, b)
 	})},
+	{FormatCommunesGeoJSON, isPolygonGeoJSON, loadCommunesGeoJSON},
+	{FormatCOGCommunesJSON, isCOGCommunesJSON, loadCOGCommunes},
+	{FormatCommunesGeoIndex, isCommunesGeoIndex, loadCommunesGeoIndex},
+	{FormatCompetenceCSV, isCompetenceCSV, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+		return loadCompetenceCSV(text, h.sep, fr, b)
+	})},
+	{FormatCompetenceANFSI, isCompetenceANFSI, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+		return loadCompetenceANFSI(text, h.sep, fr, b)
+	})},
+	{"commune-unit-csv", isCommuneUnitCSV, skipCommuneUnitCSV},
 }
 
 // LoadDir loads every recognised file under dir.
@@ -143,7 +153,16 @@ func (b *builder) loadFile(fsys fs.FS, p string, sum hash.Hash) error {
 		}
 		fr := FileReport{File: p, Format: l.format}
 		if err := l.load(b, &fr, br, h); err != nil {
-			fr.reject(0, ReasonMalformedRow, "file abandoned: %v", err)
+			var skip *skipFile
+			switch {
+			case errors.As(err, &skip):
+				b.report.Skipped = append(b.report.Skipped, SkippedFile{File: p, Reason: skip.reason})
+				return nil
+			case errors.Is(err, errAbandoned):
+				// The loader rejected the offending row itself.
+			default:
+				fr.reject(0, ReasonMalformedRow, "file abandoned: %v", err)
+			}
 		}
 		b.report.Files = append(b.report.Files, fr)
 		return nil

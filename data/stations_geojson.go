@@ -1,10 +1,8 @@
 package data
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -36,61 +34,16 @@ type pointFeature struct {
 	Properties map[string]any `json:"properties"`
 }
 
-// eachFeature streams the features of a FeatureCollection, giving each its
-// starting line, without holding the whole collection in memory.
+// eachFeature calls fn with each feature of a FeatureCollection and the
+// line it starts on.
 func eachFeature(text string, fn func(line int, raw json.RawMessage) error) error {
-	dec := json.NewDecoder(strings.NewReader(text))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return fmt.Errorf("data: GeoJSON must be an object")
-	}
-	line, lastOffset := 1, int64(0)
-	lineAt := func(off int64) int {
-		line += bytes.Count([]byte(text[lastOffset:off]), []byte{'\n'})
-		lastOffset = off
-		return line
-	}
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
+	return streamFeatures(strings.NewReader(text), func(line, _ int, dec *json.Decoder) error {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
 			return err
 		}
-		if key != "features" {
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return err
-			}
-			continue
-		}
-		if tok, err := dec.Token(); err != nil {
-			return err
-		} else if d, ok := tok.(json.Delim); !ok || d != '[' {
-			return fmt.Errorf("data: GeoJSON features must be an array")
-		}
-		for dec.More() {
-			start := dec.InputOffset()
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return err
-			}
-			// InputOffset points before the separating comma and spaces.
-			off := start + int64(len(text[start:])-len(strings.TrimLeft(text[start:], ", \t\r\n")))
-			if err := fn(lineAt(off), raw); err != nil {
-				return err
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			return err
-		}
-	}
-	_, err = dec.Token()
-	if err != nil && err != io.EOF {
-		return err
-	}
-	return nil
+		return fn(line, raw)
+	})
 }
 
 // loadStationsGeoJSON reads a FeatureCollection of station points. Property

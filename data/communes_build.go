@@ -1,0 +1,298 @@
+package data
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"guichet/geo"
+)
+
+// communeShape is one polygon of a commune boundary layer, under the code
+// the layer gives it.
+type communeShape struct {
+	code  string
+	name  string
+	geom  orb.MultiPolygon
+	bound orb.Bound
+	file  string
+	line  int
+	// Filled at build time.
+	commune    *Commune
+	competence Competence
+}
+
+// communeSources collects what the commune and jurisdiction files hold
+// until the dataset is built.
+type communeSources struct {
+	shapes     []communeShape
+	shapeByKey map[string]int
+	cog        []cogRecord
+	cogByCode  map[string]int
+	geo        map[string]communeGeo
+	competence map[string][]competenceRow
+}
+
+func (c *communeSources) addShape(fr *FileReport, line int, s communeShape) {
+	if c.shapeByKey == nil {
+		c.shapeByKey = map[string]int{}
+	}
+	if _, dup := c.shapeByKey[s.code]; dup {
+		fr.reject(line, ReasonDuplicateID, "commune %s already has a boundary", s.code)
+		return
+	}
+	s.file, s.line = fr.File, line
+	c.shapeByKey[s.code] = len(c.shapes)
+	c.shapes = append(c.shapes, s)
+	fr.Kept++
+}
+
+func (c *communeSources) addCOG(fr *FileReport, line int, rec cogRecord) {
+	if c.cogByCode == nil {
+		c.cogByCode = map[string]int{}
+	}
+	// A delegated commune shares its code with the current commune it
+	// became part of; only current communes and arrondissements must be
+	// unique.
+	if rec.Type == cogCurrent || rec.Type == cogCurrentFallback || rec.Type == cogArrondissement {
+		if _, dup := c.cogByCode[rec.Code]; dup {
+			fr.reject(line, ReasonDuplicateID, "commune %s is listed twice", rec.Code)
+			return
+		}
+		c.cogByCode[rec.Code] = len(c.cog)
+	}
+	c.cog = append(c.cog, rec)
+	fr.Kept++
+}
+
+func (c *communeSources) addGeo(fr *FileReport, line int, code string, g communeGeo) {
+	if c.geo == nil {
+		c.geo = map[string]communeGeo{}
+	}
+	if _, dup := c.geo[code]; dup {
+		fr.reject(line, ReasonDuplicateID, "commune %s has two entries", code)
+		return
+	}
+	c.geo[code] = g
+	fr.Kept++
+}
+
+func (c *communeSources) addCompetence(fr *FileReport, code string, r competenceRow) {
+	if c.competence == nil {
+		c.competence = map[string][]competenceRow{}
+	}
+	for _, prev := range c.competence[code] {
+		if prev.serviceID == r.serviceID && prev.force == r.force {
+			fr.reject(r.line, ReasonDuplicateID, "commune %s: service %s already listed at %s:%d", code, r.serviceID, prev.file, prev.line)
+			return
+		}
+	}
+	c.competence[code] = append(c.competence[code], r)
+	fr.Kept++
+}
+
+// communeIndex is the built, read-only commune and jurisdiction data.
+type communeIndex struct {
+	communes []*Commune // current communes and arrondissements, by code
+	byCode   map[string]*Commune
+	// oldCode maps the code of a merged, delegated or associated commune
+	// to the current commune.
+	oldCode     map[string]*Commune
+	byPostcode  map[string][]*Commune
+	folded      []string // foldName of communes[i].Name
+	shapes      []communeShape
+	polygons    geo.PolygonIndex[int32]
+	hasPolygons bool
+}
+
+// serviceKey is how a jurisdiction table names a station: gendarmerie
+// units as "3" followed by their unit code on six digits, police services
+// by their own code.
+func serviceKey(s *Station) string {
+	if s.ServiceCode == "" {
+		return ""
+	}
+	if s.Force == Gendarmerie {
+		return "3" + fmt.Sprintf("%06s", s.ServiceCode)
+	}
+	return s.ServiceCode
+}
+
+func (c *communeSources) empty() bool {
+	return len(c.shapes) == 0 && len(c.cog) == 0 && len(c.geo) == 0 && len(c.competence) == 0
+}
+
+// build joins the commune sources with each other and with the stations,
+// which must not move in memory afterwards. A boundary the polygon index
+// refuses is rejected into rep.
+func (c *communeSources) build(stations []Station, rep *Report) *communeIndex {
+	ix := &communeIndex{
+		byCode:     map[string]*Commune{},
+		oldCode:    map[string]*Commune{},
+		byPostcode: map[string][]*Commune{},
+	}
+	all := make([]Commune, 0, len(c.cogByCode))
+	for _, rec := range c.cog {
+		if rec.Type == cogDelegated || rec.Type == cogAssociated {
+			continue
+		}
+		all = append(all, Commune{
+			Code:        rec.Code,
+			Name:        rec.Nom,
+			Departement: rec.Departement,
+			Region:      rec.Region,
+			Postcodes:   rec.CodesPostaux,
+			Population:  rec.Population,
+			OldCodes:    rec.AnciensCodes,
+			City:        rec.Commune,
+		})
+	}
+	for i := range all {
+		ix.byCode[all[i].Code] = &all[i]
+	}
+	for _, rec := range c.cog {
+		switch rec.Type {
+		case cogDelegated, cogAssociated:
+			if cur := ix.byCode[rec.ChefLieu]; cur != nil && rec.Code != rec.ChefLieu {
+				if _, isCurrent := ix.byCode[rec.Code]; !isCurrent {
+					ix.oldCode[rec.Code] = cur
+				}
+			}
+		}
+	}
+	for i := range all {
+		cm := &all[i]
+		for _, old := range cm.OldCodes {
+			if _, isCurrent := ix.byCode[old]; !isCurrent {
+				ix.oldCode[old] = cm
+			}
+		}
+		if cm.City != "" {
+			if city := ix.byCode[cm.City]; city != nil {
+				city.Arrondissements = append(city.Arrondissements, cm)
+			}
+		}
+	}
+	// Polygon codes that the COG does not know (or every code, without a
+	// COG) still name a commune: the layer's own.
+	for i := range c.shapes {
+		s := &c.shapes[i]
+		s.commune = ix.lookup(s.code)
+		if s.commune == nil {
+			cm := &Commune{Code: s.code, Name: s.name, Departement: departementOf(s.code)}
+			ix.byCode[s.code] = cm
+			s.commune = cm
+		}
+	}
+	for _, cm := range ix.byCode {
+		ix.communes = append(ix.communes, cm)
+	}
+	sort.Slice(ix.communes, func(i, j int) bool { return ix.communes[i].Code < ix.communes[j].Code })
+
+	units := map[string]*Station{}
+	for i := range stations {
+		if k := serviceKey(&stations[i]); k != "" {
+			if _, dup := units[k]; !dup {
+				units[k] = &stations[i]
+			}
+		}
+	}
+	resolve := func(rows []competenceRow) Competence {
+		var comp Competence
+		for _, r := range rows {
+			u := CompetentUnit{ServiceID: r.serviceID, Force: r.force}
+			if st := units[r.serviceID]; st != nil && st.Force == r.force {
+				u.Station = st
+			}
+			comp.add(u)
+		}
+		return comp
+	}
+	ix.folded = make([]string, len(ix.communes))
+	for i, cm := range ix.communes {
+		ix.folded[i] = foldName(cm.Name)
+		for _, pc := range cm.Postcodes {
+			ix.byPostcode[pc] = append(ix.byPostcode[pc], cm)
+		}
+		if g, ok := c.geo[cm.Code]; ok {
+			cm.Center, cm.Bound, cm.HasBound = g.center, g.bound, true
+		}
+		rows := c.competence[cm.Code]
+		for _, old := range cm.OldCodes {
+			if rows != nil {
+				break
+			}
+			rows = c.competence[old]
+		}
+		cm.Competence = resolve(rows)
+	}
+	// Cities split into arrondissements answer with the union of theirs.
+	for _, cm := range ix.communes {
+		for _, a := range cm.Arrondissements {
+			for _, u := range a.Competence.Units {
+				cm.Competence.add(u)
+			}
+		}
+		sort.Slice(cm.Arrondissements, func(i, j int) bool { return cm.Arrondissements[i].Code < cm.Arrondissements[j].Code })
+	}
+	// The table may still know a polygon under its pre-merger code, which
+	// is then more precise than the current commune's union.
+	for i := range c.shapes {
+		s := &c.shapes[i]
+		if rows := c.competence[s.code]; rows != nil {
+			s.competence = resolve(rows)
+		} else {
+			s.competence = s.commune.Competence
+		}
+		if err := ix.polygons.Add(s.geom, int32(i)); err != nil {
+			for k := range rep.Files {
+				if fr := &rep.Files[k]; fr.File == s.file {
+					fr.Kept--
+					fr.reject(s.line, ReasonBadField, "commune %s: boundary not indexed: %v", s.code, err)
+				}
+			}
+			continue
+		}
+		ix.hasPolygons = true
+	}
+	ix.shapes = c.shapes
+	return ix
+}
+
+// add adds u unless already present and updates the zone.
+func (comp *Competence) add(u CompetentUnit) {
+	for _, v := range comp.Units {
+		if v.ServiceID == u.ServiceID && v.Force == u.Force {
+			return
+		}
+	}
+	comp.Units = append(comp.Units, u)
+	z := ZoneGendarmerie
+	if u.Force == Police {
+		z = ZonePolice
+	}
+	switch {
+	case comp.Zone == ZoneUnknown:
+		comp.Zone = z
+	case comp.Zone != z:
+		comp.Zone = ZoneMixed
+	}
+}
+
+// lookup returns the commune with the current or former code, or nil.
+func (ix *communeIndex) lookup(code string) *Commune {
+	if cm := ix.byCode[code]; cm != nil {
+		return cm
+	}
+	return ix.oldCode[code]
+}
+
+// departementOf derives the département from a commune code.
+func departementOf(code string) string {
+	if strings.HasPrefix(code, "97") {
+		return code[:3]
+	}
+	return code[:2]
+}

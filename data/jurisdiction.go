@@ -1,0 +1,223 @@
+package data
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"guichet/geo"
+)
+
+// DefaultBoundaryM is the margin within which Locate flags a point as
+// near its commune's boundary: the 2018 boundaries were simplified to
+// about 1e-5 degrees and a phone's position is rarely better than that.
+const DefaultBoundaryM = 50
+
+// MaxBoundaryM bounds the margin of Locate.
+const MaxBoundaryM = 10_000
+
+// CommuneCount returns the number of communes and arrondissements known.
+func (d *Dataset) CommuneCount() int {
+	if d.communes == nil {
+		return 0
+	}
+	return len(d.communes.communes)
+}
+
+// BoundaryCount returns the number of commune boundaries indexed.
+func (d *Dataset) BoundaryCount() int {
+	if d.communes == nil {
+		return 0
+	}
+	return d.communes.polygons.Len()
+}
+
+// Commune returns the commune with the given current or former INSEE
+// code; a merged commune's code gives the commune it merged into.
+func (d *Dataset) Commune(code string) (*Commune, error) {
+	code = strings.ToUpper(strings.TrimSpace(code))
+	if !communeCode.MatchString(code) {
+		return nil, fmt.Errorf("%w: %q is not an INSEE commune code (5 characters, e.g. 38185 or 2A004)", ErrInvalid, code)
+	}
+	if d.communes != nil {
+		if cm := d.communes.lookup(code); cm != nil {
+			return cm, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: no commune with code %s", ErrNotFound, code)
+}
+
+// Communes returns the communes with the postcode, or whose name matches
+// q.Name ignoring case, accents and punctuation: exact matches first,
+// then names that start with it, each group by decreasing population.
+func (d *Dataset) Communes(q CommuneQuery) []*Commune {
+	ix := d.communes
+	if ix == nil {
+		return nil
+	}
+	var out []*Commune
+	switch {
+	case q.Postcode != "":
+		out = append(out, ix.byPostcode[strings.TrimSpace(q.Postcode)]...)
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	case foldName(q.Name) != "":
+		want := foldName(q.Name)
+		var prefix []*Commune
+		for i, f := range ix.folded {
+			switch {
+			case f == want:
+				out = append(out, ix.communes[i])
+			case strings.HasPrefix(f, want+" "):
+				prefix = append(prefix, ix.communes[i])
+			}
+		}
+		byPop := func(s []*Commune) {
+			sort.SliceStable(s, func(i, j int) bool { return s[i].Population > s[j].Population })
+		}
+		byPop(out)
+		byPop(prefix)
+		out = append(out, prefix...)
+	}
+	return out
+}
+
+// Locate returns the commune, the force and the units with jurisdiction
+// at p. A point within nearM metres of its commune's boundary is flagged
+// and the neighbouring communes within nearM are named. A point in no
+// commune (at sea, abroad, or in a territory without boundaries) gives an
+// error wrapping ErrNotFound.
+//
+// Locate does not allocate unless the point has neighbours within nearM.
+func (d *Dataset) Locate(p orb.Point, nearM float64) (Jurisdiction, error) {
+	if err := validatePoint(p); err != nil {
+		return Jurisdiction{}, err
+	}
+	if !(nearM >= 0 && nearM <= MaxBoundaryM) {
+		return Jurisdiction{}, fmt.Errorf("%w: boundary margin must be between 0 and %d metres", ErrInvalid, MaxBoundaryM)
+	}
+	ix := d.communes
+	if ix == nil || !ix.hasPolygons {
+		return Jurisdiction{}, fmt.Errorf("%w: no commune boundaries are loaded", ErrNotFound)
+	}
+	i, ok := ix.polygons.Locate(p)
+	if !ok {
+		return Jurisdiction{}, fmt.Errorf("%w: no commune at lat %.5f, lon %.5f: the point is at sea or outside the territories with known boundaries (metropolitan France and the five overseas départements)", ErrNotFound, p[1], p[0])
+	}
+	s := &ix.shapes[i]
+	j := Jurisdiction{Commune: s.commune, ShapeCode: s.code, Competence: s.competence}
+	if a := arrondissementAt(s.commune, p); a != nil {
+		j.Commune, j.Competence, j.Precision = a, a.Competence, PrecisionArrondissementApproximate
+	}
+	j.Boundary.DistanceM = distanceToBoundary(p, s.geom)
+	j.Boundary.Near = j.Boundary.DistanceM <= nearM
+	if j.Boundary.Near {
+		j.Boundary.Neighbours, j.Boundary.DistanceM = d.neighbours(p, nearM, i, j.Boundary.DistanceM)
+	}
+	return j, nil
+}
+
+// neighbours lists the communes other than that of shape own within maxM
+// of p, nearest first, one entry per commune. It also returns the
+// great-circle distance to the own boundary, ownM when not within maxM,
+// so that every distance of the answer uses the same metric.
+func (d *Dataset) neighbours(p orb.Point, maxM float64, own int32, ownM float64) ([]Neighbour, float64) {
+	ix := d.communes
+	buf, _ := d.nearPool.Get().(*[]geo.Near[int32])
+	if buf == nil {
+		buf = new([]geo.Near[int32])
+	}
+	*buf = ix.polygons.Nearby(p, maxM, (*buf)[:0])
+	var out []Neighbour
+	ownCommune := ix.shapes[own].commune
+	for _, n := range *buf {
+		cm := ix.shapes[n.Value].commune
+		if n.Value == own {
+			ownM = n.DistanceM
+			continue
+		}
+		if cm == ownCommune {
+			continue
+		}
+		dup := false
+		for k := range out {
+			if out[k].Commune == cm {
+				dup = true
+				out[k].DistanceM = math.Min(out[k].DistanceM, n.DistanceM)
+			}
+		}
+		if !dup {
+			out = append(out, Neighbour{Commune: cm, DistanceM: n.DistanceM})
+		}
+	}
+	d.nearPool.Put(buf)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].DistanceM < out[j].DistanceM })
+	return out, ownM
+}
+
+// arrondissementAt picks the arrondissement of a city split into
+// arrondissements: among those whose bounding box holds p, the one with
+// the nearest centre. Only boxes and centres are known for
+// arrondissements, so the answer is approximate near their limits. It
+// returns nil for other communes or when no arrondissement has a box.
+func arrondissementAt(city *Commune, p orb.Point) *Commune {
+	var best *Commune
+	bestIn, bestD := false, math.Inf(1)
+	for _, a := range city.Arrondissements {
+		if !a.HasBound {
+			continue
+		}
+		in := a.Bound.Contains(p)
+		dist := geo.Distance(p, a.Center)
+		if (in && !bestIn) || (in == bestIn && dist < bestD) {
+			best, bestIn, bestD = a, in, dist
+		}
+	}
+	return best
+}
+
+// distanceToBoundary returns the distance in metres from p to the nearest
+// edge of mp, on a local equirectangular projection around p: over the
+// few hundred metres that matter for a boundary warning, its error is far
+// below the precision of the boundaries themselves.
+func distanceToBoundary(p orb.Point, mp orb.MultiPolygon) float64 {
+	const degToRad = math.Pi / 180
+	ky := geo.EarthRadius * degToRad
+	kx := ky * math.Cos(p[1]*degToRad)
+	best := math.Inf(1)
+	for _, poly := range mp {
+		for _, ring := range poly {
+			for k := 1; k < len(ring); k++ {
+				ax, ay := (ring[k-1][0]-p[0])*kx, (ring[k-1][1]-p[1])*ky
+				bx, by := (ring[k][0]-p[0])*kx, (ring[k][1]-p[1])*ky
+				if d2 := segmentDist2(ax, ay, bx, by); d2 < best {
+					best = d2
+				}
+			}
+		}
+	}
+	return math.Sqrt(best)
+}
+
+// segmentDist2 returns the squared distance from the origin to segment ab.
+func segmentDist2(ax, ay, bx, by float64) float64 {
+	dx, dy := bx-ax, by-ay
+	t := 0.0
+	if l2 := dx*dx + dy*dy; l2 > 0 {
+		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
+	}
+	x, y := ax+t*dx, ay+t*dy
+	return x*x + y*y
+}
+
+// isCompetent reports whether st is one of the units of comp.
+func (comp *Competence) isCompetent(st *Station) bool {
+	for _, u := range comp.Units {
+		if u.Station == st {
+			return true
+		}
+	}
+	return false
+}
