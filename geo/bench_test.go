@@ -77,3 +77,60 @@ func BenchmarkBruteForce(b *testing.B) {
 		}
 	}
 }
+
+// locateSet returns polygons and query points: national communes when
+// GUICHET_OPENDATA is set, else a seeded grid of about 35,000 cells over
+// metropolitan France.
+func locateSet(b *testing.B) ([]orb.Geometry, []orb.Point) {
+	var geoms []orb.Geometry
+	if dir := os.Getenv("GUICHET_OPENDATA"); dir != "" {
+		for _, f := range loadCommunes(b, dir) {
+			geoms = append(geoms, f.Geometry)
+		}
+	} else {
+		geoms = newTiling(rand.New(rand.NewSource(1)), -5, 41, 0.05, 300, 105).geoms
+	}
+	r := rand.New(rand.NewSource(2))
+	qs := make([]orb.Point, 1024)
+	for i := range qs {
+		qs[i] = regionPoint(r, regions[0])
+	}
+	return geoms, qs
+}
+
+func BenchmarkLocate(b *testing.B) {
+	geoms, qs := locateSet(b)
+	var ix PolygonIndex[int]
+	for i, g := range geoms {
+		if err := ix.Add(g, i); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ix.Locate(qs[i%len(qs)])
+	}
+}
+
+// BenchmarkLocateBruteForce is the baseline for BenchmarkLocate: a bound
+// check then ray casting over every polygon part.
+func BenchmarkLocateBruteForce(b *testing.B) {
+	geoms, qs := locateSet(b)
+	var ix PolygonIndex[int]
+	for i, g := range geoms {
+		if err := ix.Add(g, i); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p := qs[i%len(qs)]
+		for j := range ix.parts {
+			if ix.parts[j].bound.Contains(p) && ix.parts[j].contains(p) {
+				break
+			}
+		}
+	}
+}
