@@ -1,0 +1,212 @@
+package widget_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// maxPageBytes is the budget for a first load of the widget without map
+// tiles: every response the browser receives, compressed, headers included.
+const maxPageBytes = 150 * 1024
+
+// e2eResult is the last line of scripts/widget-e2e/run.mjs.
+type e2eResult struct {
+	OK     bool `json:"ok"`
+	Checks []struct {
+		Name   string `json:"name"`
+		OK     bool   `json:"ok"`
+		Detail string `json:"detail"`
+	} `json:"checks"`
+	Conditional     map[string]string `json:"conditional"`
+	PageWeightBytes int               `json:"page_weight_bytes"`
+	Screenshots     string            `json:"screenshots"`
+}
+
+// requireE2E skips the test, or fails it in CI, when something the browser
+// test needs is missing.
+func requireE2E(t *testing.T, ok bool, why string) {
+	t.Helper()
+	if ok {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s (required when CI=true)", why)
+	}
+	t.Skip(why)
+}
+
+// TestWidgetInBrowser starts guichet on the national data and drives the
+// widget in headless Chromium: geolocation, commune search, embedding from
+// another origin, keyboard navigation, page weight and screenshots.
+func TestWidgetInBrowser(t *testing.T) {
+	dataDir := os.Getenv("GUICHET_OPENDATA")
+	requireE2E(t, dataDir != "", "GUICHET_OPENDATA is not set: the widget browser test runs on the national open data")
+	requireE2E(t, !testing.Short(), "browser test skipped in -short mode")
+	node, err := exec.LookPath("node")
+	requireE2E(t, err == nil, "node is not installed: the widget browser test needs it")
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	_, err = os.Stat(chromium)
+	requireE2E(t, err == nil, chromium+" is missing: apt-get install -y chromium")
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(root, "scripts", "widget-e2e")
+	_, err = os.Stat(filepath.Join(script, "node_modules", "playwright-core"))
+	requireE2E(t, err == nil, "playwright-core is not installed: run npm ci in scripts/widget-e2e")
+	dataDir, err = filepath.Abs(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	base := startGuichet(t, root, dataDir)
+
+	outdir := os.Getenv("GUICHET_WIDGET_SCREENSHOTS")
+	if outdir == "" {
+		outdir = filepath.Join(root, "out", "widget-screenshots")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join(script, "run.mjs"), base, outdir)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	runErr := cmd.Run()
+
+	var res *e2eResult
+	sc := bufio.NewScanner(bytes.NewReader(stdout.Bytes()))
+	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if rest, ok := strings.CutPrefix(line, "RESULT "); ok {
+			res = new(e2eResult)
+			if err := json.Unmarshal([]byte(rest), res); err != nil {
+				t.Fatalf("cannot read the browser test result: %v", err)
+			}
+			continue
+		}
+		t.Log(line)
+	}
+	if stderr.Len() > 0 {
+		t.Logf("run.mjs stderr:\n%s", stderr.String())
+	}
+	if res == nil {
+		t.Fatalf("run.mjs printed no RESULT line (exit: %v)", runErr)
+	}
+	for _, c := range res.Checks {
+		if !c.OK {
+			t.Errorf("browser check failed: %s: %s", c.Name, c.Detail)
+		}
+	}
+	if !res.OK || runErr != nil {
+		t.Errorf("run.mjs: ok = %v, exit: %v", res.OK, runErr)
+	}
+	// Every part of the scenario must have run, not just passed.
+	for _, part := range []string{"geolocation: badges match the API", "keyboard: Tab reaches every result", "iframe: sized to its content", "denied: the search box is shown", "no third-party request", "dark theme: text contrast", "phone: no horizontal scroll at 320 px"} {
+		found := false
+		for _, c := range res.Checks {
+			found = found || strings.HasPrefix(c.Name, part)
+		}
+		if !found {
+			t.Errorf("browser check %q did not run", part)
+		}
+	}
+	if res.PageWeightBytes <= 0 || res.PageWeightBytes > maxPageBytes {
+		t.Errorf("first load transferred %d bytes, want 1 to %d", res.PageWeightBytes, maxPageBytes)
+	}
+	t.Logf("page weight: %d bytes; conditional parts: %v; screenshots in %s", res.PageWeightBytes, res.Conditional, res.Screenshots)
+}
+
+// startGuichet builds and starts `guichet serve` on the national data and a
+// free port, waits until /readyz answers 200 and returns its base URL.
+func startGuichet(t *testing.T, root, dataDir string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "guichet")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "./cmd/guichet")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/guichet: %v\n%s", err, out)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	var logs lockedBuffer
+	srv := exec.Command(bin, "serve", "--addr", addr, "--data", dataDir)
+	srv.Stdout, srv.Stderr = &logs, &logs
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Wait() }()
+	t.Cleanup(func() {
+		srv.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			srv.Process.Kill()
+			<-done
+		}
+	})
+
+	base := "http://" + addr
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		select {
+		case err := <-done:
+			t.Fatalf("guichet serve exited: %v\n%s", err, logs.String())
+		default:
+		}
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return base
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("guichet at %s not ready after 3 minutes\n%s", base, logs.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// lockedBuffer collects the server's output while the test may read it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

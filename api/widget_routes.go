@@ -1,0 +1,320 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/api/widget"
+	"guichet/data"
+)
+
+// Widget routes:
+//
+//	GET /widget                 the page, configured by its query (no-cache)
+//	GET /widget/assets/{hashed} its script and style sheet (immutable, content-hashed names)
+//	GET /widget.js              the partners' one-line loader (short cache)
+//
+// The widget may be framed by the origins of Config.WidgetFrameAncestors;
+// everything else guichet serves refuses to be framed.
+
+// widgetAssetBase is where the page finds its hashed assets, relative to
+// /widget, so that guichet also works behind a path prefix.
+const widgetAssetBase = "widget/assets/"
+
+// maxWidgetLimit bounds the widget's limit parameter: a box in a partner
+// page has no use for a hundred stations.
+const maxWidgetLimit = 20
+
+// widgetConfigJSON is the page's configuration, read by its script.
+type widgetConfigJSON struct {
+	Force   string   `json:"force,omitempty"`
+	Limit   int      `json:"limit"`
+	Lang    string   `json:"lang"`
+	Open    bool     `json:"open,omitempty"`
+	Theme   string   `json:"theme"`
+	Lat     *float64 `json:"lat,omitempty"`
+	Lon     *float64 `json:"lon,omitempty"`
+	At      string   `json:"at,omitempty"`
+	TileURL string   `json:"tile_url,omitempty"`
+}
+
+type widgetHandler struct {
+	s       *Server
+	bundle  *widget.Bundle // nil when assets are read from Config.WidgetDir on each request
+	dir     string
+	csp     string
+	tileURL string
+}
+
+// registerWidgetRoutes mounts the widget and the frame guard. It must run
+// before the other routes are registered so that the guard applies to them.
+func (s *Server) registerWidgetRoutes(e *gin.Engine) {
+	e.Use(frameGuard)
+	h := &widgetHandler{s: s, dir: s.cfg.WidgetDir}
+	tileOrigin := ""
+	if s.cfg.WidgetTileURL != "" {
+		if o, ok := tileSource(s.cfg.WidgetTileURL); ok {
+			h.tileURL, tileOrigin = s.cfg.WidgetTileURL, o
+		} else {
+			s.log.Error("ignoring widget tile URL: want https://host/{z}/{x}/{y}.png", slog.String("url", s.cfg.WidgetTileURL))
+		}
+	}
+	h.csp = widgetCSP(s.cfg.WidgetFrameAncestors, tileOrigin)
+	if h.dir == "" {
+		b, err := widget.Load(widget.FS())
+		if err != nil {
+			panic(err) // the embedded files are part of the binary: tests catch this
+		}
+		h.bundle = b
+	}
+	e.GET("/widget", h.page)
+	e.GET("/widget/assets/:file", h.asset)
+	e.GET("/widget.js", h.loader)
+}
+
+// isWidgetPath reports whether p is served by the widget routes.
+func isWidgetPath(p string) bool {
+	return p == "/widget" || p == "/widget.js" || strings.HasPrefix(p, "/widget/")
+}
+
+// frameGuard forbids framing everything but the widget, and stops browsers
+// from sniffing content types.
+func frameGuard(c *gin.Context) {
+	c.Header("X-Content-Type-Options", "nosniff")
+	if !isWidgetPath(c.Request.URL.Path) {
+		c.Header("Content-Security-Policy", "frame-ancestors 'none'")
+		c.Header("X-Frame-Options", "DENY")
+	}
+	c.Next()
+}
+
+// widgetCSP builds the page's policy: only its own script and style, API
+// calls to its own origin, images from itself and the tile server.
+func widgetCSP(ancestors []string, tileOrigin string) string {
+	var fa []string
+	for _, a := range ancestors {
+		// A source expression has no space, comma or semicolon: anything
+		// else would inject directives.
+		if a = strings.TrimSpace(a); a != "" && !strings.ContainsAny(a, " ;,\t\r\n") {
+			fa = append(fa, a)
+		}
+	}
+	if len(fa) == 0 {
+		fa = []string{"*"}
+	}
+	img := "'self' data:"
+	if tileOrigin != "" {
+		img += " " + tileOrigin
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + img +
+		"; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors " + strings.Join(fa, " ")
+}
+
+// tileSource checks a tile URL template and returns the origin to allow in
+// img-src; a {s} subdomain placeholder becomes a wildcard.
+func tileSource(tmpl string) (string, bool) {
+	if !strings.Contains(tmpl, "{z}") || !strings.Contains(tmpl, "{x}") || !strings.Contains(tmpl, "{y}") {
+		return "", false
+	}
+	u, err := url.Parse(strings.ReplaceAll(tmpl, "{s}", "s"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil {
+		return "", false
+	}
+	host := u.Host
+	if strings.HasPrefix(tmpl[len(u.Scheme)+3:], "{s}.") {
+		host = "*." + strings.TrimPrefix(host, "s.")
+	}
+	if strings.ContainsAny(host, " ;,'") {
+		return "", false
+	}
+	return u.Scheme + "://" + host, true
+}
+
+func (h *widgetHandler) load(c *gin.Context) *widget.Bundle {
+	if h.bundle != nil {
+		return h.bundle
+	}
+	b, err := widget.Load(os.DirFS(h.dir))
+	if err != nil {
+		h.s.fail(c, err)
+		return nil
+	}
+	return b
+}
+
+func (h *widgetHandler) page(c *gin.Context) {
+	c.Header("Content-Security-Policy", h.csp)
+	cfg, err := widgetQuery(c.Request.URL.Query())
+	if err != nil {
+		h.s.fail(c, err)
+		return
+	}
+	b := h.load(c)
+	if b == nil {
+		return
+	}
+	cfg.TileURL = h.tileURL
+	var buf bytes.Buffer
+	if err := b.RenderPage(&buf, widget.Page{
+		Lang:      cfg.Lang,
+		Theme:     cfg.Theme,
+		Title:     widget.Titles[cfg.Lang],
+		AssetBase: widgetAssetBase,
+		Config:    cfg,
+	}); err != nil {
+		h.s.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-cache")
+	c.Header("Referrer-Policy", "no-referrer")
+	body := buf.Bytes()
+	if widgetAcceptsGzip(c.Request) {
+		var zb bytes.Buffer
+		zw := gzip.NewWriter(&zb)
+		zw.Write(body) // writes to a bytes.Buffer cannot fail
+		zw.Close()
+		body = zb.Bytes()
+		c.Header("Content-Encoding", "gzip")
+	}
+	c.Header("Vary", "Accept-Encoding")
+	c.Data(http.StatusOK, "text/html; charset=utf-8", body)
+}
+
+func (h *widgetHandler) asset(c *gin.Context) {
+	b := h.load(c)
+	if b == nil {
+		return
+	}
+	a, ok := b.Hashed(c.Param("file"))
+	if !ok || a.Name == widget.PageTemplate {
+		writeProblem(c, http.StatusNotFound, typeNotFound, "no widget asset "+c.Param("file"))
+		return
+	}
+	serveAsset(c, a, "public, max-age=31536000, immutable")
+}
+
+func (h *widgetHandler) loader(c *gin.Context) {
+	b := h.load(c)
+	if b == nil {
+		return
+	}
+	a, _ := b.Asset(widget.LoaderScript)
+	// Partners' pages load the script from another origin.
+	c.Header("Cross-Origin-Resource-Policy", "cross-origin")
+	serveAsset(c, a, "public, max-age=3600")
+}
+
+func serveAsset(c *gin.Context, a *widget.Asset, cacheControl string) {
+	c.Header("Cache-Control", cacheControl)
+	c.Header("ETag", a.ETag)
+	c.Header("Vary", "Accept-Encoding")
+	if inm := c.GetHeader("If-None-Match"); inm != "" && etagMatch(inm, a.ETag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	body := a.Body
+	if a.Gzip != nil && widgetAcceptsGzip(c.Request) {
+		body = a.Gzip
+		c.Header("Content-Encoding", "gzip")
+	}
+	c.Data(http.StatusOK, a.ContentType, body)
+}
+
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == etag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
+
+// widgetAcceptsGzip reports whether the request's Accept-Encoding allows gzip
+// (RFC 9110 §12.5.3: a q of 0 means "not acceptable").
+func widgetAcceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "*" {
+			continue
+		}
+		q := 1.0
+		for _, p := range strings.Split(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
+			}
+		}
+		return q > 0
+	}
+	return false
+}
+
+// widgetQuery validates the page's parameters.
+func widgetQuery(q url.Values) (widgetConfigJSON, error) {
+	cfg := widgetConfigJSON{Lang: "fr", Theme: "auto"}
+	force, err := queryForce(q)
+	if err != nil {
+		return cfg, err
+	}
+	if force != data.AnyForce {
+		cfg.Force = force.String()
+	}
+	if cfg.Limit, err = queryInt(q, "limit", 5, 1, maxWidgetLimit); err != nil {
+		return cfg, err
+	}
+	switch l := q.Get("lang"); l {
+	case "", "fr":
+	case "en":
+		cfg.Lang = "en"
+	default:
+		return cfg, badParam("lang", "must be fr or en, got "+strconv.Quote(l))
+	}
+	switch t := q.Get("theme"); t {
+	case "", "auto":
+	case "light", "dark":
+		cfg.Theme = t
+	default:
+		return cfg, badParam("theme", "must be light, dark or auto, got "+strconv.Quote(t))
+	}
+	switch o := strings.ToLower(q.Get("open")); o {
+	case "", "0", "false", "no":
+	case "1", "true", "yes":
+		cfg.Open = true
+	default:
+		return cfg, badParam("open", "must be true or false, got "+strconv.Quote(q.Get("open")))
+	}
+	_, hasLat := q["lat"]
+	_, hasLon := q["lon"]
+	switch {
+	case hasLat && hasLon:
+		p, err := queryPoint(q)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Lat, cfg.Lon = &p[1], &p[0]
+	case hasLat:
+		return cfg, badParam("lon", "is required with lat")
+	case hasLon:
+		return cfg, badParam("lat", "is required with lon")
+	}
+	if at := q.Get("at"); at != "" {
+		t, err := time.Parse(time.RFC3339, at)
+		if err != nil {
+			return cfg, badParam("at", "must be an RFC 3339 time such as 2026-03-02T10:00:00+01:00, got "+strconv.Quote(at))
+		}
+		cfg.At = t.Format(time.RFC3339)
+	}
+	return cfg, nil
+}
