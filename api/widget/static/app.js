@@ -272,6 +272,8 @@
       for (var gy = 40; gy < H; gy += 40) g.appendChild(s("line", { x1: 0, y1: gy, x2: W, y2: gy }));
       svg.appendChild(g);
     }
+    var h = px(here); // under the pins, so that their numbers stay readable
+    svg.appendChild(s("path", { "class": "gw-here", d: "M" + h[0].toFixed(1) + " " + (h[1] - 9).toFixed(1) + "l9 9-9 9-9-9z", "aria-hidden": "true" }));
     for (var i = pts.length - 1; i >= 0; i--) {
       var q = px(pts[i]);
       var pin = s("g", { "class": "gw-pin", "data-index": i, "aria-hidden": "true" });
@@ -279,8 +281,6 @@
       pin.appendChild(s("text", { x: q[0].toFixed(1), y: q[1].toFixed(1) }, String(i + 1)));
       svg.appendChild(pin);
     }
-    var h = px(here);
-    svg.appendChild(s("path", { "class": "gw-here", d: "M" + h[0].toFixed(1) + " " + (h[1] - 9).toFixed(1) + "l9 9-9 9-9-9z", "aria-hidden": "true" }));
     caption.textContent = T.map(stations.length) + (tiles ? " " + T.tiles + (tiles.split("/")[2] || "") : "");
     mapFig.hidden = stations.length === 0;
   }
@@ -326,22 +326,31 @@
     });
   }
 
-  // communeSuggestion reads one commune whatever its exact shape.
+  // communeSuggestion reads one commune whatever its exact shape: flat,
+  // nested under "commune" or a GeoJSON feature, with its centre as
+  // [lon, lat], {lat, lon}, a GeoJSON point or lat/lon fields. A commune
+  // without coordinates cannot be searched around and is left out.
   function communeSuggestion(c) {
-    if (!c) return null;
-    var p = c.properties || c;
+    if (!c || typeof c !== "object") return null;
+    var p = c.properties || c.commune || c;
     var name = p.name || p.nom || p.label || p.city;
-    var center = p.center || p.centre || c.center || (c.geometry && c.geometry.type === "Point" && c.geometry.coordinates) || p.location;
+    var ll = point(p.center || p.centre || p.location) || point(c.center || c.centre || c.location) ||
+      point(c.geometry) || point(p) || point(c);
+    if (!name || !ll) return null;
+    var pc = p.postcode || (Array.isArray(p.postcodes) && p.postcodes[0]) || (Array.isArray(p.codesPostaux) && p.codesPostaux[0]) || p.departement || "";
+    return { label: name, detail: pc, code: p.code || p.citycode, lat: ll[0], lon: ll[1] };
+  }
+
+  // point returns [lat, lon] from any usual encoding, or null.
+  function point(v) {
+    if (!v || typeof v !== "object") return null;
     var lat, lon;
-    if (Array.isArray(center)) { lon = center[0]; lat = center[1]; }
-    else if (center && typeof center === "object") {
-      if (center.type === "Point") { lon = center.coordinates[0]; lat = center.coordinates[1]; }
-      else { lat = center.lat; lon = center.lon != null ? center.lon : center.lng; }
-    } else { lat = p.lat != null ? p.lat : p.latitude; lon = p.lon != null ? p.lon : p.longitude; }
+    if (Array.isArray(v)) { lon = v[0]; lat = v[1]; }
+    else if (v.type === "Point" && Array.isArray(v.coordinates)) { lon = v.coordinates[0]; lat = v.coordinates[1]; }
+    else { lat = v.lat != null ? v.lat : v.latitude; lon = v.lon != null ? v.lon : v.lng != null ? v.lng : v.longitude; }
+    if (lat == null || lon == null) return null;
     lat = Number(lat); lon = Number(lon);
-    if (!name || !isFinite(lat) || !isFinite(lon)) return null;
-    var pc = p.postcode || (Array.isArray(p.postcodes) && p.postcodes[0]) || (Array.isArray(p.codesPostaux) && p.codesPostaux[0]) || p.departement || p.code || "";
-    return { label: name, detail: pc, code: p.code || p.citycode, lat: lat, lon: lon };
+    return isFinite(lat) && isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? [lat, lon] : null;
   }
 
   var options = [], active = -1, timer = 0, qseq = 0;
