@@ -83,7 +83,7 @@ func ReadBAN(r io.Reader, fn func(Address) error, onErr func(line int, err error
 				err = fmt.Errorf("geocode: BAN line %d: %d fields, want %d", line, len(rec), width)
 			}
 		} else {
-			line = pe.Line
+			line = pe.StartLine
 		}
 		var a Address
 		if err == nil {

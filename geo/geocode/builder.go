@@ -104,6 +104,9 @@ func (b *Builder) AddAddress(a Address) error {
 	if a.Street == "" || a.Citycode == "" {
 		return fmt.Errorf("%w: missing street or commune code", ErrBadAddress)
 	}
+	if len(b.ids)+len(a.ID) > math.MaxUint32 {
+		return fmt.Errorf("%w: identifiers exceed 4 GiB", ErrBadAddress)
+	}
 	ri, ok := b.repIx[rep]
 	if !ok {
 		if len(b.reps) > math.MaxUint8 {

@@ -181,9 +181,24 @@ func TestGeocodeFilters(t *testing.T) {
 		if err != nil || got[0].ID != "38563_0146" {
 			t.Errorf("Geocode(autocomplete kof) = %v, %v; want 38563_0146 first", ids(got), err)
 		}
-		if _, err := ix.Geocode(ctx, Query{Text: "boulevard edgar kof"}); !errors.Is(err, ErrNoMatch) {
-			if got, _ := ix.Geocode(ctx, Query{Text: "boulevard edgar kof"}); len(got) > 0 && got[0].ID == "38563_0146" && got[0].Score >= 0.9 {
-				t.Errorf("without autocomplete, a prefix scored %.2f", got[0].Score)
+		// Without autocomplete "kof" is an unknown word: the street still
+		// matches on the other words, with a lower score.
+		plain, err := ix.Geocode(ctx, Query{Text: "boulevard edgar kof"})
+		if err != nil || plain[0].ID != got[0].ID || plain[0].Score >= got[0].Score {
+			t.Errorf("Geocode(kof) = %v, %v; want %s scored below %.3f", ids(plain), err, got[0].ID, got[0].Score)
+		}
+	})
+	t.Run("limit does not change the ranking", func(t *testing.T) {
+		for _, text := range []string{"rue", "rue de la paix", "38500", "place", "1 voiron"} {
+			all, err := ix.Geocode(ctx, Query{Text: text, Limit: MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for limit := 1; limit <= len(all); limit++ {
+				got, _ := ix.Geocode(ctx, Query{Text: text, Limit: limit})
+				if !slices.Equal(ids(got), ids(all[:limit])) {
+					t.Errorf("Geocode(%q, limit %d) = %v, want %v", text, limit, ids(got), ids(all[:limit]))
+				}
 			}
 		}
 	})

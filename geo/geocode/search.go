@@ -113,10 +113,6 @@ func (ix *Index) Geocode(ctx context.Context, q Query) ([]Match, error) {
 	if len(s.out) == 0 {
 		return nil, ErrNoMatch
 	}
-	slices.SortFunc(s.out, func(a, b candidate) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.typ, b.typ), cmp.Compare(a.ref, b.ref))
-	})
-	s.out = s.out[:min(len(s.out), q.Limit)]
 	res := make([]Match, len(s.out))
 	for i, c := range s.out {
 		res[i] = s.match(c)
@@ -362,7 +358,7 @@ func (s *search) munis(filter []uint32, emit bool) []uint32 {
 			share = 1 / float64(len(mu.Postcodes))
 		}
 		text := 0.55*s.queryCoverage(pcMatch, s.best) + 0.45*share
-		s.out = append(s.out, candidate{s.final(text, m, mu.Center[0], mu.Center[1]), TypeMunicipality, m})
+		s.add(candidate{s.final(text, m, mu.Center[0], mu.Center[1]), TypeMunicipality, m})
 	}
 	return anchors
 }
@@ -463,11 +459,14 @@ func (s *search) scoreStreet(st uint32) {
 		cShare = 1
 	}
 	text := 0.45*s.queryCoverage(pcMatch, sRow, cRow) + 0.35*sShare + 0.2*cShare
+	if s.upperBound(text, str.muni) < s.floor() {
+		return
+	}
 	first, last := ix.addrFirst[st], ix.addrFirst[st+1]
 	if s.hasNumber {
 		if a, ok := s.findNumber(first, last); ok && s.q.Type != TypeStreet {
 			if s.q.Type == 0 || s.q.Type == TypeHousenumber {
-				s.out = append(s.out, candidate{s.final(text, str.muni, ix.fLon(a), ix.fLat(a)), TypeHousenumber, a})
+				s.add(candidate{s.final(text, str.muni, ix.fLon(a), ix.fLat(a)), TypeHousenumber, a})
 			}
 			return
 		} else if !ok {
@@ -476,7 +475,7 @@ func (s *search) scoreStreet(st uint32) {
 	}
 	if s.q.Type == 0 || s.q.Type == TypeStreet {
 		mid := first + (last-first)/2
-		s.out = append(s.out, candidate{s.final(text, str.muni, ix.fLon(mid), ix.fLat(mid)), TypeStreet, st})
+		s.add(candidate{s.final(text, str.muni, ix.fLon(mid), ix.fLat(mid)), TypeStreet, st})
 	}
 }
 
@@ -494,17 +493,56 @@ func (s *search) findNumber(lo, hi uint32) (uint32, bool) {
 func (ix *Index) fLon(a uint32) float64 { return float64(ix.lon[a]) / microDeg }
 func (ix *Index) fLat(a uint32) float64 { return float64(ix.lat[a]) / microDeg }
 
-// final blends the text score with a commune size prior and, with a
+// prior is the commune size prior: 0 for no inhabitants, 1 from about
+// 3 million.
+func (ix *Index) prior(muni uint32) float64 {
+	return min(1, math.Log10(float64(ix.munis[muni].Population)+1)/6.5)
+}
+
+// final blends the text score with the commune size prior and, with a
 // bias point, proximity (1 at the point, 0.5 at 10 km).
 func (s *search) final(text float64, muni uint32, lon, lat float64) float64 {
-	pop := float64(s.ix.munis[muni].Population)
-	prior := min(1, math.Log10(pop+1)/6.5)
-	score := 0.95*text + 0.05*prior
+	score := 0.95*text + 0.05*s.ix.prior(muni)
 	if s.q.Bias != nil {
 		d := distanceM(*s.q.Bias, [2]float64{lon, lat})
 		score = 0.8*score + 0.2/(1+d/10000)
 	}
 	return min(1, max(0, score))
+}
+
+// upperBound is the best final score a candidate of this text score in
+// this commune can reach, whatever its position.
+func (s *search) upperBound(text float64, muni uint32) float64 {
+	score := 0.95*text + 0.05*s.ix.prior(muni)
+	if s.q.Bias != nil {
+		score = 0.8*score + 0.2
+	}
+	return score
+}
+
+// add keeps c if it ranks among the q.Limit best so far, in order: by
+// score, then type, then index position, so that results do not depend
+// on the order candidates are visited.
+func (s *search) add(c candidate) {
+	pos, _ := slices.BinarySearchFunc(s.out, c, func(a, b candidate) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.typ, b.typ), cmp.Compare(a.ref, b.ref))
+	})
+	if pos >= s.q.Limit {
+		return
+	}
+	if len(s.out) == s.q.Limit {
+		s.out = s.out[:len(s.out)-1]
+	}
+	s.out = slices.Insert(s.out, pos, c)
+}
+
+// floor is the score a candidate must reach to be kept, once q.Limit
+// candidates are kept; -1 before.
+func (s *search) floor() float64 {
+	if len(s.out) < s.q.Limit {
+		return -1
+	}
+	return s.out[len(s.out)-1].score
 }
 
 func (s *search) match(c candidate) Match {
