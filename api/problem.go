@@ -82,6 +82,8 @@ func (s *Server) fail(c *gin.Context, err error) {
 		writeProblem(c, http.StatusBadRequest, typeInvalidParameter, err.Error())
 	case errors.Is(err, data.ErrNotFound):
 		writeProblem(c, http.StatusNotFound, typeNotFound, err.Error())
+	case isTooLarge(err):
+		tooLarge(c, tooLargeLimit(err))
 	default:
 		s.log.Error("request failed", slog.String("route", c.FullPath()), slog.Any("error", err))
 		writeProblem(c, http.StatusInternalServerError, typeInternal, "the server could not answer this request")

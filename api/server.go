@@ -4,6 +4,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sync/atomic"
 	"time"
 
@@ -22,22 +23,45 @@ type Config struct {
 	CORSOrigins []string
 	// Now returns the current time; nil means time.Now. Tests fix it.
 	Now func() time.Time
-	// WidgetFrameAncestors lists the origins allowed to frame the widget
-	// (CSP frame-ancestors sources); empty means any. The API itself may
-	// never be framed.
-	WidgetFrameAncestors []string
-	// WidgetTileURL is a map tile URL template such as
-	// https://tile.example.org/{z}/{x}/{y}.png. Empty (the default) draws
-	// the widget's map without tiles and makes no third-party request.
-	WidgetTileURL string
-	// WidgetDir, when set, serves the widget's files from this directory,
-	// read on each request, instead of the embedded ones: for live editing.
-	WidgetDir string
+
+	// RateLimit is the sustained number of requests per second allowed to
+	// one client address; 0 means no limit. It is 0 in DefaultConfig
+	// because in-process users (tests, the CLI) are a single client;
+	// guichet serve turns it on.
+	RateLimit float64
+	// RateBurst is how many requests a client may send at once before
+	// RateLimit applies (default 40).
+	RateBurst int
+	// RateClients bounds the client addresses the rate limiter remembers
+	// (default 100000, a few MB).
+	RateClients int
+	// TrustedProxies lists the networks of the reverse proxies whose
+	// X-Forwarded-For header is believed. Empty: the peer address is the
+	// client.
+	TrustedProxies []netip.Prefix
+	// MaxBodyBytes caps request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// MaxBatchBytes caps the body of the batch CSV upload (default 32 MiB).
+	MaxBatchBytes int64
+	// BatchConcurrency is the number of batch geocoding requests served
+	// at once (default 2); more are refused with 503.
+	BatchConcurrency int
+	// LogFullQueries logs query strings and paths verbatim. Off by
+	// default: coordinates are then rounded to 0.01° and free text such as
+	// addresses is withheld (see README, Privacy).
+	LogFullQueries bool
 }
 
 // DefaultConfig returns the configuration used when nothing is set.
 func DefaultConfig() Config {
-	return Config{CORSOrigins: []string{"*"}}
+	return Config{
+		CORSOrigins:      []string{"*"},
+		RateBurst:        40,
+		RateClients:      100_000,
+		MaxBodyBytes:     1 << 20,
+		MaxBatchBytes:    32 << 20,
+		BatchConcurrency: 2,
+	}
 }
 
 // Server answers guichet's HTTP API from the current dataset.
@@ -47,6 +71,10 @@ type Server struct {
 	ds     atomic.Pointer[data.Dataset]
 	engine *gin.Engine
 	now    func() time.Time
+
+	metrics  *metrics
+	limiter  *limiter
+	batchSem chan struct{}
 }
 
 // New returns a server. ds may be nil: the server then answers /healthz
@@ -69,7 +97,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	}
 	e := gin.New()
 	e.HandleMethodNotAllowed = true
-	e.Use(s.recoverProblem)
+	s.useMiddleware(e)
 	e.NoRoute(func(c *gin.Context) {
 		writeProblem(c, http.StatusNotFound, typeNotFound, "no route for "+c.Request.URL.Path)
 	})
@@ -77,7 +105,6 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 		writeProblem(c, http.StatusMethodNotAllowed, typeMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path)
 	})
 	s.engine = e
-	s.registerWidgetRoutes(e) // first: it installs the frame guard for every later route
 	s.registerHealthRoutes(e)
 	v1 := e.Group("/v1", s.cors)
 	s.registerStationRoutes(v1)

@@ -1,0 +1,383 @@
+package api
+
+import (
+	"bufio"
+	"compress/gzip"
+	"crypto/rand"
+	"errors"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Problem types of the abuse limits. Their titles join the one table in
+// problem.go from here, so that the limits stay in one file.
+const (
+	typeTooManyRequests = "/problems/too-many-requests"
+	typeTooLarge        = "/problems/body-too-large"
+	typeBusy            = "/problems/busy"
+)
+
+func init() {
+	problemTitles[typeTooManyRequests] = "Too many requests"
+	problemTitles[typeTooLarge] = "Request body too large"
+	problemTitles[typeBusy] = "Server busy"
+}
+
+// useMiddleware fills in the defaults of the limits, then installs the
+// middlewares every route goes through and the /metrics route. New calls
+// it before registering any route, since Gin applies Use only to routes
+// registered after it.
+func (s *Server) useMiddleware(e *gin.Engine) {
+	def := DefaultConfig()
+	if s.cfg.MaxBodyBytes <= 0 {
+		s.cfg.MaxBodyBytes = def.MaxBodyBytes
+	}
+	if s.cfg.MaxBatchBytes <= 0 {
+		s.cfg.MaxBatchBytes = def.MaxBatchBytes
+	}
+	if s.cfg.BatchConcurrency <= 0 {
+		s.cfg.BatchConcurrency = def.BatchConcurrency
+	}
+	if s.cfg.RateBurst <= 0 {
+		s.cfg.RateBurst = def.RateBurst
+	}
+	if s.cfg.RateClients <= 0 {
+		s.cfg.RateClients = def.RateClients
+	}
+	if s.cfg.RateLimit > 0 {
+		s.limiter = newLimiter(s.cfg.RateLimit, s.cfg.RateBurst, s.cfg.RateClients)
+	}
+	s.batchSem = make(chan struct{}, s.cfg.BatchConcurrency)
+	s.metrics = newMetrics(s)
+	// observe comes first to log and count every answer, recoverProblem
+	// next so that a panic is still logged as a 500, compress last so that
+	// refusals are not compressed for nothing.
+	e.Use(s.observe, s.recoverProblem, s.secureHeaders, s.rateLimit, s.limitBody, s.compress)
+	e.GET("/metrics", s.metricsHandler())
+}
+
+// batchCSVRoute is the batch geocoding upload: the one route allowed a
+// body of MaxBatchBytes rather than MaxBodyBytes.
+const batchCSVRoute = "/v1/geocode/csv"
+
+// requestIDHeader carries the request id in both directions, so that a
+// client or proxy can quote it and find our log line.
+const requestIDHeader = "X-Request-Id"
+
+// validRequestID reports whether an incoming id is short and made of
+// characters that cannot break a log line or a header.
+func validRequestID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		b := id[i]
+		if !('a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' || b == '.' || b == '_' || b == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// observe assigns the request id, then logs and counts the request once it
+// is answered. It runs first so that it sees every answer, including the
+// 429s and 413s of the middlewares after it.
+func (s *Server) observe(c *gin.Context) {
+	start := time.Now()
+	id := c.GetHeader(requestIDHeader)
+	if !validRequestID(id) {
+		id = rand.Text()
+	}
+	c.Header(requestIDHeader, id)
+	c.Next()
+	took := time.Since(start)
+	route := c.FullPath()
+	status := c.Writer.Status()
+	s.metrics.observe(route, status, took)
+	if !s.log.Enabled(c.Request.Context(), slog.LevelInfo) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("request_id", id),
+		slog.String("method", c.Request.Method),
+		slog.String("route", route),
+		slog.Int("status", status),
+		slog.Float64("duration_ms", float64(took.Microseconds())/1000),
+		slog.Int("bytes", max(c.Writer.Size(), 0)),
+	}
+	if s.cfg.LogFullQueries {
+		attrs = append(attrs, slog.String("path", c.Request.URL.Path), slog.String("query", c.Request.URL.RawQuery))
+	} else if c.Request.URL.RawQuery != "" {
+		attrs = append(attrs, slog.String("query", redactQuery(c.Request.URL.RawQuery)))
+	}
+	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request", attrs...)
+}
+
+// loggedParams are the query parameters whose values say nothing about
+// where a person is or lives; every other value is withheld from logs.
+var loggedParams = map[string]bool{
+	"limit": true, "force": true, "radius": true, "format": true, "page": true,
+	"per_page": true, "departement": true, "at": true, "open": true,
+}
+
+// redactQuery returns the query for logging: coordinates rounded to 0.01°
+// (about a kilometre, enough to see where load comes from without
+// locating anyone), harmless parameters as sent, and any other value —
+// free text such as q may be a home address — replaced by "-".
+func redactQuery(raw string) string {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return "-"
+	}
+	for k, vs := range q {
+		switch {
+		case k == "lat" || k == "lon":
+			for i, v := range vs {
+				vs[i] = roundCoord(v)
+			}
+		case !loggedParams[k]:
+			for i := range vs {
+				vs[i] = "-"
+			}
+		}
+	}
+	return q.Encode()
+}
+
+func roundCoord(v string) string {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return "-"
+	}
+	return strconv.FormatFloat(math.Round(f*100)/100, 'f', 2, 64)
+}
+
+// contentSecurityPolicy forbids everything: API answers are data, never
+// documents to render or frame.
+const contentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
+
+// secureHeaders sets the headers every answer carries. The widget pages
+// are documents with a policy of their own, set by their handlers.
+func (s *Server) secureHeaders(c *gin.Context) {
+	h := c.Writer.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	if !strings.HasPrefix(c.Request.URL.Path, "/widget") {
+		h.Set("Content-Security-Policy", contentSecurityPolicy)
+	}
+	c.Next()
+}
+
+// limitBody caps request bodies. A declared length over the cap is refused
+// before reading; an undeclared one is cut by http.MaxBytesReader, whose
+// error s.fail maps to the same 413.
+func (s *Server) limitBody(c *gin.Context) {
+	limit := s.cfg.MaxBodyBytes
+	if c.FullPath() == batchCSVRoute {
+		limit = s.cfg.MaxBatchBytes
+	}
+	if c.Request.ContentLength > limit {
+		tooLarge(c, limit)
+		return
+	}
+	if c.Request.Body != nil && c.Request.Body != http.NoBody {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+	}
+	c.Next()
+}
+
+func tooLarge(c *gin.Context, limit int64) {
+	// The unread body would otherwise be drained to keep the connection;
+	// closing it is cheaper than reading megabytes we refuse.
+	c.Header("Connection", "close")
+	writeProblem(c, http.StatusRequestEntityTooLarge, typeTooLarge,
+		"the request body is larger than "+strconv.FormatInt(limit, 10)+" bytes")
+}
+
+// isTooLarge reports whether err comes from reading past the body cap.
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+// tooLargeLimit returns the cap that err ran into.
+func tooLargeLimit(err error) int64 {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return mbe.Limit
+	}
+	return 0
+}
+
+// batchSlot admits at most Config.BatchConcurrency batch requests at once:
+// a batch keeps a core busy for seconds, and lookups must stay fast while
+// it runs. A request finding no free slot is refused at once rather than
+// queued, since a queued upload holds its body in memory.
+func (s *Server) batchSlot() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		select {
+		case s.batchSem <- struct{}{}:
+			defer func() { <-s.batchSem }()
+			c.Next()
+		default:
+			c.Header("Retry-After", "10")
+			writeProblem(c, http.StatusServiceUnavailable, typeBusy,
+				"all batch geocoding slots are busy; retry later")
+		}
+	}
+}
+
+// gzipMinBytes is the body size from which compressing pays: below it the
+// gzip header and trailer eat most of the gain.
+const gzipMinBytes = 1024
+
+var gzipWriters = sync.Pool{New: func() any {
+	// BestSpeed: the bodies are small and CPU is the scarce resource.
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	return w
+}}
+
+// compress gzips JSON answers larger than gzipMinBytes for clients that
+// accept it. Anything a handler already encoded is left alone.
+func (s *Server) compress(c *gin.Context) {
+	if !wantsGzip(c.GetHeader("Accept-Encoding")) {
+		c.Next()
+		return
+	}
+	w := &gzipWriter{ResponseWriter: c.Writer}
+	c.Writer = w
+	defer func() {
+		w.finish()
+		c.Writer = w.ResponseWriter
+	}()
+	c.Next()
+}
+
+// wantsGzip reports whether an Accept-Encoding value allows gzip, that is
+// names it (or *) without q=0.
+func wantsGzip(ae string) bool {
+	for part := range strings.SplitSeq(ae, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		if name != "gzip" && name != "*" {
+			continue
+		}
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+				q = f
+			}
+		}
+		return q > 0
+	}
+	return false
+}
+
+func compressible(contentType string) bool {
+	mt, _, _ := strings.Cut(contentType, ";")
+	mt = strings.TrimSpace(mt)
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// gzipWriter holds back the first gzipMinBytes of the body to decide
+// whether to compress: only then are the size and the headers known.
+type gzipWriter struct {
+	gin.ResponseWriter
+	buf     []byte
+	decided bool
+	gz      *gzip.Writer
+}
+
+func (w *gzipWriter) Write(b []byte) (int, error) {
+	if w.gz != nil {
+		return w.gz.Write(b)
+	}
+	if w.decided {
+		return w.ResponseWriter.Write(b)
+	}
+	w.buf = append(w.buf, b...)
+	if len(w.buf) >= gzipMinBytes {
+		if err := w.decide(); err != nil {
+			return 0, err
+		}
+	}
+	return len(b), nil
+}
+
+func (w *gzipWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
+
+// decide starts compressing if the answer is worth it, then writes what
+// was held back.
+func (w *gzipWriter) decide() error {
+	w.decided = true
+	h := w.Header()
+	if compressible(h.Get("Content-Type")) {
+		h.Add("Vary", "Accept-Encoding")
+		if h.Get("Content-Encoding") == "" && len(w.buf) >= gzipMinBytes {
+			h.Set("Content-Encoding", "gzip")
+			h.Del("Content-Length")
+			w.gz = gzipWriters.Get().(*gzip.Writer)
+			w.gz.Reset(w.ResponseWriter)
+		}
+	}
+	buf := w.buf
+	w.buf = nil
+	if len(buf) == 0 {
+		return nil
+	}
+	var err error
+	if w.gz != nil {
+		_, err = w.gz.Write(buf)
+	} else {
+		_, err = w.ResponseWriter.Write(buf)
+	}
+	return err
+}
+
+// finish writes a small held-back body as is, or ends the gzip stream.
+func (w *gzipWriter) finish() {
+	if !w.decided {
+		w.decide()
+	}
+	if w.gz != nil {
+		w.gz.Close()
+		w.gz.Reset(nil)
+		gzipWriters.Put(w.gz)
+		w.gz = nil
+	}
+}
+
+// WriteHeaderNow commits to the headers, so the decision is taken on what
+// was written so far.
+func (w *gzipWriter) WriteHeaderNow() {
+	if !w.decided {
+		w.decide()
+	}
+	w.ResponseWriter.WriteHeaderNow()
+}
+
+func (w *gzipWriter) Flush() {
+	if !w.decided {
+		w.decide()
+	}
+	if w.gz != nil {
+		w.gz.Flush()
+	}
+	w.ResponseWriter.Flush()
+}
+
+func (w *gzipWriter) Written() bool { return len(w.buf) > 0 || w.ResponseWriter.Written() }
+
+func (w *gzipWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.decided = true
+	return w.ResponseWriter.Hijack()
+}

@@ -1,0 +1,390 @@
+package api
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/data"
+)
+
+// mustConfiguredServer returns a server on the data fixtures whose JSON
+// logs go to logs when it is not nil.
+func mustConfiguredServer(tb testing.TB, cfg Config, logs io.Writer) *Server {
+	tb.Helper()
+	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var log *slog.Logger
+	if logs != nil {
+		log = slog.New(slog.NewJSONHandler(logs, nil))
+	}
+	return New(cfg, ds, log)
+}
+
+func do(tb testing.TB, h http.Handler, req *http.Request) *httptest.ResponseRecorder {
+	tb.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+// logLines decodes the JSON log lines whose msg is "request".
+func requestLogs(tb testing.TB, buf *bytes.Buffer) []map[string]any {
+	tb.Helper()
+	var out []map[string]any
+	for line := range strings.SplitSeq(strings.TrimSpace(buf.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(line), &m); err != nil {
+			tb.Fatalf("log line %q: %v", line, err)
+		}
+		if m["msg"] == "request" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func TestRequestID(t *testing.T) {
+	h := mustConfiguredServer(t, DefaultConfig(), nil).Handler()
+	generated := regexp.MustCompile(`^[A-Z2-7]{26}$`)
+	tests := []struct {
+		name, in string
+		echoed   bool
+	}{
+		{"absent", "", false},
+		{"valid", "abc-DEF_1.2", true},
+		{"64 chars", strings.Repeat("a", 64), true},
+		{"65 chars", strings.Repeat("a", 65), false},
+		{"space", "abc def", false},
+		{"newline", "abc\nlevel=ERROR", false},
+		{"non-ASCII", "é", false},
+	}
+	seen := map[string]bool{}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+			if tt.in != "" {
+				req.Header[requestIDHeader] = []string{tt.in}
+			}
+			got := do(t, h, req).Header().Get(requestIDHeader)
+			switch {
+			case tt.echoed && got != tt.in:
+				t.Errorf("X-Request-Id = %q, want %q echoed", got, tt.in)
+			case !tt.echoed && !generated.MatchString(got):
+				t.Errorf("X-Request-Id = %q, want a generated id", got)
+			case !tt.echoed && seen[got]:
+				t.Errorf("generated id %q twice", got)
+			}
+			seen[got] = true
+		})
+	}
+}
+
+func TestAccessLogPrivacy(t *testing.T) {
+	const target = "/v1/stations/nearest?lat=45.18812&lon=5.72431&limit=2&q=12+rue+des+Lilas&note=Mme+Martin"
+	tests := []struct {
+		name       string
+		full       bool
+		want, deny []string
+	}{
+		{"default", false,
+			[]string{"lat=45.19", "lon=5.72", "limit=2", "q=-", "note=-"},
+			[]string{"45.188", "5.724", "Lilas", "Martin"}},
+		{"full queries", true,
+			[]string{"lat=45.18812", "lon=5.72431", "Lilas"},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			cfg := DefaultConfig()
+			cfg.LogFullQueries = tt.full
+			h := mustConfiguredServer(t, cfg, &logs).Handler()
+			req := httptest.NewRequest(http.MethodGet, target, nil)
+			req.Header.Set(requestIDHeader, "req-1")
+			rec := do(t, h, req)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			lines := requestLogs(t, &logs)
+			if len(lines) != 1 {
+				t.Fatalf("%d request log lines, want 1: %s", len(lines), logs.String())
+			}
+			l := lines[0]
+			if l["route"] != "/v1/stations/nearest" || l["status"] != 200.0 || l["request_id"] != "req-1" ||
+				l["bytes"] != float64(rec.Body.Len()) || l["duration_ms"] == nil {
+				t.Errorf("log line %v lacks route, status, request id, bytes or duration", l)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(logs.String(), w) {
+					t.Errorf("log %s lacks %q", logs.String(), w)
+				}
+			}
+			for _, d := range tt.deny {
+				if strings.Contains(logs.String(), d) {
+					t.Errorf("log %s contains %q", logs.String(), d)
+				}
+			}
+		})
+	}
+}
+
+func TestRedactQuery(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"lat=48.8566&lon=2.3522", "lat=48.86&lon=2.35"},
+		{"lat=-0.004&lon=-179.996", "lat=-0.00&lon=-180.00"},
+		{"lat=abc+rue+X&lon=NaN", "lat=-&lon=-"},
+		{"q=8+bd+du+Port&limit=3", "limit=3&q=-"},
+		{"force=police&page=2", "force=police&page=2"},
+		{"%zz", "-"},
+	}
+	for _, tt := range tests {
+		if got := redactQuery(tt.in); got != tt.want {
+			t.Errorf("redactQuery(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMetricsRouteTemplate(t *testing.T) {
+	s := mustConfiguredServer(t, DefaultConfig(), nil)
+	h := s.Handler()
+	id := s.Dataset().Stations(data.StationFilter{})[0].ID
+	for _, target := range []string{"/v1/stations/" + id, "/v1/stations/" + id, "/no/such/path"} {
+		do(t, h, httptest.NewRequest(http.MethodGet, target, nil))
+	}
+	s.ObserveReload(true)
+	s.ObserveReload(false)
+	s.ObserveReload(false)
+	s.ObserveBatchRows(250)
+
+	rec := do(t, h, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET /metrics: %d", rec.Code)
+	}
+	body := rec.Body.String()
+	for _, want := range []string{
+		`guichet_http_request_duration_seconds_bucket{route="/v1/stations/:id",status="200",le="0.1"} 2`,
+		`guichet_http_requests_total{route="/v1/stations/:id",status="200"} 2`,
+		`guichet_http_requests_total{route="unmatched",status="404"} 1`,
+		`guichet_dataset_reloads_total{outcome="ok"} 1`,
+		`guichet_dataset_reloads_total{outcome="error"} 2`,
+		`guichet_geocode_batch_rows_total 250`,
+		"guichet_dataset_stations " + itoa(s.Dataset().Len()),
+		"guichet_dataset_age_seconds ",
+		"go_goroutines ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+	if strings.Contains(body, id) || strings.Contains(body, "/no/such/path") {
+		t.Errorf("/metrics labels a raw path:\n%s", body)
+	}
+}
+
+func TestMetricsBeforeLoad(t *testing.T) {
+	s := New(DefaultConfig(), nil, nil)
+	body := do(t, s.Handler(), httptest.NewRequest(http.MethodGet, "/metrics", nil)).Body.String()
+	if strings.Contains(body, "guichet_dataset_stations") || !strings.Contains(body, `guichet_dataset_reloads_total{outcome="error"} 0`) {
+		t.Errorf("before the first load, /metrics should have reload counters and no dataset gauges:\n%s", body)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	s := mustConfiguredServer(t, DefaultConfig(), nil)
+	const widgetCSP = "default-src 'self'; frame-ancestors *"
+	s.engine.GET("/widget-test", func(c *gin.Context) {
+		c.Header("Content-Security-Policy", widgetCSP)
+		c.String(http.StatusOK, "<p>")
+	})
+	for _, tt := range []struct{ target, csp string }{
+		{"/v1/stations/nearest?lat=45&lon=5", contentSecurityPolicy},
+		{"/v1/stations/nearest?lat=91&lon=5", contentSecurityPolicy},
+		{"/healthz", contentSecurityPolicy},
+		{"/metrics", contentSecurityPolicy},
+		{"/nowhere", contentSecurityPolicy},
+		{"/widget-test", widgetCSP},
+	} {
+		h := do(t, s.Handler(), httptest.NewRequest(http.MethodGet, tt.target, nil)).Header()
+		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("%s: nosniff %q, referrer %q", tt.target, h.Get("X-Content-Type-Options"), h.Get("Referrer-Policy"))
+		}
+		if got := h.Values("Content-Security-Policy"); len(got) != 1 || got[0] != tt.csp {
+			t.Errorf("%s: CSP %q, want %q", tt.target, got, tt.csp)
+		}
+	}
+}
+
+func TestGzip(t *testing.T) {
+	s := mustConfiguredServer(t, DefaultConfig(), nil)
+	// A handler that encodes its own answer must not be compressed twice.
+	var pre bytes.Buffer
+	zw := gzip.NewWriter(&pre)
+	zw.Write([]byte(`{"pad":"` + strings.Repeat("x", 4000) + `"}`))
+	zw.Close()
+	s.engine.GET("/v1/pre-encoded", func(c *gin.Context) {
+		c.Header("Content-Encoding", "gzip")
+		c.Data(http.StatusOK, "application/json", pre.Bytes())
+	})
+	h := s.Handler()
+	const big = "/v1/stations/nearest?lat=45.3&lon=5.6&limit=10"
+	plain := do(t, h, httptest.NewRequest(http.MethodGet, big, nil))
+	if plain.Body.Len() < 2*gzipMinBytes || plain.Header().Get("Content-Encoding") != "" {
+		t.Fatalf("plain answer: %d bytes, encoding %q", plain.Body.Len(), plain.Header().Get("Content-Encoding"))
+	}
+	tests := []struct {
+		name, target, accept string
+		gzipped              bool
+	}{
+		{"large JSON", big, "gzip, deflate, br", true},
+		{"large JSON, gzip weighted", big, "br;q=1.0, gzip;q=0.5", true},
+		{"large JSON, wildcard", big, "*", true},
+		{"gzip refused", big, "gzip;q=0", false},
+		{"no Accept-Encoding", big, "", false},
+		{"small JSON", "/healthz", "gzip", false},
+		{"small problem", "/v1/stations/nearest?lat=x&lon=5", "gzip", false},
+		{"already encoded", "/v1/pre-encoded", "gzip", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodGet, tt.target, nil)
+			if tt.accept != "" {
+				req.Header.Set("Accept-Encoding", tt.accept)
+			}
+			rec := do(t, h, req)
+			enc := rec.Header().Get("Content-Encoding")
+			if !tt.gzipped {
+				if tt.target == "/v1/pre-encoded" {
+					if !bytes.Equal(rec.Body.Bytes(), pre.Bytes()) {
+						t.Errorf("pre-encoded body changed: %d bytes, want %d", rec.Body.Len(), pre.Len())
+					}
+					return
+				}
+				if enc != "" || !json.Valid(rec.Body.Bytes()) {
+					t.Errorf("Content-Encoding %q, body valid JSON %v; want plain JSON", enc, json.Valid(rec.Body.Bytes()))
+				}
+				return
+			}
+			if enc != "gzip" || !strings.Contains(strings.Join(rec.Header().Values("Vary"), ","), "Accept-Encoding") {
+				t.Fatalf("Content-Encoding %q, Vary %q; want gzip, Accept-Encoding", enc, rec.Header().Values("Vary"))
+			}
+			zr, err := gzip.NewReader(rec.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, plain.Body.Bytes()) {
+				t.Errorf("gunzipped body differs from the plain one:\n%s\n%s", got, plain.Body)
+			}
+			if rec.Body.Len() >= plain.Body.Len() {
+				t.Errorf("gzipped %d bytes, plain %d", rec.Body.Len(), plain.Body.Len())
+			}
+		})
+	}
+}
+
+// echoBody registers a POST route that reads its whole body, as the batch
+// upload does, and answers its length.
+func echoBody(s *Server, path string, mw ...gin.HandlerFunc) {
+	s.engine.POST(path, append(mw, func(c *gin.Context) {
+		b, err := io.ReadAll(c.Request.Body)
+		if err != nil {
+			s.fail(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"bytes": len(b)})
+	})...)
+}
+
+// chunked hides the length of r, as a chunked upload does.
+type chunked struct{ io.Reader }
+
+func TestBodyLimit(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.MaxBodyBytes = 100
+	cfg.MaxBatchBytes = 1000
+	s := mustConfiguredServer(t, cfg, nil)
+	echoBody(s, "/v1/echo")
+	echoBody(s, batchCSVRoute)
+	tests := []struct {
+		name, path string
+		size       int
+		hideLength bool
+		status     int
+	}{
+		{"at the cap", "/v1/echo", 100, false, 200},
+		{"declared over the cap", "/v1/echo", 101, false, 413},
+		{"chunked over the cap", "/v1/echo", 101, true, 413},
+		{"batch under its cap", batchCSVRoute, 1000, true, 200},
+		{"batch declared over its cap", batchCSVRoute, 1001, false, 413},
+		{"batch chunked over its cap", batchCSVRoute, 5000, true, 413},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var body io.Reader = strings.NewReader(strings.Repeat("a", tt.size))
+			if tt.hideLength {
+				body = chunked{body}
+			}
+			rec := do(t, s.Handler(), httptest.NewRequest(http.MethodPost, tt.path, body))
+			if rec.Code != tt.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
+			}
+			if tt.status == 413 {
+				if p := decodeProblem(t, rec); p.Type != typeTooLarge {
+					t.Errorf("problem type %q, want %q", p.Type, typeTooLarge)
+				}
+			}
+		})
+	}
+}
+
+func TestBatchSlot(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.BatchConcurrency = 1
+	s := mustConfiguredServer(t, cfg, nil)
+	entered, release := make(chan struct{}), make(chan struct{})
+	s.engine.POST(batchCSVRoute, s.batchSlot(), func(c *gin.Context) {
+		if c.Query("hold") != "" {
+			close(entered)
+			<-release
+		}
+		c.JSON(http.StatusOK, gin.H{"ok": true})
+	})
+	post := func(target string) *httptest.ResponseRecorder {
+		return do(t, s.Handler(), httptest.NewRequest(http.MethodPost, target, strings.NewReader("a,b\n")))
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	var first *httptest.ResponseRecorder
+	go func() { defer wg.Done(); first = post(batchCSVRoute + "?hold=1") }()
+	<-entered
+	busy := post(batchCSVRoute)
+	if busy.Code != http.StatusServiceUnavailable || busy.Header().Get("Retry-After") == "" {
+		t.Errorf("second batch while one runs: status %d, Retry-After %q; want 503 with Retry-After", busy.Code, busy.Header().Get("Retry-After"))
+	} else if p := decodeProblem(t, busy); p.Type != typeBusy {
+		t.Errorf("problem type %q, want %q", p.Type, typeBusy)
+	}
+	close(release)
+	wg.Wait()
+	if first.Code != http.StatusOK {
+		t.Errorf("held batch: status %d", first.Code)
+	}
+	if rec := post(batchCSVRoute); rec.Code != http.StatusOK {
+		t.Errorf("batch after the slot is freed: status %d", rec.Code)
+	}
+}
