@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/paulmach/orb"
 )
@@ -148,14 +149,14 @@ func benchQueries(ix *Index, style string, n int) []benchQuery {
 		case "abbreviated":
 			text = m.HouseNumber + " " + abbr.Replace(m.Street) + " " + strings.ToUpper(m.City)
 		case "typo":
-			// Swap two letters inside the longest street word.
+			// Swap two adjacent letters inside the longest street word.
 			words := strings.Fields(m.Street)
 			w := slices.MaxFunc(words, func(a, b string) int { return len(a) - len(b) })
-			if len(w) >= 4 {
-				j := 1 + rng.Intn(len(w)-2)
-				t := []byte(w)
-				t[j], t[j+1] = t[j+1], t[j]
-				w2 := string(t)
+			r := []rune(w)
+			j := 1 + rng.Intn(max(1, len(r)-2))
+			if len(r) >= 4 && unicode.IsLetter(r[j]) && unicode.IsLetter(r[j+1]) {
+				r[j], r[j+1] = r[j+1], r[j]
+				w2 := string(r)
 				text = m.HouseNumber + " " + strings.Replace(m.Street, w, w2, 1) + " " + m.City
 			} else {
 				text = m.Label
@@ -270,7 +271,8 @@ func BenchmarkBuild(b *testing.B) {
 	b.ReportMetric(n, "addresses")
 }
 
-// TestSyntheticAccuracy checks on a 100k-address synthetic index that
+// TestSyntheticAccuracy checks on a 100k-address synthetic index (from
+// GUICHET_SYNTHETIC_BAN when set) that
 // the benchmark queries find what they were derived from: the same
 // address (or one with the same label, as synthetic streets may repeat
 // within a commune), or the commune.
@@ -279,11 +281,9 @@ func TestSyntheticAccuracy(t *testing.T) {
 		t.Skip("builds a 100k-address index")
 	}
 	b := NewBuilder()
-	synthBAN(100_000, 1, func(a Address) {
-		if err := b.AddAddress(a); err != nil {
-			t.Fatal(err)
-		}
-	})
+	if n := loadBench(t, b, 100_000); n != 100_000 {
+		t.Fatalf("loaded %d addresses, want 100000", n)
+	}
 	ix := b.Build()
 	for _, tt := range []struct {
 		style   string
@@ -297,10 +297,14 @@ func TestSyntheticAccuracy(t *testing.T) {
 				t.Errorf("%s: Geocode(%q): %v", tt.style, q.text, err)
 				continue
 			}
-			if got[0].ID == q.want.ID || got[0].Type == q.want.Type && got[0].Label == q.want.Label {
+			g := got[0]
+			if g.ID == q.want.ID || g.Type == q.want.Type && g.Label == q.want.Label ||
+				// Without a postcode, a street split between postcodes
+				// is ambiguous.
+				tt.style != "exact" && g.Type == q.want.Type && g.HouseNumber == q.want.HouseNumber && g.Street == q.want.Street && g.Citycode == q.want.Citycode {
 				found++
-			} else if tt.minRate == 1 {
-				t.Errorf("%s: Geocode(%q)[0] = %q, want %q", tt.style, q.text, got[0].Label, q.want.Label)
+			} else if testing.Verbose() || tt.minRate == 1 {
+				t.Logf("%s: Geocode(%q)[0] = %q, want %q", tt.style, q.text, got[0].Label, q.want.Label)
 			}
 		}
 		rate := float64(found) / float64(len(qs))
