@@ -179,6 +179,14 @@ try {
     check("keyboard: focused results have a visible outline", visible);
     await page.screenshot({ path: path.join(outdir, "desktop-keyboard-focus.png") });
 
+    const openOnly = await ctx.newPage();
+    await openOnly.goto(`${base}/widget?open=true&force=gendarmerie&lat=${VOIRON.latitude}&lon=${VOIRON.longitude}&at=${encodeURIComponent(AT)}`);
+    await ready(openOnly);
+    const opened = await items(openOnly);
+    check("open=true: only open stations, up to the limit", opened.length === LIMIT && opened.every((s) => s.state === "open"),
+      opened.map((s) => `${s.id}:${s.state}`).join(","));
+    await openOnly.close();
+
     const dark = await ctx.newPage();
     await dark.goto(`${base}/widget?theme=dark&lang=en&lat=${VOIRON.latitude}&lon=${VOIRON.longitude}&at=${encodeURIComponent(AT)}`);
     await ready(dark);

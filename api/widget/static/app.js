@@ -206,11 +206,13 @@
     var my = ++seq;
     status(T.loading);
     list.setAttribute("aria-busy", "true");
-    var q = qs({ lat: from.lat, lon: from.lon, limit: cfg.limit, force: cfg.force, open: cfg.open ? "true" : "", at: cfg.at });
+    // With open=true, ask for more stations than shown: the closed ones are
+    // dropped here when the API leaves them in.
+    var q = qs({ lat: from.lat, lon: from.lon, limit: cfg.open ? Math.min(100, cfg.limit * 4) : cfg.limit, force: cfg.force, open: cfg.open ? "true" : "", at: cfg.at });
     var stations = getJSON("v1/stations/nearest?" + q).then(function (body) {
       if (my !== seq) return;
       var sts = (body && body.stations) || [];
-      if (cfg.open) sts = sts.filter(function (s) { return !s.hours || !s.hours.status || s.hours.status.state === "open"; });
+      if (cfg.open) sts = sts.filter(function (s) { return !s.hours || !s.hours.status || s.hours.status.state === "open"; }).slice(0, cfg.limit);
       render(from, place, sts);
     }, function () {
       if (my === seq) { list.textContent = ""; status(T.error); }
