@@ -165,14 +165,23 @@ func roundCoord(v string) string {
 // documents to render or frame.
 const contentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
 
-// secureHeaders sets the headers every answer carries. The widget pages
-// are documents with a policy of their own, set by their handlers.
+// secureHeaders sets the headers every answer carries, refusals included.
+// The widget pages are documents with a policy of their own, set by their
+// handlers.
 func (s *Server) secureHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	if !strings.HasPrefix(c.Request.URL.Path, "/widget") {
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+	apiPolicy(c)
+}
+
+// apiPolicy sets the API's content security policy on every path but the
+// widget's. New installs it again after the widget's frame guard, whose
+// frame-only policy would otherwise replace it on the answers that get
+// past the limits.
+func apiPolicy(c *gin.Context) {
+	if !isWidgetPath(c.Request.URL.Path) {
+		c.Writer.Header().Set("Content-Security-Policy", contentSecurityPolicy)
 	}
 	c.Next()
 }

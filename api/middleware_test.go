@@ -205,7 +205,7 @@ func TestMetricsBeforeLoad(t *testing.T) {
 func TestSecurityHeaders(t *testing.T) {
 	s := mustConfiguredServer(t, DefaultConfig(), nil)
 	const widgetCSP = "default-src 'self'; frame-ancestors *"
-	s.engine.GET("/widget-test", func(c *gin.Context) {
+	s.engine.GET("/widget/x-test", func(c *gin.Context) {
 		c.Header("Content-Security-Policy", widgetCSP)
 		c.String(http.StatusOK, "<p>")
 	})
@@ -215,7 +215,7 @@ func TestSecurityHeaders(t *testing.T) {
 		{"/healthz", contentSecurityPolicy},
 		{"/metrics", contentSecurityPolicy},
 		{"/nowhere", contentSecurityPolicy},
-		{"/widget-test", widgetCSP},
+		{"/widget/x-test", widgetCSP},
 	} {
 		h := do(t, s.Handler(), httptest.NewRequest(http.MethodGet, tt.target, nil)).Header()
 		if h.Get("X-Content-Type-Options") != "nosniff" || h.Get("Referrer-Policy") != "no-referrer" {

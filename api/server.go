@@ -23,6 +23,17 @@ type Config struct {
 	CORSOrigins []string
 	// Now returns the current time; nil means time.Now. Tests fix it.
 	Now func() time.Time
+	// WidgetFrameAncestors lists the origins allowed to frame the widget
+	// (CSP frame-ancestors sources); empty means any. The API itself may
+	// never be framed.
+	WidgetFrameAncestors []string
+	// WidgetTileURL is a map tile URL template such as
+	// https://tile.example.org/{z}/{x}/{y}.png. Empty (the default) draws
+	// the widget's map without tiles and makes no third-party request.
+	WidgetTileURL string
+	// WidgetDir, when set, serves the widget's files from this directory,
+	// read on each request, instead of the embedded ones: for live editing.
+	WidgetDir string
 
 	// RateLimit is the sustained number of requests per second allowed to
 	// one client address; 0 means no limit. It is 0 in DefaultConfig
@@ -105,6 +116,8 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 		writeProblem(c, http.StatusMethodNotAllowed, typeMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path)
 	})
 	s.engine = e
+	s.registerWidgetRoutes(e) // first: it installs the frame guard for every later route
+	e.Use(apiPolicy)
 	s.registerHealthRoutes(e)
 	v1 := e.Group("/v1", s.cors)
 	s.registerStationRoutes(v1)
