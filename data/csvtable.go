@@ -44,7 +44,6 @@ func eachCSVRow(text string, sep rune, fr *FileReport, fn func(row)) error {
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -54,6 +53,9 @@ func eachCSVRow(text string, sep rune, fr *FileReport, fn func(row)) error {
 			}
 			return err
 		}
+		// FieldPos is only valid after a successful Read: it panics on
+		// the empty record of a failed one.
+		line, _ := cr.FieldPos(0)
 		fr.Rows++
 		fn(row{line: line, cols: cols, fields: rec})
 	}

@@ -1,0 +1,104 @@
+package data
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fixture returns the content of a jurisdiction fixture, gunzipped.
+func fixture(tb testing.TB, name string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(jurisdictionFixtures + "/" + name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if strings.HasSuffix(name, ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if b, err = io.ReadAll(zr); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return b
+}
+
+// checkLoad runs a loader on in and checks the report invariants: every
+// row read is kept or rejected with a line and a reason, and a refusal of
+// the whole file says why.
+func checkLoad(t *testing.T, in []byte, load func(*builder, *FileReport, io.Reader, head) error) {
+	b := newBuilder()
+	fr := FileReport{File: "fuzz"}
+	err := load(b, &fr, bytes.NewReader(in), sniff(in))
+	var skip *skipFile
+	if errors.As(err, &skip) {
+		if skip.reason == "" || fr.Rows != 0 {
+			t.Fatalf("skipped with reason %q after %d rows", skip.reason, fr.Rows)
+		}
+		return
+	}
+	if fr.Rows != fr.Kept+len(fr.Rejections) {
+		t.Fatalf("rows %d != kept %d + rejected %d (err %v)", fr.Rows, fr.Kept, len(fr.Rejections), err)
+	}
+	for _, r := range fr.Rejections {
+		if r.Line < 1 || r.Reason == "" || r.Detail == "" {
+			t.Fatalf("rejection without line, reason or detail: %+v", r)
+		}
+	}
+	// Whatever was kept must build into a dataset that answers.
+	ds := b.build(time.Time{}, "fuzz")
+	_ = ds.Communes(CommuneQuery{Name: "a"})
+}
+
+func FuzzCommunesGeoJSON(f *testing.F) {
+	f.Add(fixture(f, "communes-38-fixture.geojson"))
+	f.Add(fixture(f, "contours-communes.geojson.gz"))
+	f.Add(fixture(f, "departements.geojson"))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[5,45],[5.1,45],[5.1,45.1],[5,45]]]},"properties":{"code":"2A004","nom":"Ajaccio"}}]}`))
+	f.Add([]byte(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[5,45],[5.1,45],[5.1,45.1],[5,45]]]},"properties":{"code":"01001"}},{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[5,45],[5.1,45],[5.1,45.1],[5,45]]]},"properties":{"code":"01001"}}]}`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		checkLoad(t, in, loadCommunesGeoJSON)
+	})
+}
+
+func FuzzCOGCommunes(f *testing.F) {
+	f.Add(fixture(f, "cog-communes.json"))
+	f.Add([]byte(`[{"code":"01015","nom":"Arboys en Bugey","type":"commune-actuelle","departement":"01","region":"84","anciensCodes":["01340"],"codesPostaux":["01300"],"population":710},{"code":"01340","nom":"Arbignieu","type":"commune-deleguee","chefLieu":"01015"}]`))
+	f.Add([]byte(`[{"code":1,"nom":["x"]},{"code":"01001","nom":"A","population":"many"}]`))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		checkLoad(t, in, loadCOGCommunes)
+	})
+}
+
+func FuzzCompetenceCSV(f *testing.F) {
+	f.Add(fixture(f, "competence_securite_publique.csv"))
+	f.Add(fixture(f, "competence-territoriale.csv"))
+	f.Add([]byte("\"id_commune\",\"id_service\",\"competence\",\"id_service_gn\"\n\"13004\",\"60110\",\"1\",\"3002330\"\n\"13004\",\"3002330\",\"0\",\"3002330\"\n"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		h := sniff(in)
+		switch {
+		case isCompetenceCSV(h):
+			checkLoad(t, in, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+				return loadCompetenceCSV(text, h.sep, fr, b)
+			}))
+		case isCompetenceANFSI(h):
+			checkLoad(t, in, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+				return loadCompetenceANFSI(text, h.sep, fr, b)
+			}))
+		}
+	})
+}
+
+func FuzzCommunesGeoIndex(f *testing.F) {
+	f.Add(fixture(f, "communes-geo.json"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		checkLoad(t, in, loadCommunesGeoIndex)
+	})
+}

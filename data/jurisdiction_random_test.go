@@ -1,0 +1,360 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand"
+	"os"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// seededRand returns a generator seeded from $SEED, or from a fresh seed
+// that is logged so that a failure can be replayed.
+func seededRand(tb testing.TB) *rand.Rand {
+	tb.Helper()
+	seed := time.Now().UnixNano()
+	if s := os.Getenv("SEED"); s != "" {
+		v, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			tb.Fatalf("bad SEED %q: %v", s, err)
+		}
+		seed = v
+	}
+	tb.Logf("seed %d (replay with SEED=%d)", seed, seed)
+	return rand.New(rand.NewSource(seed))
+}
+
+var national struct {
+	once sync.Once
+	ds   *Dataset
+	err  error
+	took time.Duration
+}
+
+// nationalDataset loads the whole national open-data directory once per
+// test binary.
+func nationalDataset(tb testing.TB) *Dataset {
+	tb.Helper()
+	dir := openData(tb)
+	national.once.Do(func() {
+		start := time.Now()
+		national.ds, national.err = LoadDir(dir, Options{})
+		national.took = time.Since(start)
+	})
+	if national.err != nil {
+		tb.Fatalf("LoadDir(%s) = %v", dir, national.err)
+	}
+	return national.ds
+}
+
+// syntheticCommunes builds a dataset of n×n adjoining quadrilaterals whose
+// inner vertices are jittered, so that shared edges run in every
+// direction, plus a few triangles-with-holes free of neighbours.
+func syntheticCommunes(rng *rand.Rand, n int) *Dataset {
+	b := newBuilder()
+	fr := &FileReport{File: "synthetic"}
+	const x0, y0, step = 2.0, 46.0, 0.01
+	v := make([][]orb.Point, n+1)
+	for i := range v {
+		v[i] = make([]orb.Point, n+1)
+		for j := range v[i] {
+			p := orb.Point{x0 + float64(i)*step, y0 + float64(j)*step}
+			if i > 0 && j > 0 && i < n && j < n {
+				p[0] += (rng.Float64() - 0.5) * step * 0.6
+				p[1] += (rng.Float64() - 0.5) * step * 0.6
+			}
+			v[i][j] = p
+		}
+	}
+	k := 0
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			ring := orb.Ring{v[i][j], v[i+1][j], v[i+1][j+1], v[i][j+1], v[i][j]}
+			mp := orb.MultiPolygon{{ring}}
+			k++
+			b.communes.addShape(fr, k, communeShape{code: fmt.Sprintf("%05d", k), name: "Synthétique", geom: mp, bound: mp.Bound()})
+		}
+	}
+	b.report.Files = append(b.report.Files, *fr)
+	return b.build(time.Time{}, "synthetic")
+}
+
+// randomPoint returns a point of the kind named by kind: uniform in a
+// territory's box, a vertex, a point on an edge, or just off an edge.
+func randomPoint(rng *rand.Rand, shapes []communeShape, boxes []orb.Bound, kind int) orb.Point {
+	if kind == 0 {
+		bd := boxes[rng.Intn(len(boxes))]
+		return orb.Point{bd.Min[0] + rng.Float64()*(bd.Max[0]-bd.Min[0]), bd.Min[1] + rng.Float64()*(bd.Max[1]-bd.Min[1])}
+	}
+	s := &shapes[rng.Intn(len(shapes))]
+	poly := s.geom[rng.Intn(len(s.geom))]
+	ring := poly[rng.Intn(len(poly))]
+	e := rng.Intn(len(ring) - 1)
+	a, c := ring[e], ring[e+1]
+	switch kind {
+	case 1:
+		return a
+	case 2:
+		t := rng.Float64()
+		return orb.Point{a[0] + t*(c[0]-a[0]), a[1] + t*(c[1]-a[1])}
+	default:
+		t := rng.Float64()
+		off := math.Pow(10, -3-4*rng.Float64()) * float64(1-2*rng.Intn(2))
+		return orb.Point{a[0] + t*(c[0]-a[0]) - off*(c[1]-a[1]), a[1] + t*(c[1]-a[1]) + off*(c[0]-a[0])}
+	}
+}
+
+// TestLocateBruteForce checks Locate against a test of every polygon with
+// orb's planar.MultiPolygonContains, which counts boundary points in:
+// a point strictly inside one polygon must be located there, a point in
+// none must not be located, and a point on boundaries must be claimed by
+// at most one polygon; a shared vertex by the one that holds it displaced
+// slightly east then north, the documented boundary rule.
+func TestLocateBruteForce(t *testing.T) {
+	rng := seededRand(t)
+	var ds *Dataset
+	var boxes []orb.Bound
+	if os.Getenv("GUICHET_OPENDATA") != "" || os.Getenv("CI") == "true" {
+		ds = nationalDataset(t)
+		boxes = []orb.Bound{metropole.bound}
+		for _, dep := range []string{"971", "972", "973", "974", "976"} {
+			boxes = append(boxes, overseasBoxes[dep].bound)
+		}
+	} else {
+		t.Log("GUICHET_OPENDATA is not set: checking synthetic communes")
+		ds = syntheticCommunes(rng, 40)
+		boxes = []orb.Bound{{Min: orb.Point{1.99, 45.99}, Max: orb.Point{2.41, 46.41}}}
+	}
+	shapes := ds.communes.shapes
+	const n = 20000
+	var kinds [4]int
+	var onBoundary, outside, shared int
+	for i := 0; i < n; i++ {
+		kind := i % 4
+		kinds[kind]++
+		p := randomPoint(rng, shapes, boxes, kind)
+		var cands []int32
+		for k := range shapes {
+			if shapes[k].bound.Contains(p) && planar.MultiPolygonContains(shapes[k].geom, p) {
+				cands = append(cands, int32(k))
+			}
+		}
+		got, ok := ds.communes.polygons.Locate(p)
+		boundary := false
+		for _, k := range cands {
+			if distanceToBoundary(p, shapes[k].geom) < 1e-3 {
+				boundary = true
+			}
+		}
+		switch {
+		case len(cands) == 0:
+			outside++
+			if ok {
+				// orb may miss a point that is on a boundary by rounding.
+				if distanceToBoundary(p, shapes[got].geom) > 1e-3 {
+					t.Fatalf("point %v (kind %d): Locate = %s, brute force finds no commune", p, kind, shapes[got].code)
+				}
+			}
+		case boundary:
+			onBoundary++
+			if len(cands) > 1 {
+				shared++
+			}
+			// The boundary rule gives a point to the polygon holding it
+			// displaced by ε east and ε² north: test that with ε = 1e-7°
+			// (1 cm, far below the 1e-5° spacing of vertices) and a
+			// northward step of about one ulp, so that only edges flatter
+			// than 1e-7 could be misjudged.
+			q := orb.Point{p[0] + 1e-7, p[1] + 1e-14}
+			var want []int32
+			for k := range shapes {
+				if shapes[k].bound.Contains(q) && planar.MultiPolygonContains(shapes[k].geom, q) {
+					want = append(want, int32(k))
+				}
+			}
+			// Only vertices are exactly on edges; a point interpolated
+			// along an edge may be a rounding error off it, on either side.
+			exact := kind == 1
+			if exact && (len(want) == 0 && ok || len(want) > 0 && (!ok || !containsInt32(want, got))) ||
+				!exact && ok && !containsInt32(cands, got) && !containsInt32(want, got) {
+				t.Fatalf("point %v (kind %d) on the boundary of %v: Locate = %v (found %v); want one of %v", p, kind, codesOf(shapes, cands), codesOf(shapes, []int32{got}), ok, codesOf(shapes, want))
+			}
+			inside := 0
+			for _, nb := range ds.communes.polygons.Nearby(p, 1, nil) {
+				if nb.Inside {
+					inside++
+				}
+			}
+			if want := btoi(ok); inside != want {
+				t.Fatalf("point %v on the boundary of %v: %d polygons claim it, want %d", p, codesOf(shapes, cands), inside, want)
+			}
+		default:
+			if !ok || !containsInt32(cands, got) {
+				name := "none"
+				if ok {
+					name = shapes[got].code
+				}
+				t.Fatalf("point %v (kind %d) inside %v: Locate = %s", p, kind, codesOf(shapes, cands), name)
+			}
+		}
+	}
+	t.Logf("%d points (uniform %d, vertices %d, on edges %d, near edges %d): %d in no commune, %d on a boundary (%d shared by several)",
+		n, kinds[0], kinds[1], kinds[2], kinds[3], outside, onBoundary, shared)
+	if onBoundary == 0 {
+		t.Error("no point fell on a boundary: the edge sampler is broken")
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func containsInt32(s []int32, v int32) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func codesOf(shapes []communeShape, idx []int32) []string {
+	var out []string
+	for _, k := range idx {
+		out = append(out, shapes[k].code)
+	}
+	return out
+}
+
+// TestNationalUnitsInOwnCommune checks the join of boundaries, competence
+// table and stations: a gendarmerie unit usually sits in a commune it has
+// jurisdiction over. The exceptions are logged by category.
+func TestNationalUnitsInOwnCommune(t *testing.T) {
+	ds := nationalDataset(t)
+	cats := map[string]int{}
+	examples := map[string][]string{}
+	total := 0
+	for i := range ds.stations {
+		st := &ds.stations[i]
+		if st.Force != Gendarmerie {
+			continue
+		}
+		total++
+		cat := unitCategory(ds, st)
+		cats[cat]++
+		if len(examples[cat]) < 3 {
+			examples[cat] = append(examples[cat], st.ID+" "+st.Name)
+		}
+	}
+	for cat, n := range cats {
+		t.Logf("%-55s %5d  e.g. %v", cat, n, examples[cat])
+	}
+	self := cats["own commune's competent unit"]
+	t.Logf("%d of %d gendarmerie units (%.1f %%) lie in a commune they have jurisdiction over", self, total, 100*float64(self)/float64(total))
+	if total == 0 || float64(self) < 0.9*float64(total) {
+		t.Errorf("only %d of %d units lie in their own commune, want at least 90 %%", self, total)
+	}
+}
+
+func unitCategory(ds *Dataset, st *Station) string {
+	j, err := ds.Locate(st.Location, 0)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		if _, overseas := overseasBoxes[st.Departement]; overseas && !hasBoundaries(st.Departement) {
+			return "outside any polygon (collectivity without boundaries)"
+		}
+		return "outside any polygon"
+	case err != nil:
+		return "error: " + err.Error()
+	}
+	for _, u := range j.Competence.Units {
+		if u.Station == st {
+			return "own commune's competent unit"
+		}
+	}
+	switch j.Competence.Zone {
+	case ZonePolice:
+		return "PN-zone commune"
+	case ZoneUnknown:
+		if j.ShapeCode != j.Commune.Code {
+			return "merged code absent from the competence table"
+		}
+		return "commune absent from the competence table"
+	}
+	for _, u := range j.Competence.Units {
+		if u.Force == Gendarmerie && u.Station == nil {
+			return "other GN unit, not in the unit list"
+		}
+	}
+	return "other GN unit"
+}
+
+// hasBoundaries reports whether the national layer covers département dep.
+func hasBoundaries(dep string) bool {
+	switch dep {
+	case "975", "977", "978", "986", "987", "988":
+		return false
+	}
+	return true
+}
+
+// BenchmarkLocate measures one lookup over every national commune, the
+// polygon index alone being the baseline. Points are drawn inside
+// communes so that every lookup finds one.
+func BenchmarkLocate(b *testing.B) {
+	ds := nationalDataset(b)
+	rng := rand.New(rand.NewSource(1))
+	pts := make([]orb.Point, 0, 4096)
+	for len(pts) < cap(pts) {
+		p := orb.Point{-5 + rng.Float64()*13, 42.5 + rng.Float64()*8.5}
+		if _, ok := ds.communes.polygons.Locate(p); ok {
+			pts = append(pts, p)
+		}
+	}
+	b.Run("index", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			ds.communes.polygons.Locate(pts[i%len(pts)])
+		}
+	})
+	for _, margin := range []float64{0, DefaultBoundaryM} {
+		b.Run(fmt.Sprintf("dataset/margin=%gm", margin), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if _, err := ds.Locate(pts[i%len(pts)], margin); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkLoadCommunes measures reading the 101 national boundary files
+// and building the polygon index, and reports the heap the loaded
+// national dataset holds.
+func BenchmarkLoadCommunes(b *testing.B) {
+	dir := openData(b) + "/geo/france-geojson-2018/communes"
+	for b.Loop() {
+		ds, err := LoadDir(dir, Options{})
+		if !errors.Is(err, ErrNoStations) || ds.BoundaryCount() != 35357 {
+			b.Fatalf("LoadDir(%s) = %d boundaries, %v", dir, ds.BoundaryCount(), err)
+		}
+	}
+	b.StopTimer()
+	ds := nationalDataset(b)
+	var ms runtimeMemStats
+	heap := ms.heapInuseAfterGC()
+	b.ReportMetric(float64(heap)/(1<<20), "MiB-heap-national")
+	b.Logf("national dataset: %d stations, %d communes, %d boundaries; heap in use after GC %.0f MiB; first full load took %v",
+		ds.Len(), ds.CommuneCount(), ds.BoundaryCount(), float64(heap)/(1<<20), national.took)
+}
