@@ -161,6 +161,9 @@ func benchQueries(ix *Index, style string, n int) []benchQuery {
 			} else {
 				text = m.Label
 			}
+		case "autocomplete":
+			// Typed so far: the label cut inside a word of the city.
+			text = m.Label[:len(m.Label)-max(1, len(m.City)/2)]
 		case "no-commune":
 			// Without a commune every street of that name is a candidate.
 			text = m.HouseNumber + " " + m.Street
@@ -178,7 +181,7 @@ func benchQueries(ix *Index, style string, n int) []benchQuery {
 // success rate (the queried address, street or commune ranked first).
 func BenchmarkGeocode(b *testing.B) {
 	ix := benchIndex(b)
-	for _, style := range []string{"exact", "abbreviated", "typo", "no-commune", "municipality"} {
+	for _, style := range []string{"exact", "abbreviated", "typo", "autocomplete", "no-commune", "municipality"} {
 		b.Run(style, func(b *testing.B) {
 			qs := benchQueries(ix, style, 1024)
 			lat := make([]time.Duration, 0, b.N)
@@ -187,7 +190,7 @@ func BenchmarkGeocode(b *testing.B) {
 			b.ResetTimer()
 			for i := 0; b.Loop(); i++ {
 				t := time.Now()
-				_, err := ix.Geocode(ctx, Query{Text: qs[i%len(qs)].text})
+				_, err := ix.Geocode(ctx, Query{Text: qs[i%len(qs)].text, Autocomplete: style == "autocomplete"})
 				lat = append(lat, time.Since(t))
 				if err != nil {
 					b.Fatalf("Geocode(%q): %v", qs[i%len(qs)].text, err)
@@ -288,11 +291,11 @@ func TestSyntheticAccuracy(t *testing.T) {
 	for _, tt := range []struct {
 		style   string
 		minRate float64
-	}{{"exact", 1}, {"abbreviated", 1}, {"typo", 0.95}, {"municipality", 0.95}} {
+	}{{"exact", 1}, {"abbreviated", 1}, {"typo", 0.95}, {"autocomplete", 0.9}, {"municipality", 0.95}} {
 		qs := benchQueries(ix, tt.style, 300)
 		found := 0
 		for _, q := range qs {
-			got, err := ix.Geocode(context.Background(), Query{Text: q.text})
+			got, err := ix.Geocode(context.Background(), Query{Text: q.text, Autocomplete: tt.style == "autocomplete"})
 			if err != nil {
 				t.Errorf("%s: Geocode(%q): %v", tt.style, q.text, err)
 				continue

@@ -392,38 +392,43 @@ func (s *search) streets(ctx context.Context, filter, anchors []uint32) error {
 			explained[i] = explained[i] || s.best[i] == 1
 		}
 	}
-	gen, genN := -1, math.MaxInt
-	for i, w := range s.words {
-		if w.class == classStop || explained[i] {
-			continue
-		}
-		if n := ix.st.count(w); n > 0 && n < genN {
-			gen, genN = i, n
-		}
-	}
-	if gen < 0 {
-		return nil
-	}
 	restrict := filter
 	if restrict == nil {
 		restrict = anchors
 	}
-	// Postings are sorted by street and a commune's streets are
-	// contiguous, so each restricting commune is a sub-range.
+	// Within the restricting communes every word not explained by a
+	// commune name selects candidates. Postings are sorted by street
+	// and a commune's streets are contiguous, so each commune is a
+	// sub-range found by binary search.
 	var cands []uint32
-	for _, a := range s.words[gen].alts {
-		docs := ix.st.docs(a.w)
-		if len(restrict) == 0 {
-			cands = append(cands, docs...)
+	for i, w := range s.words {
+		if w.class == classStop || explained[i] {
 			continue
 		}
-		for _, m := range restrict {
-			lo, _ := slices.BinarySearch(docs, ix.muniStreet[m])
-			hi, _ := slices.BinarySearch(docs, ix.muniStreet[m+1])
-			cands = append(cands, docs[lo:hi]...)
+		for _, a := range w.alts {
+			docs := ix.st.docs(a.w)
+			for _, m := range restrict {
+				lo, _ := slices.BinarySearch(docs, ix.muniStreet[m])
+				hi, _ := slices.BinarySearch(docs, ix.muniStreet[m+1])
+				cands = append(cands, docs[lo:hi]...)
+			}
 		}
 	}
+	// Without a commune, or when the communes named have no such
+	// street, the word in fewest streets selects them nationally.
 	if len(cands) == 0 && filter == nil {
+		gen, genN := -1, math.MaxInt
+		for i, w := range s.words {
+			if w.class == classStop || explained[i] {
+				continue
+			}
+			if n := ix.st.count(w); n > 0 && n < genN {
+				gen, genN = i, n
+			}
+		}
+		if gen < 0 {
+			return nil
+		}
 		for _, a := range s.words[gen].alts {
 			cands = append(cands, ix.st.docs(a.w)...)
 		}
