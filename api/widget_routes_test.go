@@ -114,6 +114,16 @@ func assetURLs(tb testing.TB, page string) []string {
 	return []string{"/" + m[0][1], "/" + m[1][1]}
 }
 
+func TestWidgetTileURLReachesThePage(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.WidgetTileURL = "https://tile.example.org/{z}/{x}/{y}.png"
+	h := New(cfg, mustServer(t).Dataset(), nil).Handler()
+	body := get(t, h, "/widget").Body.String()
+	if !strings.Contains(body, `"tile_url":"https://tile.example.org/{z}/{x}/{y}.png"`) {
+		t.Errorf("page does not pass the tile URL to its script:\n%s", body)
+	}
+}
+
 func TestWidgetAssetsAreCacheBusted(t *testing.T) {
 	h := mustServer(t).Handler()
 	page := get(t, h, "/widget").Body.String()

@@ -291,7 +291,8 @@ try {
       res.end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Mairie</title></head><body style="font-family:sans-serif;margin:16px">
 <h1>Site partenaire</h1><p>Texte avant le widget.</p>
 <script src="${base}/widget.js" data-at="${AT}" async></script>
-<p id="after">Texte après le widget.</p></body></html>`);
+<p id="after">Texte après le widget.</p>
+<iframe id="api" src="${base}/v1/meta" title="API" style="width:300px;height:80px"></iframe></body></html>`);
     });
     await new Promise((r) => host.listen(0, "127.0.0.1", r));
     const hostURL = `http://127.0.0.1:${host.address().port}/`;
@@ -317,6 +318,10 @@ try {
     const contentH = await frame.evaluate(() => Math.ceil(document.documentElement.getBoundingClientRect().height));
     check("iframe: sized to its content by postMessage", Math.abs(frameH - contentH) <= 2, `iframe ${frameH}px, content ${contentH}px`);
     await page.screenshot({ path: path.join(outdir, "embedded-1280x800.png"), fullPage: true });
+    // The API, unlike the widget, refuses to be framed (frame-ancestors 'none').
+    const apiFrame = await (await page.$("#api")).contentFrame();
+    const apiText = await apiFrame.evaluate(() => document.body ? document.body.innerText : "").catch(() => "");
+    check("iframe: the API itself cannot be framed", !apiText.includes('"version"') && apiFrame.url() !== `${base}/v1/meta`, apiFrame.url());
     await ctx.close();
     host.close();
   }

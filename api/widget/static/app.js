@@ -38,7 +38,7 @@
       distance: function (d) { return "à " + d; },
       competent: function (commune, force, unit) { return "À " + commune + ", la compétence revient à la " + force + (unit ? " : " + unit : "") + "."; },
       forceLower: { gendarmerie: "gendarmerie", police: "police nationale" },
-      map: function (n) { return "Carte : votre point de recherche (losange rouge) et " + n + " lieux d’accueil numérotés."; },
+      map: function (n) { return "Carte : votre point de recherche (cercle rouge) et " + n + " lieux d’accueil numérotés."; },
       tiles: "Fond de carte : ",
       decimal: ","
     },
@@ -73,7 +73,7 @@
       distance: function (d) { return d + " away"; },
       competent: function (commune, force, unit) { return "In " + commune + ", the competent force is the " + force + (unit ? ": " + unit : "") + "."; },
       forceLower: { gendarmerie: "gendarmerie", police: "police nationale" },
-      map: function (n) { return "Map: your search point (red diamond) and " + n + " numbered stations."; },
+      map: function (n) { return "Map: your search point (red ring) and " + n + " numbered stations."; },
       tiles: "Map tiles: ",
       decimal: "."
     }
@@ -275,7 +275,7 @@
       svg.appendChild(g);
     }
     var h = px(here); // under the pins, so that their numbers stay readable
-    svg.appendChild(s("path", { "class": "gw-here", d: "M" + h[0].toFixed(1) + " " + (h[1] - 9).toFixed(1) + "l9 9-9 9-9-9z", "aria-hidden": "true" }));
+    svg.appendChild(s("circle", { "class": "gw-here", cx: h[0].toFixed(1), cy: h[1].toFixed(1), r: 16, "aria-hidden": "true" }));
     for (var i = pts.length - 1; i >= 0; i--) {
       var q = px(pts[i]);
       var pin = s("g", { "class": "gw-pin", "data-index": i, "aria-hidden": "true" });
