@@ -84,6 +84,7 @@ type metaJSON struct {
 	AgeS     int64          `json:"age_s"`
 	Counts   map[string]int `json:"counts"`
 	Report   reportJSON     `json:"report"`
+	Reload   *reloadJSON    `json:"last_reload,omitempty"`
 }
 
 // roundM rounds a distance to the decimetre: finer digits are noise.

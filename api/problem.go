@@ -20,6 +20,8 @@ const (
 	typeMethodNotAllowed = "/problems/method-not-allowed"
 	typeNotReady         = "/problems/not-ready"
 	typeInternal         = "/problems/internal"
+	typeUnauthorized     = "/problems/unauthorized"
+	typeReloadRefused    = "/problems/reload-refused"
 )
 
 var problemTitles = map[string]string{
@@ -28,6 +30,8 @@ var problemTitles = map[string]string{
 	typeMethodNotAllowed: "Method not allowed",
 	typeNotReady:         "Service not ready",
 	typeInternal:         "Internal error",
+	typeUnauthorized:     "Unauthorized",
+	typeReloadRefused:    "Reload refused",
 }
 
 // problem is the RFC 9457 body. InvalidParams follows the RFC's own
@@ -65,8 +69,11 @@ func writeProblem(c *gin.Context, status int, typ, detail string, params ...inva
 		Instance:      c.Request.URL.Path,
 		InvalidParams: params,
 	}
-	c.Header("Content-Type", problemContentType)
-	c.Header("Cache-Control", "no-store")
+	h := c.Writer.Header()
+	h.Del("ETag")
+	h.Del("Last-Modified")
+	h.Set("Content-Type", problemContentType)
+	h.Set("Cache-Control", "no-store")
 	c.Render(status, problemRender{body})
 	c.Abort()
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,14 @@ type Config struct {
 	CORSOrigins []string
 	// Now returns the current time; nil means time.Now. Tests fix it.
 	Now func() time.Time
+	// Loader builds a new dataset for Reload; nil disables reloads.
+	Loader Loader
+	// ReloadMinRatio refuses a reload that keeps fewer rows than this
+	// fraction of the rows serving now.
+	ReloadMinRatio float64
+	// AdminToken is the bearer token of POST /admin/reload; empty disables
+	// the endpoint (404).
+	AdminToken string
 	// WidgetFrameAncestors lists the origins allowed to frame the widget
 	// (CSP frame-ancestors sources); empty means any. The API itself may
 	// never be framed.
@@ -67,6 +76,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		CORSOrigins:      []string{"*"},
+		ReloadMinRatio:   0.5,
 		RateBurst:        40,
 		RateClients:      100_000,
 		MaxBodyBytes:     1 << 20,
@@ -82,6 +92,10 @@ type Server struct {
 	ds     atomic.Pointer[data.Dataset]
 	engine *gin.Engine
 	now    func() time.Time
+
+	reloadMu   sync.Mutex
+	lastReload atomic.Pointer[reloadStatus]
+	onReload   func(ok bool)
 
 	metrics  *metrics
 	limiter  *limiter
@@ -119,7 +133,8 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	s.registerWidgetRoutes(e) // first: it installs the frame guard for every later route
 	e.Use(apiPolicy)
 	s.registerHealthRoutes(e)
-	v1 := e.Group("/v1", s.cors)
+	s.registerAdminRoutes(e)
+	v1 := e.Group("/v1", s.cors, s.pinDataset)
 	s.registerStationRoutes(v1)
 	s.registerMetaRoutes(v1)
 	return s
@@ -135,8 +150,12 @@ func (s *Server) SetDataset(ds *data.Dataset) { s.ds.Store(ds) }
 // Dataset returns the dataset currently served, or nil before the first load.
 func (s *Server) Dataset() *data.Dataset { return s.ds.Load() }
 
-// dataset returns the current dataset or answers 503 and returns nil.
+// dataset returns the dataset pinned for the request, else the current
+// one, or answers 503 and returns nil.
 func (s *Server) dataset(c *gin.Context) *data.Dataset {
+	if ds, ok := pinned(c); ok {
+		return ds
+	}
 	ds := s.ds.Load()
 	if ds == nil {
 		c.Header("Retry-After", "5")
@@ -204,7 +223,14 @@ func (s *Server) registerHealthRoutes(e *gin.Engine) {
 		if ds == nil {
 			return
 		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready", "version": ds.Version(), "stations": ds.Len()})
+		body := gin.H{"status": "ready", "version": ds.Version(), "stations": ds.Len()}
+		// A refused reload leaves the previous data serving: still ready,
+		// but an operator must see it.
+		if st := s.lastReload.Load(); st != nil && !st.OK {
+			body["status"] = "degraded"
+			body["reload"] = newReloadJSON(st)
+		}
+		c.JSON(http.StatusOK, body)
 	})
 }
 
@@ -214,7 +240,7 @@ func (s *Server) registerMetaRoutes(g *gin.RouterGroup) {
 		if ds == nil {
 			return
 		}
-		counts := map[string]int{"stations": ds.Len()}
+		counts := map[string]int{"stations": ds.Len(), "communes": ds.CommuneCount()}
 		for f, n := range ds.CountByForce() {
 			counts[f.String()] = n
 		}
@@ -224,6 +250,7 @@ func (s *Server) registerMetaRoutes(g *gin.RouterGroup) {
 			AgeS:     int64(time.Since(ds.LoadedAt()) / time.Second),
 			Counts:   counts,
 			Report:   newReportJSON(ds.Report()),
+			Reload:   newReloadJSON(s.lastReload.Load()),
 		})
 	})
 }

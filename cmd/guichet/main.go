@@ -6,6 +6,7 @@
 //	guichet serve    [--addr HOST:PORT] [--data DIR]
 //	guichet validate [--data DIR]
 //	guichet nearest  [--data DIR] --lat LAT --lon LON [--limit N] [--force F]
+//	guichet locate   [--data DIR] --lat LAT --lon LON [--boundary-m M]
 //	guichet hours    < values.jsonl
 package main
 
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	_ "time/tzdata" // opening hours are evaluated in each station's zone, whatever the host has
 )
@@ -40,6 +42,7 @@ func init() {
 	commands["serve"] = command{"run the HTTP API", runServe}
 	commands["validate"] = command{"load a data directory and print the load report", runValidate}
 	commands["nearest"] = command{"print the stations nearest to a point, as JSON", runNearest}
+	commands["fetch"] = command{"download the official open data into a directory", runFetch}
 	commands["hours"] = command{"evaluate opening-hours values read as JSON lines on stdin", runHours}
 }
 
@@ -99,6 +102,15 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// envDuration returns the duration in environment variable key, or def
+// when it is unset or unparsable.
+func envDuration(key string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
+		return d
+	}
+	return def
 }
 
 // envOr returns the environment variable key, or def when it is unset.

@@ -5,13 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"guichet/api"
 	"guichet/data"
+	"guichet/data/source"
 )
 
 // Main is the serve command: it owns the listener, the HTTP server and the
@@ -20,8 +25,15 @@ type Main struct {
 	Addr    string
 	DataDir string
 	API     api.Config
+	// SourcesFile overrides the list of official sources fetched when the
+	// data directory is empty or on refresh.
+	SourcesFile string
+	// Refresh, when positive, fetches the sources again and reloads at this
+	// interval.
+	Refresh time.Duration
 
 	log      *slog.Logger
+	stderr   io.Writer
 	listener net.Listener
 	server   *http.Server
 	api      *api.Server
@@ -32,7 +44,7 @@ type Main struct {
 func NewMain() *Main {
 	return &Main{
 		Addr:    envOr("GUICHET_ADDR", "127.0.0.1:8080"),
-		DataDir: envOr("GUICHET_DATA", ""),
+		DataDir: envOr("GUICHET_DATA", defaultDataDir()),
 		API:     api.DefaultConfig(),
 	}
 }
@@ -42,7 +54,11 @@ func NewMain() *Main {
 func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
 	fs.StringVar(&m.Addr, "addr", m.Addr, "listen address HOST:PORT (env GUICHET_ADDR)")
-	fs.StringVar(&m.DataDir, "data", m.DataDir, "directory of open-data files (env GUICHET_DATA)")
+	fs.StringVar(&m.DataDir, "data", m.DataDir, "directory of open-data files; fetched there first when it holds none (env GUICHET_DATA)")
+	fs.StringVar(&m.SourcesFile, "sources", envOr("GUICHET_SOURCES", ""), "JSON file overriding the list of official sources (env GUICHET_SOURCES)")
+	fs.DurationVar(&m.Refresh, "refresh", envDuration("GUICHET_REFRESH", 0), "fetch the sources again and reload at this interval, e.g. 24h; 0 never (env GUICHET_REFRESH)")
+	fs.StringVar(&m.API.AdminToken, "admin-token", envOr("GUICHET_ADMIN_TOKEN", ""), "bearer token enabling POST /admin/reload; empty disables it (env GUICHET_ADMIN_TOKEN)")
+	fs.Float64Var(&m.API.ReloadMinRatio, "reload-min-ratio", m.API.ReloadMinRatio, "refuse a reload keeping fewer rows than this fraction of the current ones")
 	return parseFlags(fs, args)
 }
 
@@ -52,6 +68,7 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 	if m.DataDir == "" {
 		return errors.New("no data directory: pass --data DIR or set GUICHET_DATA")
 	}
+	m.stderr = stderr
 	if m.log == nil {
 		m.log = slog.New(slog.NewJSONHandler(stderr, nil))
 	}
@@ -60,6 +77,7 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 		return fmt.Errorf("cannot listen: %w", err)
 	}
 	m.listener = ln
+	m.API.Loader = func(context.Context) (*data.Dataset, error) { return data.LoadDir(m.DataDir, data.Options{}) }
 	m.api = api.New(m.API, nil, m.log)
 	m.server = &http.Server{
 		Handler:           m.api.Handler(),
@@ -70,7 +88,7 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 	}
 	m.loaded = make(chan error, 1)
 	go func() {
-		err := m.load()
+		err := m.load(ctx)
 		m.loaded <- err
 	}()
 	go func() {
@@ -82,9 +100,18 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 	return nil
 }
 
-func (m *Main) load() error {
+// load loads the data directory, fetching the official sources into it
+// first when it holds no data.
+func (m *Main) load(ctx context.Context) error {
 	start := time.Now()
 	ds, err := data.LoadDir(m.DataDir, data.Options{})
+	if errors.Is(err, data.ErrNoStations) || errors.Is(err, fs.ErrNotExist) {
+		m.log.Info("no data yet: fetching the official sources", slog.String("dir", m.DataDir))
+		if err := m.fetch(ctx); err != nil {
+			return err
+		}
+		ds, err = data.LoadDir(m.DataDir, data.Options{})
+	}
 	if err != nil {
 		m.log.Error("cannot load data", slog.String("dir", m.DataDir), slog.Any("error", err))
 		return err
@@ -95,6 +122,36 @@ func (m *Main) load() error {
 		slog.Int("rows", rep.Rows()), slog.Int("kept", rep.Kept()), slog.Any("rejected", rep.RejectedByReason()),
 		slog.Int("skipped_files", len(rep.Skipped)), slog.Duration("took", time.Since(start)), slog.String("version", ds.Version()))
 	return nil
+}
+
+func (m *Main) fetch(ctx context.Context) error {
+	sources, err := sourceList(m.SourcesFile, "")
+	if err != nil {
+		return err
+	}
+	_, err = fetchSources(ctx, m.DataDir, sources, m.stderr)
+	if errors.Is(err, source.ErrUnreachable) {
+		fmt.Fprintf(m.stderr, offlineHelp, err)
+	}
+	return err
+}
+
+// refreshLoop fetches the sources again and reloads, every m.Refresh.
+func (m *Main) refreshLoop(ctx context.Context) {
+	t := time.NewTicker(m.Refresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := m.fetch(ctx); err != nil {
+				m.log.Error("refresh: fetch failed, keeping the current data", slog.Any("error", err))
+				continue
+			}
+			m.api.Reload(ctx) // logs and reports its own outcome
+		}
+	}
 }
 
 // URL returns the base URL the server listens on.
@@ -123,7 +180,20 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 			shutdown(m)
 			return err
 		}
-		<-ctx.Done()
+		if m.Refresh > 0 {
+			go m.refreshLoop(ctx)
+		}
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		for running := true; running; {
+			select {
+			case <-ctx.Done():
+				running = false
+			case <-hup:
+				go m.api.Reload(ctx) // logs and reports its own outcome
+			}
+		}
 	}
 	m.log.Info("shutting down")
 	return shutdown(m)

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"guichet/data"
+	"guichet/data/source"
+)
+
+// offlineHelp is printed when the official sources cannot be reached.
+const offlineHelp = `guichet could not reach the official open-data sources (%v).
+
+To run without network access, point guichet at a directory that already
+holds the open-data files:
+
+    guichet serve --data DIR        (or GUICHET_DATA=DIR guichet serve)
+
+A directory prepared on a connected machine with 'guichet fetch --to DIR'
+works, as does any directory of files in the formats listed in README.md.
+`
+
+func runFetch(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("fetch", stderr)
+	dir := fs.String("to", envOr("GUICHET_DATA", defaultDataDir()), "directory to download into (env GUICHET_DATA)")
+	ban := fs.String("ban", "", "comma-separated départements whose BAN address files to fetch, e.g. 38,69")
+	list := fs.String("sources", "", "JSON file overriding the list of sources (for mirrors)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	sources, err := sourceList(*list, *ban)
+	if err != nil {
+		return err
+	}
+	m, err := fetchSources(ctx, *dir, sources, stderr)
+	for _, e := range m.Sources {
+		fmt.Fprintf(stdout, "%-24s %-13s %10d bytes %7d rows  %s\n", e.Name, e.Status, e.Size, e.Rows, e.Error)
+	}
+	if errors.Is(err, source.ErrUnreachable) {
+		fmt.Fprintf(stderr, offlineHelp, err)
+	}
+	return err
+}
+
+// sourceList returns the default sources, or those of an override file,
+// plus the BAN files of the given départements.
+func sourceList(overrideFile, ban string) ([]source.Source, error) {
+	sources := source.Default
+	if overrideFile != "" {
+		f, err := os.Open(overrideFile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if sources, err = source.LoadList(f); err != nil {
+			return nil, fmt.Errorf("%s: %w", overrideFile, err)
+		}
+	}
+	for _, dep := range strings.Split(ban, ",") {
+		if dep = strings.TrimSpace(dep); dep == "" {
+			continue
+		}
+		s, err := source.BAN(dep)
+		if err != nil {
+			return nil, err
+		}
+		sources = append(sources, s)
+	}
+	return sources, nil
+}
+
+func fetchSources(ctx context.Context, dir string, sources []source.Source, progress io.Writer) (source.Manifest, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return source.Manifest{}, err
+	}
+	f := &source.Fetcher{
+		Dir: dir,
+		Client: &http.Client{Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
+			TLSHandshakeTimeout:   10 * time.Second,
+			ResponseHeaderTimeout: 30 * time.Second,
+		}},
+		Verify: func(path string, s source.Source) (int, error) {
+			return data.VerifyFile(path, s.Format)
+		},
+		Progress: progress,
+		Retries:  3,
+		Backoff:  time.Second,
+	}
+	return f.Fetch(ctx, sources)
+}
+
+// defaultDataDir is where guichet keeps the data it downloads itself: the
+// user's cache directory, since everything there can be fetched again.
+func defaultDataDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "guichet-data")
+	}
+	return filepath.Join(dir, "guichet")
+}

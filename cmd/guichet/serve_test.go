@@ -1,0 +1,244 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"guichet/data"
+)
+
+// copyDir copies the regular files of src into a new directory dst.
+func copyDir(tb testing.TB, src, dst string) {
+	tb.Helper()
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+}
+
+// MustRunMain starts a Main on a free loopback port and waits until its
+// data is loaded.
+func MustRunMain(tb testing.TB, m *Main) {
+	tb.Helper()
+	m.Addr = "127.0.0.1:0"
+	var logs bytes.Buffer
+	if err := m.Run(context.Background(), &syncWriter{w: &logs}); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { shutdown(m) })
+	select {
+	case err := <-m.loaded:
+		if err != nil {
+			tb.Fatalf("load: %v\n%s", err, logs.String())
+		}
+	case <-time.After(60 * time.Second):
+		tb.Fatal("data did not load within 60 s")
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+const extraStation = "service;identifiant_public_unite;adresse_geographique;departement;geocodage_x_GPS;geocodage_y_GPS\n" +
+	"Brigade de Saint-Égrève;1004999;1 Rue de la Gare 38120 SAINT EGREVE;38;5.6830;45.2330\n"
+
+// TestReloadUnderLoad reloads 20 times, alternating good and corrupt data,
+// while clients query without pause: no request may fail, every response
+// must come from one complete dataset, and a corrupt reload must leave the
+// previous dataset serving.
+func TestReloadUnderLoad(t *testing.T) {
+	root := t.TempDir()
+	good := []string{filepath.Join(root, "a"), filepath.Join(root, "b")}
+	copyDir(t, "../../data/testdata/stations", good[0])
+	copyDir(t, "../../data/testdata/stations", good[1])
+	if err := os.WriteFile(filepath.Join(good[1], "extra.csv"), []byte(extraStation), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	corrupt := []string{filepath.Join(root, "empty"), filepath.Join(root, "truncated")}
+	if err := os.MkdirAll(corrupt[0], 0o755); err != nil {
+		t.Fatal(err)
+	}
+	copyDir(t, "../../data/testdata/stations", corrupt[1])
+	for _, name := range []string{"referential-gn.csv", "datagouv-gn-latin1.csv", "stations.geojson"} {
+		os.Remove(filepath.Join(corrupt[1], name))
+	}
+
+	// Each good dataset answers a list query with its own station count.
+	wantTotal := map[string]int{}
+	for _, dir := range good {
+		ds, err := data.LoadDir(dir, data.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantTotal[ds.Version()] = ds.Len()
+	}
+	if len(wantTotal) != 2 {
+		t.Fatal("the two good datasets have the same version")
+	}
+
+	live := filepath.Join(root, "live")
+	point := func(dir string) {
+		tmp := live + ".tmp"
+		os.Remove(tmp)
+		if err := os.Symlink(dir, tmp); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, live); err != nil {
+			t.Fatal(err)
+		}
+	}
+	point(good[0])
+
+	m := NewMain()
+	m.DataDir = live
+	m.API.AdminToken = "test-token"
+	MustRunMain(t, m)
+	base := m.URL()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var requests, failures atomic.Int64
+	var failMu sync.Mutex
+	var failLog []string
+	fail := func(format string, args ...any) {
+		failures.Add(1)
+		failMu.Lock()
+		if len(failLog) < 10 {
+			failLog = append(failLog, fmt.Sprintf(format, args...))
+		}
+		failMu.Unlock()
+	}
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: 10 * time.Second}
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				resp, err := client.Get(base + "/v1/stations?per_page=500")
+				if err != nil {
+					fail("GET: %v", err)
+					continue
+				}
+				var body struct{ Total int }
+				err = json.NewDecoder(resp.Body).Decode(&body)
+				resp.Body.Close()
+				requests.Add(1)
+				version := resp.Header.Get("X-Dataset-Version")
+				switch want, known := wantTotal[version]; {
+				case resp.StatusCode != 200 || err != nil:
+					fail("status %d, decode error %v", resp.StatusCode, err)
+				case !known:
+					fail("response from unknown dataset version %q", version)
+				case body.Total != want:
+					fail("version %s answered %d stations, want %d: a mixed dataset", version, body.Total, want)
+				}
+			}
+		}()
+	}
+
+	reload := func() (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, base+"/admin/reload", nil)
+		req.Header.Set("Authorization", "Bearer test-token")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	current := func() string {
+		resp, err := client.Get(base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var r struct{ Status, Version string }
+		json.NewDecoder(resp.Body).Decode(&r)
+		return r.Status + " " + r.Version
+	}
+	for i := 0; i < 20; i++ {
+		before := current()
+		if i%2 == 0 {
+			point(good[(i/2+1)%2])
+			if code, body := reload(); code != 200 {
+				t.Fatalf("reload %d of good data = %d %s", i, code, body)
+			}
+			if now := current(); !strings.HasPrefix(now, "ready ") || now == before {
+				t.Errorf("after good reload %d readyz = %q (before %q)", i, now, before)
+			}
+		} else {
+			point(corrupt[(i/2)%2])
+			if code, body := reload(); code != http.StatusUnprocessableEntity {
+				t.Fatalf("reload %d of corrupt data = %d %s, want 422", i, code, body)
+			}
+			_, version, _ := strings.Cut(before, " ")
+			if now := current(); now != "degraded "+version {
+				t.Errorf("after corrupt reload %d readyz = %q, want degraded on %s", i, now, version)
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	wg.Wait()
+	if failures.Load() > 0 {
+		t.Errorf("%d of %d requests failed: %v", failures.Load(), requests.Load(), failLog)
+	}
+	if requests.Load() < 100 {
+		t.Errorf("only %d requests ran during the reloads: the test proved little", requests.Load())
+	}
+	t.Logf("%d requests during 20 reloads, %d failed", requests.Load(), failures.Load())
+}
+
+func TestServeOfflineGuidance(t *testing.T) {
+	sources := filepath.Join(t.TempDir(), "sources.json")
+	list := `[{"name":"gendarmerie-units","url":"http://127.0.0.1:1/gn.csv","format":"datagouv-gendarmerie-csv","licence":"Licence Ouverte","feeds":"stations","file":"gn.csv"}]`
+	if err := os.WriteFile(sources, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "empty"), "--sources", sources}, nil, io.Discard, &syncWriter{w: &stderr})
+	if code == 0 {
+		t.Fatal("serve with no data and no network exited 0")
+	}
+	out := stderr.String()
+	for _, want := range []string{"could not reach the official open-data sources", "guichet serve --data DIR", "GUICHET_DATA"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, out)
+		}
+	}
+}
