@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command: every Go test (unit, national data, end-to-end server,
+# browser) under the race detector, then a bounded fuzzing pass over every
+# fuzz target. National-data tests read GUICHET_OPENDATA; it defaults to
+# ../shared/data when that directory exists.
+#
+#   FUZZTIME=10s (default) per fuzz target; FUZZTIME=0 skips fuzzing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${GUICHET_OPENDATA:-}" ] && [ -d ../shared/data ]; then
+	GUICHET_OPENDATA=../shared/data
+fi
+if [ -n "${GUICHET_OPENDATA:-}" ]; then
+	# Tests run from each package's directory: the path must be absolute.
+	GUICHET_OPENDATA="$(cd "$GUICHET_OPENDATA" && pwd)"
+	export GUICHET_OPENDATA
+fi
+
+go test -race ./...
+
+fuzztime="${FUZZTIME:-10s}"
+if [ "$fuzztime" = "0" ]; then
+	exit 0
+fi
+# A crasher found here is written by go test under the package's
+# testdata/fuzz/, where it stays as a regression input once committed.
+for pkg in $(go list ./...); do
+	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+		echo "--- fuzz $pkg $target ($fuzztime)"
+		go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg"
+	done
+done
