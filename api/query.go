@@ -129,5 +129,9 @@ func nearestQuery(q url.Values, at time.Time) (data.NearestQuery, error) {
 	if err != nil {
 		return data.NearestQuery{}, err
 	}
-	return data.NearestQuery{Point: p, Limit: limit, RadiusM: radius, Force: force, OpenAt: openAt}, nil
+	competent, err := queryBool(q, "competent")
+	if err != nil {
+		return data.NearestQuery{}, err
+	}
+	return data.NearestQuery{Point: p, Limit: limit, RadiusM: radius, Force: force, OpenAt: openAt, Competent: competent}, nil
 }

@@ -136,6 +136,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	s.registerAdminRoutes(e)
 	v1 := e.Group("/v1", s.cors, s.pinDataset)
 	s.registerStationRoutes(v1)
+	s.registerJurisdictionRoutes(v1)
 	s.registerMetaRoutes(v1)
 	return s
 }

@@ -42,6 +42,7 @@ func init() {
 	commands["serve"] = command{"run the HTTP API", runServe}
 	commands["validate"] = command{"load a data directory and print the load report", runValidate}
 	commands["nearest"] = command{"print the stations nearest to a point, as JSON", runNearest}
+	commands["locate"] = command{"print the commune, force and competent units at a point, as JSON", runLocate}
 	commands["fetch"] = command{"download the official open data into a directory", runFetch}
 	commands["hours"] = command{"evaluate opening-hours values read as JSON lines on stdin", runHours}
 }

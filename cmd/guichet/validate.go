@@ -43,4 +43,5 @@ func printReport(w io.Writer, ds *data.Dataset) {
 	counts := ds.CountByForce()
 	fmt.Fprintf(w, "\n%d rows read, %d kept, rejected by reason %v\n", rep.Rows(), rep.Kept(), rep.RejectedByReason())
 	fmt.Fprintf(w, "%d stations: %d gendarmerie, %d police; version %s\n", ds.Len(), counts[data.Gendarmerie], counts[data.Police], ds.Version())
+	fmt.Fprintf(w, "%d communes and arrondissements, %d commune boundaries\n", ds.CommuneCount(), ds.BoundaryCount())
 }

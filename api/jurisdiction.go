@@ -1,0 +1,249 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/data"
+)
+
+// maxCommuneQuery bounds the length of a commune name search.
+const maxCommuneQuery = 100
+
+type communeJSON struct {
+	Code        string   `json:"code"`
+	Name        string   `json:"name"`
+	Departement string   `json:"departement"`
+	Region      string   `json:"region"`
+	Postcodes   []string `json:"postcodes"`
+	Population  int      `json:"population,omitempty"`
+	// City is the code of the city of a municipal arrondissement.
+	City string `json:"city,omitempty"`
+}
+
+type competentJSON struct {
+	ServiceID string       `json:"service_id"`
+	Force     string       `json:"force"`
+	Station   *stationJSON `json:"station,omitempty"`
+}
+
+type neighbourJSON struct {
+	Code      string  `json:"code"`
+	Name      string  `json:"name"`
+	DistanceM float64 `json:"distance_m"`
+}
+
+type boundaryJSON struct {
+	DistanceM  float64         `json:"distance_m"`
+	Near       bool            `json:"near"`
+	Neighbours []neighbourJSON `json:"neighbours"`
+}
+
+type jurisdictionJSON struct {
+	Commune   communeJSON     `json:"commune"`
+	Force     string          `json:"force"`
+	Competent []competentJSON `json:"competent"`
+	Boundary  boundaryJSON    `json:"boundary"`
+	Precision string          `json:"precision"`
+}
+
+type communeFactsJSON struct {
+	Commune   communeJSON     `json:"commune"`
+	Force     string          `json:"force"`
+	Competent []competentJSON `json:"competent"`
+	// Arrondissements lists the arrondissement codes of Paris, Lyon and
+	// Marseille, whose jurisdiction is set per arrondissement.
+	Arrondissements []string `json:"arrondissements,omitempty"`
+}
+
+type communeListJSON struct {
+	Communes []communeFactsJSON `json:"communes"`
+	Total    int                `json:"total"`
+}
+
+func newCommuneJSON(cm *data.Commune) communeJSON {
+	pcs := cm.Postcodes
+	if pcs == nil {
+		pcs = []string{}
+	}
+	return communeJSON{
+		Code:        cm.Code,
+		Name:        cm.Name,
+		Departement: cm.Departement,
+		Region:      cm.Region,
+		Postcodes:   pcs,
+		Population:  cm.Population,
+		City:        cm.City,
+	}
+}
+
+// zoneName is the wire name of a zone; a commune absent from every
+// jurisdiction table says so rather than guessing.
+func zoneName(z data.Zone) string {
+	if z == data.ZoneUnknown {
+		return "unknown"
+	}
+	return z.String()
+}
+
+func newCompetentJSON(comp data.Competence, at time.Time) []competentJSON {
+	out := make([]competentJSON, 0, len(comp.Units))
+	for _, u := range comp.Units {
+		cj := competentJSON{ServiceID: u.ServiceID, Force: u.Force.String()}
+		if u.Station != nil {
+			st := newStationJSON(u.Station, at)
+			cj.Station = &st
+		}
+		out = append(out, cj)
+	}
+	return out
+}
+
+func newCommuneFactsJSON(cm *data.Commune, at time.Time) communeFactsJSON {
+	out := communeFactsJSON{
+		Commune:   newCommuneJSON(cm),
+		Force:     zoneName(cm.Competence.Zone),
+		Competent: newCompetentJSON(cm.Competence, at),
+	}
+	for _, a := range cm.Arrondissements {
+		out.Arrondissements = append(out.Arrondissements, a.Code)
+	}
+	return out
+}
+
+func (s *Server) registerJurisdictionRoutes(g *gin.RouterGroup) {
+	g.GET("/jurisdiction", s.jurisdiction)
+	g.GET("/communes", s.listCommunes)
+	g.GET("/communes/:code", s.getCommune)
+}
+
+// queryBoundary decodes the optional boundary margin in metres.
+func queryBoundary(q url.Values) (float64, error) {
+	if strings.TrimSpace(q.Get("boundary_m")) == "" {
+		return data.DefaultBoundaryM, nil
+	}
+	return queryFloat(q, "boundary_m", 0, data.MaxBoundaryM)
+}
+
+func (s *Server) jurisdiction(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	q := c.Request.URL.Query()
+	p, err := queryPoint(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	margin, err := queryBoundary(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	j, err := ds.Locate(p, margin)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := jurisdictionJSON{
+		Commune:   newCommuneJSON(j.Commune),
+		Force:     zoneName(j.Competence.Zone),
+		Competent: newCompetentJSON(j.Competence, s.now()),
+		Boundary: boundaryJSON{
+			DistanceM:  roundM(j.Boundary.DistanceM),
+			Near:       j.Boundary.Near,
+			Neighbours: make([]neighbourJSON, 0, len(j.Boundary.Neighbours)),
+		},
+		Precision: j.Precision.String(),
+	}
+	for _, n := range j.Boundary.Neighbours {
+		out.Boundary.Neighbours = append(out.Boundary.Neighbours, neighbourJSON{Code: n.Commune.Code, Name: n.Commune.Name, DistanceM: roundM(n.DistanceM)})
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) getCommune(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	cm, err := ds.Commune(c.Param("code"))
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newCommuneFactsJSON(cm, s.now()))
+}
+
+func (s *Server) listCommunes(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	q := c.Request.URL.Query()
+	cq, err := communeQuery(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	found := ds.Communes(cq)
+	out := communeListJSON{Communes: make([]communeFactsJSON, 0, len(found)), Total: len(found)}
+	at := s.now()
+	for _, cm := range found {
+		out.Communes = append(out.Communes, newCommuneFactsJSON(cm, at))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// communeQuery decodes /v1/communes: exactly one of postcode and q.
+func communeQuery(q url.Values) (data.CommuneQuery, error) {
+	for _, name := range []string{"postcode", "q"} {
+		if len(q[name]) > 1 {
+			return data.CommuneQuery{}, badParam(name, "is given more than once")
+		}
+	}
+	pc, name := strings.TrimSpace(q.Get("postcode")), strings.TrimSpace(q.Get("q"))
+	switch {
+	case pc != "" && name != "":
+		return data.CommuneQuery{}, badParam("q", "cannot be combined with postcode")
+	case pc != "":
+		if len(pc) != 5 || strings.Trim(pc, "0123456789") != "" {
+			return data.CommuneQuery{}, badParam("postcode", "must be 5 digits, got "+strconv.Quote(pc))
+		}
+		return data.CommuneQuery{Postcode: pc}, nil
+	case name != "":
+		if len(name) > maxCommuneQuery {
+			return data.CommuneQuery{}, badParam("q", "must be at most "+strconv.Itoa(maxCommuneQuery)+" bytes")
+		}
+		if !strings.ContainsFunc(name, isAlnum) {
+			return data.CommuneQuery{}, badParam("q", "must contain a letter or digit")
+		}
+		return data.CommuneQuery{Name: name}, nil
+	}
+	return data.CommuneQuery{}, badParam("postcode", "postcode or q is required")
+}
+
+func isAlnum(r rune) bool {
+	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f && r != 0xfffd
+}
+
+// queryBool decodes an optional boolean: true or 1, false or 0; absent is false.
+func queryBool(q url.Values, name string) (bool, error) {
+	if len(q[name]) > 1 {
+		return false, badParam(name, "is given more than once")
+	}
+	switch v := strings.TrimSpace(q.Get(name)); v {
+	case "", "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	default:
+		return false, badParam(name, "must be true or false, got "+strconv.Quote(v))
+	}
+}
