@@ -6,6 +6,4 @@ package main
 
 import (
 	_ "github.com/getkin/kin-openapi/openapi3"
-	_ "github.com/prometheus/client_golang/prometheus"
-	_ "golang.org/x/time/rate"
 )

@@ -25,6 +25,8 @@ type Main struct {
 	Addr    string
 	DataDir string
 	API     api.Config
+	// HTTP holds the server's timeouts and log format (config.go).
+	HTTP HTTPConfig
 	// SourcesFile overrides the list of official sources fetched when the
 	// data directory is empty or on refresh.
 	SourcesFile string
@@ -46,6 +48,7 @@ func NewMain() *Main {
 		Addr:    envOr("GUICHET_ADDR", "127.0.0.1:8080"),
 		DataDir: envOr("GUICHET_DATA", defaultDataDir()),
 		API:     api.DefaultConfig(),
+		HTTP:    DefaultHTTPConfig(),
 	}
 }
 
@@ -59,6 +62,9 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.DurationVar(&m.Refresh, "refresh", envDuration("GUICHET_REFRESH", 0), "fetch the sources again and reload at this interval, e.g. 24h; 0 never (env GUICHET_REFRESH)")
 	fs.StringVar(&m.API.AdminToken, "admin-token", envOr("GUICHET_ADMIN_TOKEN", ""), "bearer token enabling POST /admin/reload; empty disables it (env GUICHET_ADMIN_TOKEN)")
 	fs.Float64Var(&m.API.ReloadMinRatio, "reload-min-ratio", m.API.ReloadMinRatio, "refuse a reload keeping fewer rows than this fraction of the current ones")
+	if err := bindSettings(fs, m.settings()); err != nil {
+		return err
+	}
 	return parseFlags(fs, args)
 }
 
@@ -70,7 +76,7 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 	}
 	m.stderr = stderr
 	if m.log == nil {
-		m.log = slog.New(slog.NewJSONHandler(stderr, nil))
+		m.log = newLogger(stderr, m.HTTP)
 	}
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
@@ -81,10 +87,10 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 	m.api = api.New(m.API, nil, m.log)
 	m.server = &http.Server{
 		Handler:           m.api.Handler(),
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: m.HTTP.ReadHeaderTimeout,
+		ReadTimeout:       m.HTTP.ReadTimeout,
+		WriteTimeout:      m.HTTP.WriteTimeout,
+		IdleTimeout:       m.HTTP.IdleTimeout,
 	}
 	m.loaded = make(chan error, 1)
 	go func() {
