@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Compares guichet's /v1/stations/nearest, on the national data, with a
+# trivial Gin handler, in the same run: RUNS alternating rounds of DUR each,
+# then the medians and guichet's throughput as a fraction of the baseline.
+#   GUICHET_OPENDATA=../shared/data scripts/load/compare.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${GUICHET_OPENDATA:?set GUICHET_OPENDATA to the national data directory}"
+RUNS="${RUNS:-3}" DUR="${DUR:-10s}" CONNS="${CONNS:-8}"
+tmp="$(mktemp -d)"
+pids=()
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
+
+go build -o "$tmp/guichet" ./cmd/guichet
+go build -o "$tmp/trivial" ./scripts/load/trivial
+go build -o "$tmp/load" ./scripts/load
+
+# No rate limit: one load generator is one client.
+"$tmp/guichet" serve --addr 127.0.0.1:18080 --data "$GUICHET_OPENDATA" --rate-limit 0 --log-format json 2>"$tmp/guichet.log" &
+pids+=($!)
+"$tmp/trivial" --addr 127.0.0.1:18090 &
+pids+=($!)
+for _ in $(seq 300); do
+	curl -fs http://127.0.0.1:18080/readyz >/dev/null 2>&1 && break
+	sleep 1
+done
+curl -fs http://127.0.0.1:18080/readyz >/dev/null || { echo "guichet not ready"; tail "$tmp/guichet.log"; exit 1; }
+
+q='/v1/stations/nearest?lat={lat}&lon={lon}'
+for i in $(seq "$RUNS"); do
+	echo "guichet $("$tmp/load" -url "http://127.0.0.1:18080$q" -c "$CONNS" -d "$DUR" -seed "$i")" | tee -a "$tmp/results"
+	echo "trivial $("$tmp/load" -url "http://127.0.0.1:18090$q" -c "$CONNS" -d "$DUR" -seed "$i")" | tee -a "$tmp/results"
+done
+awk '
+function median(arr, n,   i, j, t) {
+	for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (arr[j] < arr[i]) { t = arr[i]; arr[i] = arr[j]; arr[j] = t }
+	return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2
+}
+{
+	n[$1]++
+	for (f = 2; f <= NF; f++) { split($f, kv, "="); v[$1, kv[1], n[$1]] = kv[2] }
+}
+END {
+	split("rps p50_ms p90_ms p99_ms errors", keys, " ")
+	for (s in n) {
+		line = s " median of " n[s] ":"
+		for (k = 1; k <= 5; k++) {
+			delete a
+			for (i = 1; i <= n[s]; i++) a[i] = v[s, keys[k], i]
+			m[s, keys[k]] = median(a, n[s])
+			line = line " " keys[k] "=" m[s, keys[k]]
+		}
+		print line
+	}
+	printf "ratio guichet/trivial requests/s = %.2f\n", m["guichet", "rps"] / m["trivial", "rps"]
+}' "$tmp/results"
