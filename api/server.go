@@ -133,6 +133,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	s.registerWidgetRoutes(e) // first: it installs the frame guard for every later route
 	e.Use(apiPolicy)
 	s.registerHealthRoutes(e)
+	s.registerDocsRoutes(e)
 	s.registerAdminRoutes(e)
 	v1 := e.Group("/v1", s.cors, s.pinDataset)
 	s.registerStationRoutes(v1)
