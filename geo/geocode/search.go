@@ -389,7 +389,7 @@ func (s *search) streets(ctx context.Context, filter, anchors []uint32) error {
 		s.resetBest()
 		s.cover(ix.mu.doc(m), s.best)
 		for i := range s.words {
-			explained[i] = explained[i] || s.best[i] == 1
+			explained[i] = explained[i] || s.best[i] >= prefixCredit
 		}
 	}
 	restrict := filter
