@@ -65,7 +65,7 @@ type oaParameter struct {
 	Description string          `json:"description"`
 	Required    bool            `json:"required"`
 	Schema      json.RawMessage `json:"schema"`
-	Example     any             `json:"example"`
+	Example     json.RawMessage `json:"example"`
 }
 
 type oaResponse struct {
@@ -75,7 +75,7 @@ type oaResponse struct {
 }
 
 type oaMedia struct {
-	Example any `json:"example"`
+	Example json.RawMessage `json:"example"`
 }
 
 // What the template shows.
@@ -251,24 +251,21 @@ func schemaSummary(raw json.RawMessage) string {
 	return strings.Join(parts, ", ")
 }
 
-// exampleText formats an example: JSON values indented when block is set,
-// plain strings as they are.
-func exampleText(v any, block bool) string {
-	switch x := v.(type) {
-	case nil:
+// exampleText formats an example as written in the document: a string as
+// its text, other values as JSON, indented when block is set.
+func exampleText(raw json.RawMessage, block bool) string {
+	if len(raw) == 0 {
 		return ""
-	case string:
-		if !block {
-			return x
-		}
 	}
-	var b []byte
-	if block {
-		b, _ = json.MarshalIndent(v, "", "  ") // v came from json.Unmarshal
-	} else {
-		b, _ = json.Marshal(v)
+	var text string
+	if json.Unmarshal(raw, &text) == nil {
+		return text
 	}
-	return string(b)
+	var buf bytes.Buffer
+	if block && json.Indent(&buf, raw, "", "  ") == nil {
+		return buf.String()
+	}
+	return string(raw)
 }
 
 // prose renders the document's short Markdown subset: paragraphs separated

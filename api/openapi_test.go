@@ -400,3 +400,23 @@ func TestProse(t *testing.T) {
 		}
 	}
 }
+
+func TestExampleText(t *testing.T) {
+	tests := []struct {
+		raw   string
+		block bool
+		want  string
+	}{
+		{`"now"`, false, "now"},
+		{`"# TYPE x gauge\nx 1\n"`, true, "# TYPE x gauge\nx 1\n"},
+		{`45.188`, false, "45.188"},
+		{`{"b":1,"a":[2]}`, false, `{"b":1,"a":[2]}`},
+		{`{"b":1,"a":[2]}`, true, "{\n  \"b\": 1,\n  \"a\": [\n    2\n  ]\n}"},
+		{``, true, ""},
+	}
+	for _, tc := range tests {
+		if got := exampleText(json.RawMessage(tc.raw), tc.block); got != tc.want {
+			t.Errorf("exampleText(%s, %v) = %q, want %q", tc.raw, tc.block, got, tc.want)
+		}
+	}
+}
