@@ -22,6 +22,7 @@ type communeShape struct {
 	// Filled at build time.
 	commune    *Commune
 	competence Competence
+	blocks     []edgeBlock
 }
 
 // communeSources collects what the commune and jurisdiction files hold
@@ -246,6 +247,7 @@ func (c *communeSources) build(stations []Station, rep *Report) *communeIndex {
 		} else {
 			s.competence = s.commune.Competence
 		}
+		s.blocks = edgeBlocks(s.geom)
 		if err := ix.polygons.Add(s.geom, int32(i)); err != nil {
 			for k := range rep.Files {
 				if fr := &rep.Files[k]; fr.File == s.file {

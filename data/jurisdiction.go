@@ -111,7 +111,7 @@ func (d *Dataset) Locate(p orb.Point, nearM float64) (Jurisdiction, error) {
 	if a := arrondissementAt(s.commune, p); a != nil {
 		j.Commune, j.Competence, j.Precision = a, a.Competence, PrecisionArrondissementApproximate
 	}
-	j.Boundary.DistanceM = distanceToBoundary(p, s.geom)
+	j.Boundary.DistanceM = distanceToBoundary(p, s.blocks)
 	j.Boundary.Near = j.Boundary.DistanceM <= nearM
 	if j.Boundary.Near {
 		j.Boundary.Neighbours, j.Boundary.DistanceM = d.neighbours(p, nearM, i, j.Boundary.DistanceM)
@@ -178,24 +178,68 @@ func arrondissementAt(city *Commune, p orb.Point) *Commune {
 	return best
 }
 
+// edgeBlock is a run of at most blockEdges consecutive edges of one ring
+// with their bounding box, so that distanceToBoundary skips the runs that
+// cannot hold the nearest edge: uniform points fall mostly in large
+// communes, which have the most vertices.
+type edgeBlock struct {
+	pts   []orb.Point // blockEdges+1 vertices at most
+	bound orb.Bound
+}
+
+const blockEdges = 16
+
+// edgeBlocks cuts the rings of mp into edge blocks.
+func edgeBlocks(mp orb.MultiPolygon) []edgeBlock {
+	var out []edgeBlock
+	for _, poly := range mp {
+		for _, ring := range poly {
+			for k := 0; k+1 < len(ring); k += blockEdges {
+				end := min(k+blockEdges+1, len(ring))
+				pts := ring[k:end]
+				out = append(out, edgeBlock{pts: pts, bound: orb.MultiPoint(pts).Bound()})
+			}
+		}
+	}
+	return out
+}
+
 // distanceToBoundary returns the distance in metres from p to the nearest
-// edge of mp, on a local equirectangular projection around p: over the
-// few hundred metres that matter for a boundary warning, its error is far
-// below the precision of the boundaries themselves.
-func distanceToBoundary(p orb.Point, mp orb.MultiPolygon) float64 {
+// edge of a shape cut into blocks, on a local equirectangular projection
+// around p: over the few hundred metres that matter for a boundary
+// warning, its error is far below the precision of the boundaries
+// themselves. Blocks whose box is farther than the best edge so far are
+// skipped, starting from the nearest box.
+func distanceToBoundary(p orb.Point, blocks []edgeBlock) float64 {
 	const degToRad = math.Pi / 180
 	ky := geo.EarthRadius * degToRad
 	kx := ky * math.Cos(p[1]*degToRad)
-	best := math.Inf(1)
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for k := 1; k < len(ring); k++ {
-				ax, ay := (ring[k-1][0]-p[0])*kx, (ring[k-1][1]-p[1])*ky
-				bx, by := (ring[k][0]-p[0])*kx, (ring[k][1]-p[1])*ky
-				if d2 := segmentDist2(ax, ay, bx, by); d2 < best {
-					best = d2
-				}
-			}
+	boxDist2 := func(b orb.Bound) float64 {
+		dx := math.Max(0, math.Max(b.Min[0]-p[0], p[0]-b.Max[0])) * kx
+		dy := math.Max(0, math.Max(b.Min[1]-p[1], p[1]-b.Max[1])) * ky
+		return dx*dx + dy*dy
+	}
+	blockDist2 := func(pts []orb.Point, best float64) float64 {
+		for k := 1; k < len(pts); k++ {
+			ax, ay := (pts[k-1][0]-p[0])*kx, (pts[k-1][1]-p[1])*ky
+			bx, by := (pts[k][0]-p[0])*kx, (pts[k][1]-p[1])*ky
+			best = math.Min(best, segmentDist2(ax, ay, bx, by))
+		}
+		return best
+	}
+	first, firstD := -1, math.Inf(1)
+	for i := range blocks {
+		if d := boxDist2(blocks[i].bound); d < firstD {
+			first, firstD = i, d
+		}
+	}
+	if first < 0 {
+		return math.Inf(1)
+	}
+	best := blockDist2(blocks[first].pts, math.Inf(1))
+	for i := range blocks {
+		if i != first && boxDist2(blocks[i].bound) < best {
+			best = blockDist2(blocks[i].pts, best)
 		}
 	}
 	return math.Sqrt(best)

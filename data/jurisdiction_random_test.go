@@ -149,7 +149,7 @@ func TestLocateBruteForce(t *testing.T) {
 		got, ok := ds.communes.polygons.Locate(p)
 		boundary := false
 		for _, k := range cands {
-			if distanceToBoundary(p, shapes[k].geom) < 1e-3 {
+			if distanceToBoundary(p, shapes[k].blocks) < 1e-3 {
 				boundary = true
 			}
 		}
@@ -158,7 +158,7 @@ func TestLocateBruteForce(t *testing.T) {
 			outside++
 			if ok {
 				// orb may miss a point that is on a boundary by rounding.
-				if distanceToBoundary(p, shapes[got].geom) > 1e-3 {
+				if distanceToBoundary(p, shapes[got].blocks) > 1e-3 {
 					t.Fatalf("point %v (kind %d): Locate = %s, brute force finds no commune", p, kind, shapes[got].code)
 				}
 			}
@@ -196,6 +196,13 @@ func TestLocateBruteForce(t *testing.T) {
 				t.Fatalf("point %v on the boundary of %v: %d polygons claim it, want %d", p, codesOf(shapes, cands), inside, want)
 			}
 		default:
+			if ok {
+				// Pruning by edge blocks must not change the distance.
+				got, want := distanceToBoundary(p, shapes[got].blocks), bruteBoundaryDistance(p, shapes[got].geom)
+				if math.Abs(got-want) > 1e-9*math.Max(1, want) {
+					t.Fatalf("point %v: boundary distance %v, want %v by brute force", p, got, want)
+				}
+			}
 			if !ok || !containsInt32(cands, got) {
 				name := "none"
 				if ok {
@@ -210,6 +217,17 @@ func TestLocateBruteForce(t *testing.T) {
 	if onBoundary == 0 {
 		t.Error("no point fell on a boundary: the edge sampler is broken")
 	}
+}
+
+// bruteBoundaryDistance is distanceToBoundary without pruning.
+func bruteBoundaryDistance(p orb.Point, mp orb.MultiPolygon) float64 {
+	var blocks []edgeBlock
+	for _, poly := range mp {
+		for _, ring := range poly {
+			blocks = append(blocks, edgeBlock{pts: ring, bound: orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}})
+		}
+	}
+	return distanceToBoundary(p, blocks)
 }
 
 func btoi(b bool) int {
