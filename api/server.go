@@ -93,6 +93,7 @@ type Server struct {
 	engine *gin.Engine
 	now    func() time.Time
 
+	encoded    atomic.Pointer[encodeCache]
 	reloadMu   sync.Mutex
 	lastReload atomic.Pointer[reloadStatus]
 	onReload   func(ok bool)

@@ -44,6 +44,23 @@ func (s *Server) nearest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if format == "json" {
+		if frags := s.fragments(ds); frags != nil {
+			bp := bufPool.Get().(*[]byte)
+			b := append((*bp)[:0], `{"stations":[`...)
+			for i, h := range hits {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendStation(b, frags[h.Station], h.Station, h.DistanceM, at)
+			}
+			b = append(b, "]}"...)
+			c.Data(http.StatusOK, "application/json; charset=utf-8", b)
+			*bp = b
+			bufPool.Put(bp)
+			return
+		}
+	}
 	out := make([]stationJSON, len(hits))
 	for i, h := range hits {
 		out[i] = newStationJSON(h.Station, at)

@@ -502,6 +502,11 @@ func (p *osmParser) times(r *rule) error {
 // OSM returns the schedule as a normalised OpenStreetMap opening_hours
 // value. An unknown schedule gives "", the absence of the tag.
 func (s *Schedule) OSM() string {
+	s.osmOnce.Do(func() { s.osm = s.computeOSM() })
+	return s.osm
+}
+
+func (s *Schedule) computeOSM() string {
 	if s.unknown {
 		return ""
 	}

@@ -1,6 +1,7 @@
 package hours
 
 import (
+	"sync"
 	"time"
 )
 
@@ -109,6 +110,13 @@ type Schedule struct {
 	table    [7][2][]span
 	resets   [7][2]int32
 	constant bool // every day is one identical full-day state
+
+	// Week and OSM are derived once, on first use: API responses ask for
+	// them on every request.
+	weekOnce sync.Once
+	week     []DaySpec
+	osmOnce  sync.Once
+	osm      string
 }
 
 // Unknown reports whether the schedule carries no information at all

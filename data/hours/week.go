@@ -23,7 +23,15 @@ type DaySpec struct {
 // holidays; it gives the hours of those rules alone, as if the holiday
 // fell on no particular weekday. Ranges past midnight belong to the day
 // they start on. An unknown schedule gives nil.
+//
+// The week is computed once per schedule and shared: callers must not
+// modify the returned slice.
 func (s *Schedule) Week() []DaySpec {
+	s.weekOnce.Do(func() { s.week = s.computeWeek() })
+	return s.week
+}
+
+func (s *Schedule) computeWeek() []DaySpec {
 	if s.unknown {
 		return nil
 	}

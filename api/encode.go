@@ -1,0 +1,145 @@
+package api
+
+import (
+	"encoding/json"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"guichet/data"
+)
+
+// Station lists are the hot path of the API. Most of a station's JSON does
+// not depend on the request, so it is encoded once per dataset into
+// fragments, and a response only appends the distance and the opening
+// state between them. The output is byte for byte what encoding/json gives
+// for stationJSON; a test holds the two together.
+
+// stationFragments are the request-independent parts of a station's JSON.
+type stationFragments struct {
+	head  []byte // {"id":…,"location":{…} without the closing brace
+	hours []byte // "osm":…,"source_text":…,"timezone":…,
+	week  []byte // [{…},…]
+	tail  []byte // ,"source":"…"}
+}
+
+// stationHead lists the fields of stationJSON that precede distance_m, in
+// the same order and with the same tags.
+type stationHead struct {
+	ID          string       `json:"id"`
+	Name        string       `json:"name"`
+	Force       string       `json:"force"`
+	Address     addressJSON  `json:"address"`
+	Departement string       `json:"departement"`
+	Phone       string       `json:"phone,omitempty"`
+	Email       string       `json:"email,omitempty"`
+	URL         string       `json:"url,omitempty"`
+	Location    locationJSON `json:"location"`
+}
+
+type hoursHead struct {
+	OSM        string `json:"osm"`
+	SourceText string `json:"source_text"`
+	Timezone   string `json:"timezone"`
+}
+
+// encodeCache holds the fragments of every station of one dataset.
+type encodeCache struct {
+	ds    *data.Dataset
+	once  sync.Once
+	frags map[*data.Station]*stationFragments
+}
+
+func newFragments(s *data.Station) *stationFragments {
+	full := newStationJSON(s, time.Time{})
+	head, _ := json.Marshal(stationHead{full.ID, full.Name, full.Force, full.Address, full.Departement, full.Phone, full.Email, full.URL, full.Location})
+	hours, _ := json.Marshal(hoursHead{full.Hours.OSM, full.Hours.SourceText, full.Hours.Timezone})
+	week, _ := json.Marshal(full.Hours.Week)
+	source, _ := json.Marshal(full.Source)
+	return &stationFragments{
+		head:  head[:len(head)-1],
+		hours: append(hours[1:len(hours)-1], ','),
+		week:  week,
+		tail:  append(append([]byte(`,"source":`), source...), '}'),
+	}
+}
+
+// fragments returns the fragments of ds's stations, building them on first
+// use, or nil when ds is no longer the dataset being served (a request that
+// started before a reload); callers then encode the slow way.
+func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments {
+	c := s.encoded.Load()
+	if c == nil || c.ds != ds {
+		if s.ds.Load() != ds {
+			return nil
+		}
+		next := &encodeCache{ds: ds}
+		if !s.encoded.CompareAndSwap(c, next) {
+			if c = s.encoded.Load(); c == nil || c.ds != ds {
+				return nil
+			}
+		} else {
+			c = next
+		}
+	}
+	c.once.Do(func() {
+		all := ds.Stations(data.StationFilter{})
+		c.frags = make(map[*data.Station]*stationFragments, len(all))
+		for _, st := range all {
+			c.frags[st] = newFragments(st)
+		}
+	})
+	return c.frags
+}
+
+// appendStation appends the JSON of one station hit, evaluated at at.
+func appendStation(b []byte, f *stationFragments, s *data.Station, distanceM float64, at time.Time) []byte {
+	b = append(b, f.head...)
+	b = append(b, `,"distance_m":`...)
+	b = strconv.AppendFloat(b, roundM(distanceM), 'f', -1, 64)
+	b = append(b, `,"hours":{`...)
+	b = append(b, f.hours...)
+	st := s.Hours.At(at, s.Locale)
+	b = append(b, `"status":{"state":`...)
+	b = appendJSONString(b, st.Status.String())
+	b = append(b, `,"next_change":`...)
+	if st.Next.IsZero() {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '"')
+		b = st.Next.In(s.Locale.Location).AppendFormat(b, time.RFC3339)
+		b = append(b, '"')
+	}
+	if st.Reason != "" {
+		b = append(b, `,"reason":`...)
+		b = appendJSONString(b, st.Reason)
+	}
+	if st.Comment != "" {
+		b = append(b, `,"comment":`...)
+		b = appendJSONString(b, st.Comment)
+	}
+	b = append(b, `},"week":`...)
+	b = append(b, f.week...)
+	b = append(b, '}')
+	return append(b, f.tail...)
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// does: plain printable ASCII is copied, anything else goes through
+// encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// bufPool recycles response buffers of station lists.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 16<<10); return &b }}
