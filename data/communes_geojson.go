@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 )
 
 // communeCode is an INSEE commune code: two digits, 2A or 2B, then three
@@ -69,8 +68,11 @@ func (n *newlineIndex) lineAt(off int64) int {
 }
 
 type polygonFeature struct {
-	Geometry   *geojson.Geometry `json:"geometry"`
-	Properties map[string]any    `json:"properties"`
+	Geometry *struct {
+		Type        string          `json:"type"`
+		Coordinates json.RawMessage `json:"coordinates"`
+	} `json:"geometry"`
+	Properties map[string]any `json:"properties"`
 }
 
 // streamFeatures decodes the features of a FeatureCollection one at a
@@ -193,14 +195,9 @@ func loadCommunesGeoJSON(b *builder, fr *FileReport, r io.Reader, _ head) error 
 			fr.reject(line, ReasonBadField, "feature %d (%s): no geometry", rank, code)
 			return nil
 		}
-		var mp orb.MultiPolygon
-		switch g := f.Geometry.Coordinates.(type) {
-		case orb.Polygon:
-			mp = orb.MultiPolygon{g}
-		case orb.MultiPolygon:
-			mp = g
-		default:
-			fr.reject(line, ReasonBadField, "feature %d (%s): geometry is %s, not a polygon", rank, code, f.Geometry.Type)
+		mp, err := parsePolygonal(f.Geometry.Type, f.Geometry.Coordinates)
+		if err != nil {
+			fr.reject(line, ReasonBadField, "feature %d (%s): %v", rank, code, err)
 			return nil
 		}
 		if reason := checkMultiPolygon(mp); reason != "" {

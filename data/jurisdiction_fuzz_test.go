@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
 )
 
 // fixture returns the content of a jurisdiction fixture, gunzipped.
@@ -101,4 +104,55 @@ func FuzzCommunesGeoIndex(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		checkLoad(t, in, loadCommunesGeoIndex)
 	})
+}
+
+// FuzzParsePolygonal checks the coordinate reader against orb's GeoJSON
+// decoder: whenever orb decodes a polygon, the reader gives the same one.
+func FuzzParsePolygonal(f *testing.F) {
+	f.Add("Polygon", `[[[5.54554,45.71359],[5.54673,45.71509],[5.54815,45.71419],[5.54554,45.71359]]]`)
+	f.Add("MultiPolygon", `[[[[-61.79038,16.16682],[-61.79164,16.1671],[-61.79197,16.16791],[-61.79038,16.16682]]],[[[1,2],[3,4,5],[1e-3,-2E+1],[1,2]],[]]]`)
+	f.Add("Polygon", ` [ [ [ 1 , 2 ] ] ] `)
+	f.Add("Polygon", `[[[1,2],[3]]]`)
+	f.Fuzz(func(t *testing.T, typ, coords string) {
+		got, err := parsePolygonal(typ, []byte(coords))
+		g, orbErr := geojson.UnmarshalGeometry([]byte(`{"type":` + quote(typ) + `,"coordinates":` + coords + `}`))
+		if orbErr != nil || g.Coordinates == nil {
+			return
+		}
+		var want orb.MultiPolygon
+		switch c := g.Coordinates.(type) {
+		case orb.Polygon:
+			want = orb.MultiPolygon{c}
+		case orb.MultiPolygon:
+			want = c
+		default:
+			return
+		}
+		if err != nil {
+			// orb pads short positions with zeros; a position needs 2 numbers here.
+			if !errors.Is(err, errCoordinates) {
+				t.Fatalf("parsePolygonal(%s, %s) = %v, orb decodes %v", typ, coords, err, want)
+			}
+			return
+		}
+		if !orb.Equal(normalise(got), normalise(want)) {
+			t.Fatalf("parsePolygonal(%s, %s) = %v, orb decodes %v", typ, coords, got, want)
+		}
+	})
+}
+
+// normalise drops empty rings and polygons, which orb and the reader may
+// represent as nil or empty.
+func normalise(mp orb.MultiPolygon) orb.MultiPolygon {
+	var out orb.MultiPolygon
+	for _, poly := range mp {
+		var p orb.Polygon
+		for _, r := range poly {
+			if len(r) > 0 {
+				p = append(p, r)
+			}
+		}
+		out = append(out, p)
+	}
+	return out
 }
