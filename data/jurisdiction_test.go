@@ -17,7 +17,7 @@ func TestLoadJurisdictionFixtures(t *testing.T) {
 		rows, kept int
 	}{
 		"communes-38-fixture.geojson":      {FormatCommunesGeoJSON, 7, 4},
-		"contours-communes.geojson.gz":     {FormatCommunesGeoJSON, 2, 2},
+		"contours-communes.geojson.gz":     {FormatCommunesGeoJSON, 3, 2},
 		"cog-communes.json":                {FormatCOGCommunesJSON, 10, 8},
 		"communes-geo.json":                {FormatCommunesGeoIndex, 6, 4},
 		"competence_securite_publique.csv": {FormatCompetenceCSV, 9, 6},
@@ -48,6 +48,11 @@ func TestLoadJurisdictionFixtures(t *testing.T) {
 	for f := range want {
 		if !got[f] {
 			t.Errorf("%s was not loaded", f)
+		}
+	}
+	for _, r := range rep.Rejections() {
+		if r.File == "contours-communes.geojson.gz" && (r.Line != 4 || r.Reason != ReasonBadField) {
+			t.Errorf("rejection %v, want line 4 (the third feature, one per line) with reason %s", r, ReasonBadField)
 		}
 	}
 	skipped := map[string]string{}
