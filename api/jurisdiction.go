@@ -12,8 +12,13 @@ import (
 	"guichet/data"
 )
 
-// maxCommuneQuery bounds the length of a commune name search.
-const maxCommuneQuery = 100
+const (
+	// maxCommuneQuery bounds the length of a commune name search.
+	maxCommuneQuery = 100
+	// maxCommuneList bounds the communes of one list answer: a name
+	// prefix such as "saint" matches thousands.
+	maxCommuneList = 100
+)
 
 type communeJSON struct {
 	Code        string   `json:"code"`
@@ -61,6 +66,7 @@ type communeFactsJSON struct {
 	Arrondissements []string `json:"arrondissements,omitempty"`
 }
 
+// communeListJSON lists the first communes found; Total counts them all.
 type communeListJSON struct {
 	Communes []communeFactsJSON `json:"communes"`
 	Total    int                `json:"total"`
@@ -192,10 +198,15 @@ func (s *Server) listCommunes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	limit, err := queryInt(q, "limit", 20, 1, maxCommuneList)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	found := ds.Communes(cq)
-	out := communeListJSON{Communes: make([]communeFactsJSON, 0, len(found)), Total: len(found)}
+	out := communeListJSON{Communes: make([]communeFactsJSON, 0, min(len(found), limit)), Total: len(found)}
 	at := s.now()
-	for _, cm := range found {
+	for _, cm := range found[:min(len(found), limit)] {
 		out.Communes = append(out.Communes, newCommuneFactsJSON(cm, at))
 	}
 	c.JSON(http.StatusOK, out)

@@ -44,6 +44,8 @@ func TestJurisdictionBadInputs(t *testing.T) {
 		{"letters in postcode", "/v1/communes?postcode=38l40", 400, typeInvalidParameter, "postcode"},
 		{"punctuation only", "/v1/communes?q=--", 400, typeInvalidParameter, "q"},
 		{"repeated q", "/v1/communes?q=a&q=b", 400, typeInvalidParameter, "q"},
+		{"limit zero", "/v1/communes?q=paris&limit=0", 400, typeInvalidParameter, "limit"},
+		{"limit too large", "/v1/communes?q=paris&limit=101", 400, typeInvalidParameter, "limit"},
 		{"bad competent", "/v1/stations/nearest?lat=45.05&lon=5.05&competent=yes", 400, typeInvalidParameter, "competent"},
 		{"competent at sea", "/v1/stations/nearest?lat=47&lon=-3&competent=true", 404, typeNotFound, ""},
 	}
@@ -101,6 +103,10 @@ func TestJurisdictionResponse(t *testing.T) {
 	getJSON(t, h, "/v1/communes?q=B%C3%8ATA-les-bains", &list)
 	if list.Total != 1 || list.Communes[0].Commune.Code != "38002" {
 		t.Errorf("q=BÊTA-les-bains: %+v, want 38002", list)
+	}
+	getJSON(t, h, "/v1/communes?q=paris&limit=1", &list)
+	if list.Total != 3 || len(list.Communes) != 1 || list.Communes[0].Commune.Code != "75056" {
+		t.Errorf("q=paris&limit=1: %+v, want Paris first of 3", list)
 	}
 	getJSON(t, h, "/v1/communes?q=nowhere", &list)
 	if list.Total != 0 || list.Communes == nil {
