@@ -376,3 +376,32 @@ func BenchmarkLoadCommunes(b *testing.B) {
 	b.Logf("national dataset: %d stations, %d communes, %d boundaries; heap in use after GC %.0f MiB; first full load took %v",
 		ds.Len(), ds.CommuneCount(), ds.BoundaryCount(), float64(heap)/(1<<20), national.took)
 }
+
+// TestNationalCoverage checks that the join leaves few boundaries without
+// jurisdiction, and logs which.
+func TestNationalCoverage(t *testing.T) {
+	ds := nationalDataset(t)
+	zones := map[Zone]int{}
+	var unknown []string
+	merged, resolved, units := 0, 0, 0
+	for _, s := range ds.communes.shapes {
+		zones[s.competence.Zone]++
+		if s.competence.Zone == ZoneUnknown && len(unknown) < 10 {
+			unknown = append(unknown, s.code+" "+s.name)
+		}
+		if s.code != s.commune.Code {
+			merged++
+		}
+		for _, u := range s.competence.Units {
+			units++
+			if u.Station != nil {
+				resolved++
+			}
+		}
+	}
+	t.Logf("%d boundaries: %d gendarmerie, %d police, %d mixed, %d unknown (e.g. %v); %d under a code merged since; %d of %d competent units resolve to a station",
+		len(ds.communes.shapes), zones[ZoneGendarmerie], zones[ZonePolice], zones[ZoneMixed], zones[ZoneUnknown], unknown, merged, resolved, units)
+	if zones[ZoneUnknown] > len(ds.communes.shapes)/100 {
+		t.Errorf("%d boundaries have no jurisdiction, want at most 1 %%", zones[ZoneUnknown])
+	}
+}
