@@ -61,14 +61,14 @@ func (s *Server) Reload(ctx context.Context) error {
 		}
 		s.lastReload.Store(status)
 		s.log.Error("reload refused, keeping the current dataset", slog.Any("error", err), slog.String("version", status.Version))
-		s.observeReload(false)
+		s.ObserveReload(false)
 		return err
 	}
 	s.ds.Store(next)
 	status.Version = next.Version()
 	s.lastReload.Store(status)
 	s.log.Info("reloaded", slog.String("version", next.Version()), slog.Int("stations", next.Len()), slog.Duration("took", time.Since(start)))
-	s.observeReload(true)
+	s.ObserveReload(true)
 	return nil
 }
 
@@ -85,13 +85,6 @@ func (s *Server) acceptable(next *data.Dataset) error {
 		return fmt.Errorf("%w: the new data keeps %d rows, fewer than %.0f%% of the %d rows serving now", ErrReloadRefused, got, ratio*100, had)
 	}
 	return nil
-}
-
-// observeReload is replaced by the metrics hook when metrics are enabled.
-func (s *Server) observeReload(ok bool) {
-	if s.onReload != nil {
-		s.onReload(ok)
-	}
 }
 
 func (s *Server) registerAdminRoutes(e *gin.Engine) {

@@ -96,7 +96,6 @@ type Server struct {
 	encoded    atomic.Pointer[encodeCache]
 	reloadMu   sync.Mutex
 	lastReload atomic.Pointer[reloadStatus]
-	onReload   func(ok bool)
 
 	metrics  *metrics
 	limiter  *limiter

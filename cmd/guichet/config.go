@@ -58,6 +58,15 @@ type setting struct {
 func (m *Main) settings() []setting {
 	a, h := &m.API, &m.HTTP
 	return []setting{
+		{"addr", "GUICHET_ADDR", "listen address HOST:PORT", (*stringValue)(&m.Addr), ""},
+		{"data", "GUICHET_DATA", "directory of open-data files; the official sources are fetched there first when it holds none", (*stringValue)(&m.DataDir), ""},
+		{"sources", "GUICHET_SOURCES", "JSON file overriding the list of official sources (mirrors)", (*stringValue)(&m.SourcesFile), ""},
+		{"refresh", "GUICHET_REFRESH", "fetch the sources again and reload at this interval, e.g. 24h; 0 never", (*durationValue)(&m.Refresh), ""},
+		{"admin-token", "GUICHET_ADMIN_TOKEN", "bearer token of POST /admin/reload; empty disables the endpoint", (*stringValue)(&a.AdminToken), ""},
+		{"reload-min-ratio", "GUICHET_RELOAD_MIN_RATIO", "refuse a reload keeping fewer rows than this fraction of the rows serving now", (*floatValue)(&a.ReloadMinRatio), ""},
+		{"widget-frame-ancestors", "GUICHET_WIDGET_FRAME_ANCESTORS", "comma-separated origins allowed to frame the widget; empty for any", (*listValue)(&a.WidgetFrameAncestors), ""},
+		{"widget-tile-url", "GUICHET_WIDGET_TILE_URL", "map tile URL template for the widget, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty draws no tiles and makes no third-party request", (*stringValue)(&a.WidgetTileURL), ""},
+		{"widget-dir", "GUICHET_WIDGET_DIR", "serve the widget files from this directory instead of the embedded ones (live editing)", (*stringValue)(&a.WidgetDir), ""},
 		{"cors-origins", "GUICHET_CORS_ORIGINS", "comma-separated origins allowed to call /v1/* from a browser; * for any", (*listValue)(&a.CORSOrigins), ""},
 		{"rate-limit", "GUICHET_RATE_LIMIT", "requests per second allowed to one client address; 0 for no limit", (*floatValue)(&a.RateLimit), serveRateLimit},
 		{"rate-burst", "GUICHET_RATE_BURST", "requests a client may send at once before the rate limit applies", (*intValue)(&a.RateBurst), ""},
@@ -187,6 +196,11 @@ func (v *durationValue) Set(s string) error {
 	*v = durationValue(d)
 	return nil
 }
+
+type stringValue string
+
+func (v *stringValue) String() string     { return string(*v) }
+func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
 
 type listValue []string
 

@@ -19,7 +19,6 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
 	_ "time/tzdata" // opening hours are evaluated in each station's zone, whatever the host has
 )
@@ -103,15 +102,6 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
-}
-
-// envDuration returns the duration in environment variable key, or def
-// when it is unset or unparsable.
-func envDuration(key string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(key)); err == nil {
-		return d
-	}
-	return def
 }
 
 // envOr returns the environment variable key, or def when it is unset.

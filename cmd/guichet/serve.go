@@ -45,8 +45,8 @@ type Main struct {
 // NewMain returns a Main with defaults from the environment.
 func NewMain() *Main {
 	return &Main{
-		Addr:    envOr("GUICHET_ADDR", "127.0.0.1:8080"),
-		DataDir: envOr("GUICHET_DATA", defaultDataDir()),
+		Addr:    "127.0.0.1:8080",
+		DataDir: defaultDataDir(),
 		API:     api.DefaultConfig(),
 		HTTP:    DefaultHTTPConfig(),
 	}
@@ -56,12 +56,6 @@ func NewMain() *Main {
 // can configure a Main directly.
 func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs := newFlags("serve", stderr)
-	fs.StringVar(&m.Addr, "addr", m.Addr, "listen address HOST:PORT (env GUICHET_ADDR)")
-	fs.StringVar(&m.DataDir, "data", m.DataDir, "directory of open-data files; fetched there first when it holds none (env GUICHET_DATA)")
-	fs.StringVar(&m.SourcesFile, "sources", envOr("GUICHET_SOURCES", ""), "JSON file overriding the list of official sources (env GUICHET_SOURCES)")
-	fs.DurationVar(&m.Refresh, "refresh", envDuration("GUICHET_REFRESH", 0), "fetch the sources again and reload at this interval, e.g. 24h; 0 never (env GUICHET_REFRESH)")
-	fs.StringVar(&m.API.AdminToken, "admin-token", envOr("GUICHET_ADMIN_TOKEN", ""), "bearer token enabling POST /admin/reload; empty disables it (env GUICHET_ADMIN_TOKEN)")
-	fs.Float64Var(&m.API.ReloadMinRatio, "reload-min-ratio", m.API.ReloadMinRatio, "refuse a reload keeping fewer rows than this fraction of the current ones")
 	if err := bindSettings(fs, m.settings()); err != nil {
 		return err
 	}
