@@ -10,6 +10,7 @@ import (
 
 	"guichet/data/hours"
 	"guichet/geo"
+	"guichet/geo/geocode"
 )
 
 // Dataset is an immutable, fully indexed snapshot of the open data. All
@@ -25,6 +26,8 @@ type Dataset struct {
 	// communes is nil when no commune or jurisdiction file was loaded.
 	communes *communeIndex
 	nearPool sync.Pool
+	// geocoder indexes communes and BAN addresses; nil means empty.
+	geocoder *geocode.Index
 }
 
 type builder struct {
@@ -35,6 +38,8 @@ type builder struct {
 	// text: the national file has 3,032 units but 656 distinct values.
 	schedules map[string]*hours.Schedule
 	communes  communeSources
+	// ban collects BAN addresses; nil until a BAN file is read.
+	ban *geocode.Builder
 }
 
 func newBuilder() *builder {
@@ -88,6 +93,7 @@ func (b *builder) build(loadedAt time.Time, version string) *Dataset {
 	if !b.communes.empty() {
 		ds.communes = b.communes.build(ds.stations, &ds.report)
 	}
+	ds.geocoder = b.buildGeocoder(ds.communes)
 	return ds
 }
 

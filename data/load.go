@@ -75,6 +75,7 @@ var fileLoaders = []fileLoader{
 		return loadCompetenceANFSI(text, h.sep, fr, b)
 	})},
 	{"commune-unit-csv", isCommuneUnitCSV, skipCommuneUnitCSV},
+	{FormatBANCSV, isBANCSV, loadBANCSV},
 }
 
 // LoadDir loads every recognised file under dir.

@@ -18,6 +18,7 @@ var acceptedFormats = map[string][]string{
 	source.FormatContoursGeoJSONGz: {FormatCommunesGeoJSON},
 	source.FormatCOGJSON:           {FormatCOGCommunesJSON},
 	source.FormatCommuneCentres:    {FormatCommunesGeoIndex},
+	source.FormatBANCSVGz:          {FormatBANCSV},
 }
 
 // VerifyFile loads the one file at path exactly as Load would and returns

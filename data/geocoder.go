@@ -1,0 +1,245 @@
+package data
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+
+	"guichet/geo"
+	"guichet/geo/geocode"
+)
+
+// maxReverseM bounds how far ReverseGeocode looks for an address before
+// answering with the commune at the point: an address kilometres away
+// describes another place.
+const maxReverseM = 1000
+
+// formerMark prefixes the geocoder key of a former (delegated or
+// associated) commune. Such a commune often keeps its code as the code of
+// the commune it merged into, and the geocoder keys communes by code; the
+// mark keeps both names searchable and never leaves this package.
+const formerMark = "former:"
+
+// GeoMatch is one geocoding result joined with its commune.
+type GeoMatch struct {
+	geocode.Match
+	// Commune is the current commune or arrondissement of the match; nil
+	// when its code is unknown to the loaded communes.
+	Commune *Commune
+	// OldCitycode and OldCity name the former commune a municipality
+	// match designates, when it has merged into Commune since.
+	OldCitycode, OldCity string
+}
+
+// Competence returns the jurisdiction over the match's commune; the zero
+// Competence when the commune is unknown.
+func (m *GeoMatch) Competence() Competence {
+	if m.Commune == nil {
+		return Competence{}
+	}
+	return m.Commune.Competence
+}
+
+// Geocoder returns the address and commune index built at load time. It
+// is never nil; it holds only communes when no BAN file was loaded, and
+// nothing without commune files.
+func (d *Dataset) Geocoder() *geocode.Index {
+	if d.geocoder == nil {
+		return emptyGeocoder
+	}
+	return d.geocoder
+}
+
+var emptyGeocoder = geocode.NewBuilder().Build()
+
+// Geocode resolves free text to places, best first. An invalid query
+// wraps ErrInvalid; no match is an empty result, not an error.
+//
+// A commune-level query (type municipality, or any query while no address
+// is loaded) whose text holds a known postcode is first restricted to
+// that postcode: in "2 Rue Danton 38500 VOIRON" the street words also
+// name communes elsewhere in France, and the postcode is what the writer
+// meant to settle. Without a match there, the query runs unrestricted.
+func (d *Dataset) Geocode(ctx context.Context, q geocode.Query) ([]GeoMatch, error) {
+	ix := d.Geocoder()
+	var ms []geocode.Match
+	var err error
+	if pc := textPostcode(q.Text); pc != "" && q.Postcode == "" && q.Citycode == "" &&
+		(q.Type == geocode.TypeMunicipality || ix.Len() == 0) && d.knownPostcode(pc) {
+		restricted := q
+		restricted.Postcode = pc
+		ms, err = ix.Geocode(ctx, restricted)
+	}
+	if len(ms) == 0 && (err == nil || errors.Is(err, geocode.ErrNoMatch)) {
+		ms, err = ix.Geocode(ctx, q)
+	}
+	switch {
+	case errors.Is(err, geocode.ErrNoMatch):
+		return nil, nil
+	case errors.Is(err, geocode.ErrBadQuery):
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	case err != nil:
+		return nil, err
+	}
+	out := make([]GeoMatch, len(ms))
+	for i := range ms {
+		out[i] = d.geoMatch(ms[i])
+	}
+	return out, nil
+}
+
+// textPostcode returns the last five-digit word of s, or "": house
+// numbers come before the postcode and rarely have five digits.
+func textPostcode(s string) string {
+	pc := ""
+	for f := range strings.FieldsFuncSeq(s, func(r rune) bool { return r < '0' || r > '9' }) {
+		if len(f) == 5 {
+			pc = f
+		}
+	}
+	return pc
+}
+
+// knownPostcode reports whether a loaded commune has postcode pc.
+func (d *Dataset) knownPostcode(pc string) bool {
+	return d.communes != nil && len(d.communes.byPostcode[pc]) > 0
+}
+
+// ReverseGeocode returns up to limit addresses nearest to p, closest
+// first. With no address within maxReverseM, it answers the commune at p
+// (type municipality, at the commune's centre) when one is known.
+func (d *Dataset) ReverseGeocode(p orb.Point, limit int) ([]GeoMatch, error) {
+	if err := validatePoint(p); err != nil {
+		return nil, err
+	}
+	if limit < 0 || limit > geocode.MaxLimit {
+		return nil, fmt.Errorf("%w: limit must be between 1 and %d", ErrInvalid, geocode.MaxLimit)
+	}
+	ms := d.Geocoder().Reverse(p, limit, maxReverseM)
+	if len(ms) > 0 {
+		out := make([]GeoMatch, len(ms))
+		for i := range ms {
+			out[i] = d.geoMatch(ms[i])
+		}
+		return out, nil
+	}
+	j, err := d.Locate(p, 0)
+	if err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	cm := j.Commune
+	center := cm.Center
+	if !cm.HasBound {
+		center = p
+	}
+	dist := geo.Distance(p, center)
+	m := geocode.Match{
+		ID: cm.Code, Type: geocode.TypeMunicipality, Label: cm.Name,
+		City: cm.Name, Citycode: cm.Code, Point: center,
+		DistanceM: dist, Score: 1 / (1 + dist/100),
+	}
+	if len(cm.Postcodes) > 0 {
+		m.Postcode = cm.Postcodes[0]
+	}
+	return []GeoMatch{{Match: m, Commune: cm}}, nil
+}
+
+// geoMatch joins m with its current commune, undoing the former-commune
+// key.
+func (d *Dataset) geoMatch(m geocode.Match) GeoMatch {
+	g := GeoMatch{Match: m}
+	if rest, ok := strings.CutPrefix(m.Citycode, formerMark); ok {
+		code, _, _ := strings.Cut(rest, ":")
+		g.OldCitycode, g.OldCity = code, m.City
+		if m.ID == m.Citycode {
+			g.ID = code
+		}
+		g.Citycode = code
+	}
+	if d.communes != nil {
+		g.Commune = d.communes.lookup(g.Citycode)
+	}
+	if g.Commune != nil && g.OldCitycode != "" {
+		g.Citycode, g.City = g.Commune.Code, g.Commune.Name
+	}
+	return g
+}
+
+// buildGeocoder indexes the communes of ix (which may be nil) and the BAN
+// addresses read, then drops the builder.
+func (b *builder) buildGeocoder(ix *communeIndex) *geocode.Index {
+	gb := b.ban
+	b.ban = nil
+	if gb == nil {
+		if ix == nil {
+			return emptyGeocoder
+		}
+		gb = geocode.NewBuilder()
+	}
+	if ix != nil {
+		addCommunesToGeocoder(gb, ix, &b.communes)
+	}
+	return gb.Build()
+}
+
+// addCommunesToGeocoder declares every current commune and arrondissement
+// with a known centre, then the former communes under their own names so
+// that an address written before a merger still finds its commune.
+func addCommunesToGeocoder(gb *geocode.Builder, ix *communeIndex, src *communeSources) {
+	// Centres come from the commune geo index; failing that, from the
+	// centroid of the boundary drawn under the commune's own code, else of
+	// any boundary now part of it.
+	centroids := map[string]orb.Point{}
+	for i := range ix.shapes {
+		s := &ix.shapes[i]
+		c, _ := planar.CentroidArea(s.geom)
+		centroids[s.code] = c
+		if _, ok := centroids[s.commune.Code]; !ok {
+			centroids[s.commune.Code] = c
+		}
+	}
+	center := func(code string) (orb.Point, bool) {
+		if g, ok := src.geo[code]; ok {
+			return g.center, true
+		}
+		c, ok := centroids[code]
+		return c, ok
+	}
+	for _, cm := range ix.communes {
+		c, ok := center(cm.Code)
+		if !ok {
+			continue
+		}
+		gb.AddMunicipality(geocode.Municipality{Code: cm.Code, Name: cm.Name, Postcodes: cm.Postcodes, Center: c, Population: cm.Population})
+	}
+	for i, rec := range src.cog {
+		if rec.Type != cogDelegated && rec.Type != cogAssociated {
+			continue
+		}
+		cur := ix.byCode[rec.ChefLieu]
+		if cur == nil || foldName(rec.Nom) == foldName(cur.Name) {
+			continue
+		}
+		c, ok := center(rec.Code)
+		if !ok {
+			if c, ok = center(cur.Code); !ok {
+				continue
+			}
+		}
+		pcs := rec.CodesPostaux
+		if len(pcs) == 0 {
+			pcs = cur.Postcodes
+		}
+		// The record index keeps keys unique when a code names both a
+		// delegated and an associated commune.
+		key := fmt.Sprintf("%s%s:%d", formerMark, rec.Code, i)
+		gb.AddMunicipality(geocode.Municipality{Code: key, Name: rec.Nom, Postcodes: pcs, Center: c, Population: rec.Population})
+	}
+}

@@ -1,0 +1,248 @@
+package data
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"guichet/geo/geocode"
+)
+
+// copyFixtures copies testdata files into one fresh directory, since Load
+// reads a whole directory.
+func copyFixtures(tb testing.TB, files ...string) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join("testdata", f))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestBANLoaderPlainAndGzip(t *testing.T) {
+	for _, f := range []string{"ban/adresses-38-fixture.csv", "ban-gz/adresses-38-fixture.csv.gz"} {
+		t.Run(f, func(t *testing.T) {
+			ds, err := LoadDir(copyFixtures(t, f), Options{})
+			if !errors.Is(err, ErrNoStations) {
+				t.Fatalf("LoadDir = %v, want ErrNoStations (addresses only)", err)
+			}
+			if len(ds.Report().Files) != 1 {
+				t.Fatalf("files %+v, skipped %+v", ds.Report().Files, ds.Report().Skipped)
+			}
+			fr := ds.Report().Files[0]
+			if fr.Format != FormatBANCSV || fr.Rows != 8 || fr.Kept != 5 {
+				t.Errorf("report format %q rows %d kept %d, want %q 8 5", fr.Format, fr.Rows, fr.Kept, FormatBANCSV)
+			}
+			lines := map[int]string{}
+			for _, r := range fr.Rejections {
+				lines[r.Line] = r.Reason
+			}
+			want := map[int]string{6: ReasonBadField, 7: ReasonBadField, 8: ReasonMalformedRow}
+			for l, reason := range want {
+				if lines[l] != reason {
+					t.Errorf("line %d rejected as %q, want %q (all: %+v)", l, lines[l], reason, fr.Rejections)
+				}
+			}
+			if got := ds.Geocoder().Len(); got != 5 {
+				t.Errorf("geocoder holds %d addresses, want 5", got)
+			}
+			ms, err := ds.Geocode(context.Background(), geocode.Query{Text: "4 bis rue Danton Voiron"})
+			if err != nil || len(ms) == 0 {
+				t.Fatalf("Geocode = %v, %v", ms, err)
+			}
+			if m := ms[0]; m.ID != "38563_0420_00004_bis" || m.HouseNumber != "4bis" {
+				t.Errorf("first match %s %q, want 38563_0420_00004_bis 4bis", m.ID, m.HouseNumber)
+			}
+		})
+	}
+}
+
+func TestVerifyBANFile(t *testing.T) {
+	n, err := VerifyFile(filepath.Join("testdata", "ban-gz", "adresses-38-fixture.csv.gz"), "ban-csv-gz")
+	if err != nil || n != 5 {
+		t.Errorf("VerifyFile = %d, %v; want 5 rows kept", n, err)
+	}
+}
+
+func TestGeocoderEmptyWithoutCommunes(t *testing.T) {
+	ds, _ := LoadDir(copyFixtures(t, "stations/referential-gn.csv"), Options{})
+	if ds.Geocoder() == nil || ds.Geocoder().Len() != 0 {
+		t.Fatal("Geocoder() must be an empty index, never nil")
+	}
+	ms, err := ds.Geocode(context.Background(), geocode.Query{Text: "Voiron"})
+	if err != nil || len(ms) != 0 {
+		t.Errorf("Geocode on an empty index = %v, %v; want no match and no error", ms, err)
+	}
+}
+
+func TestGeocoderCommunes(t *testing.T) {
+	dir := copyFixtures(t, "jurisdiction/cog-communes.json", "jurisdiction/communes-geo.json",
+		"jurisdiction/communes-38-fixture.geojson", "jurisdiction/units-gn.csv", "jurisdiction/competence_securite_publique.csv")
+	ds := mustLoad(t, dir)
+	ctx := context.Background()
+	tests := []struct {
+		name, text   string
+		wantCode     string
+		wantOldCode  string
+		wantPostcode string
+	}{
+		{"current commune", "Alpha", "38001", "", "38500"},
+		{"former commune resolves to the current one", "Gamma", "38002", "38099", "38500"},
+		{"arrondissement", "Paris 2e Arrondissement", "75102", "", "75002"},
+		{"postcode picks the commune's postcode", "38140 Bêta les Bains", "38002", "", "38140"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ms, err := ds.Geocode(ctx, geocode.Query{Text: tt.text, Type: geocode.TypeMunicipality})
+			if err != nil || len(ms) == 0 {
+				t.Fatalf("Geocode(%q) = %v, %v", tt.text, ms, err)
+			}
+			m := ms[0]
+			if m.Citycode != tt.wantCode || m.OldCitycode != tt.wantOldCode || m.Postcode != tt.wantPostcode {
+				t.Errorf("Geocode(%q) = citycode %s old %q postcode %s, want %s %q %s", tt.text, m.Citycode, m.OldCitycode, m.Postcode, tt.wantCode, tt.wantOldCode, tt.wantPostcode)
+			}
+			if m.Commune == nil || m.Commune.Code != tt.wantCode {
+				t.Errorf("Geocode(%q).Commune = %v, want %s", tt.text, m.Commune, tt.wantCode)
+			}
+			if m.Point == (orb.Point{}) {
+				t.Errorf("Geocode(%q) has no coordinates", tt.text)
+			}
+		})
+	}
+	if _, err := ds.Geocode(ctx, geocode.Query{Text: "x", Limit: 500}); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Geocode with limit 500 = %v, want ErrInvalid", err)
+	}
+}
+
+func TestReverseGeocodeFallsBackToCommune(t *testing.T) {
+	dir := copyFixtures(t, "jurisdiction/cog-communes.json", "jurisdiction/communes-geo.json",
+		"jurisdiction/communes-38-fixture.geojson", "jurisdiction/units-gn.csv")
+	ds := mustLoad(t, dir)
+	shape := ds.communes.shapes[0]
+	p := shape.bound.Center()
+	j, err := ds.Locate(p, 0)
+	if err != nil {
+		t.Skipf("fixture centre not in its commune: %v", err)
+	}
+	ms, err := ds.ReverseGeocode(p, 1)
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("ReverseGeocode = %v, %v", ms, err)
+	}
+	if ms[0].Type != geocode.TypeMunicipality || ms[0].Commune != j.Commune {
+		t.Errorf("ReverseGeocode without addresses = %s %s, want municipality %s", ms[0].Type, ms[0].Citycode, j.Commune.Code)
+	}
+	if _, err := ds.ReverseGeocode(orb.Point{0, 91}, 1); !errors.Is(err, ErrInvalid) {
+		t.Errorf("ReverseGeocode at lat 91 = %v, want ErrInvalid", err)
+	}
+}
+
+func TestNationalAutocompleteVoiron(t *testing.T) {
+	ds := nationalDataset(t)
+	ms, err := ds.Geocode(context.Background(), geocode.Query{Text: "voir", Autocomplete: true, Type: geocode.TypeMunicipality, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Citycode == "38563" {
+			if m.Point[0] < 5.5 || m.Point[0] > 5.7 || m.Point[1] < 45.3 || m.Point[1] > 45.45 {
+				t.Errorf("Voiron at %v, want near 5.59,45.36", m.Point)
+			}
+			return
+		}
+	}
+	t.Errorf("autocomplete 'voir' = %v, want Voiron (38563) among them", ms)
+}
+
+// TestNationalUnitAddressesCommune geocodes, at commune level, the postal
+// address of every gendarmerie unit and compares the commune found with
+// the commune containing the unit's published coordinates.
+func TestNationalUnitAddressesCommune(t *testing.T) {
+	ds := nationalDataset(t)
+	f, err := os.Open(filepath.Join(openData(t), "forces-de-l-ordre", "pel-referentiels", "pwb_ref_unite_gn.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	ctx := context.Background()
+	city := func(cm *Commune) string {
+		if cm.City != "" {
+			return cm.City
+		}
+		return cm.Code
+	}
+	var total, ok int
+	causes := map[string][]string{}
+	excluded := map[string]int{}
+	for _, r := range rows[1:] {
+		addr := r[col["unite_adresse"]]
+		lat, _ := strconv.ParseFloat(r[col["latitude_wgs84"]], 64)
+		lon, _ := strconv.ParseFloat(r[col["longitude_wgs84"]], 64)
+		if lat == 0 && lon == 0 {
+			excluded["coordinates 0,0"]++
+			continue
+		}
+		j, err := ds.Locate(orb.Point{lon, lat}, 0)
+		if err != nil {
+			excluded["no boundary at the coordinates (COM)"]++
+			continue
+		}
+		total++
+		ms, err := ds.Geocode(ctx, geocode.Query{Text: addr, Type: geocode.TypeMunicipality, Limit: 1})
+		if err != nil {
+			t.Fatalf("Geocode(%q) = %v", addr, err)
+		}
+		want := j.Commune
+		var cause string
+		switch {
+		case len(ms) == 0:
+			cause = "not found"
+		case ms[0].Commune == want || ms[0].Commune != nil && city(ms[0].Commune) == city(want) && (want.City != "" || ms[0].Commune.City != ""):
+			// Paris, Lyon and Marseille compare as cities: Locate picks
+			// the arrondissement from boxes only.
+			ok++
+			continue
+		case strings.Contains(strings.ToUpper(addr), "CEDEX"):
+			cause = "CEDEX"
+		case ms[0].OldCitycode != "" || j.ShapeCode != want.Code:
+			cause = "merged commune"
+		case ms[0].Commune != nil && ms[0].Commune.Departement != want.Departement:
+			cause = "other département"
+		default:
+			cause = "other commune"
+		}
+		got := "-"
+		if len(ms) > 0 {
+			got = ms[0].Citycode + " " + ms[0].City
+		}
+		causes[cause] = append(causes[cause], addr+" → "+got+", coordinates in "+want.Code+" "+want.Name)
+	}
+	rate := float64(ok) / float64(total)
+	t.Logf("commune found by geocoding = commune at the coordinates for %d of %d units (%.2f%%); excluded %v", ok, total, 100*rate, excluded)
+	for c, list := range causes {
+		t.Logf("%s: %d, e.g. %s", c, len(list), strings.Join(list[:min(3, len(list))], "; "))
+	}
+	if rate < 0.98 {
+		t.Errorf("agreement %.2f%% < 98%%", 100*rate)
+	}
+}
