@@ -2,7 +2,6 @@ package api
 
 import (
 	"bufio"
-	"compress/gzip"
 	"crypto/rand"
 	"errors"
 	"log/slog"
@@ -16,6 +15,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	// klauspost/compress: the same gzip API, about three times faster at
+	// BestSpeed than compress/gzip, which matters on every large answer.
+	"github.com/klauspost/compress/gzip"
 )
 
 // Problem types of the abuse limits. Their titles join the one table in

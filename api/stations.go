@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -55,6 +56,9 @@ func (s *Server) nearest(c *gin.Context) {
 				b = appendStation(b, frags[h.Station], h.Station, h.DistanceM, at)
 			}
 			b = append(b, "]}"...)
+			// With a length, net/http sends the body in one write instead of
+			// chunks.
+			c.Header("Content-Length", strconv.Itoa(len(b)))
 			c.Data(http.StatusOK, "application/json; charset=utf-8", b)
 			*bp = b
 			bufPool.Put(bp)
