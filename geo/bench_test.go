@@ -36,6 +36,16 @@ func benchQueries(n int) []orb.Point {
 }
 
 func BenchmarkNearest(b *testing.B) {
+	benchNearest(b, nil)
+}
+
+// BenchmarkNearestSparseAccept keeps one point in ten, like "open now" at
+// night: the search must reach about ten times as many points.
+func BenchmarkNearestSparseAccept(b *testing.B) {
+	benchNearest(b, func(v int) bool { return v%10 == 0 })
+}
+
+func benchNearest(b *testing.B, accept func(int) bool) {
 	pts := benchPoints(b)
 	var ix PointIndex[int]
 	for i, p := range pts {
@@ -46,7 +56,7 @@ func BenchmarkNearest(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		buf = ix.Nearest(qs[i%len(qs)], 5, 0, nil, buf)
+		buf = ix.Nearest(qs[i%len(qs)], 5, 0, accept, buf)
 	}
 }
 

@@ -135,3 +135,34 @@ func cosBelow(x float64) float64 {
 	x2 := x * x
 	return math.Max(0, 1-x2/2*(1-x2/12*(1-x2/30)))
 }
+
+// capBoxes returns lon/lat boxes covering the spherical cap of angular
+// radius r around p, split in two where it crosses the antimeridian (an
+// empty box has Min[0] > Max[0]).
+func capBoxes(p orb.Point, r float64) [2]orb.Bound {
+	empty := orb.Bound{Min: orb.Point{1, 0}, Max: orb.Point{-1, 0}}
+	const margin = 1e-9 // degrees, against rounding
+	rDeg := r/radPerDeg + margin
+	latMin, latMax := math.Max(-90, p[1]-rDeg), math.Min(90, p[1]+rDeg)
+	lat := math.Abs(p[1]) * radPerDeg
+	if r >= math.Pi/2 || lat+r >= math.Pi/2 {
+		return [2]orb.Bound{{Min: orb.Point{-180, latMin}, Max: orb.Point{180, latMax}}, empty}
+	}
+	// Widest longitude offset of the cap: J. P. Matuschek, "Finding Points
+	// Within a Distance of a Latitude/Longitude Using Bounding Coordinates".
+	dLon := math.Asin(math.Sin(r)/math.Cos(lat))/radPerDeg + margin
+	b := orb.Bound{Min: orb.Point{p[0] - dLon, latMin}, Max: orb.Point{p[0] + dLon, latMax}}
+	switch {
+	case b.Min[0] < -180:
+		return [2]orb.Bound{
+			{Min: orb.Point{-180, latMin}, Max: b.Max},
+			{Min: orb.Point{b.Min[0] + 360, latMin}, Max: orb.Point{180, latMax}},
+		}
+	case b.Max[0] > 180:
+		return [2]orb.Bound{
+			{Min: b.Min, Max: orb.Point{180, latMax}},
+			{Min: orb.Point{-180, latMin}, Max: orb.Point{b.Max[0] - 360, latMax}},
+		}
+	}
+	return [2]orb.Bound{b, empty}
+}

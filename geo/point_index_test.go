@@ -190,6 +190,45 @@ func TestNearestBruteForce(t *testing.T) {
 	}
 }
 
+// TestNearestPolesAndSparseAccept checks, against brute force, points
+// around the poles (where caps span every longitude) and accept functions
+// that keep few points, so that the search widens its caps and then walks
+// the tree best-first.
+func TestNearestPolesAndSparseAccept(t *testing.T) {
+	r := testRand(t)
+	for round := 0; round < 10; round++ {
+		pts := randomItems(r, 500+r.Intn(2500))
+		for i := 0; i < 300; i++ {
+			pole := 90 - r.ExpFloat64()*2
+			if r.Intn(2) == 0 {
+				pole = -pole
+			}
+			pts = append(pts, orb.Point{r.Float64()*360 - 180, math.Max(-90, math.Min(90, pole))})
+		}
+		var ix PointIndex[int]
+		for i, p := range pts {
+			ix.Insert(p, i)
+		}
+		var buf []Hit[int]
+		for q := 0; q < 200; q++ {
+			p := randomQuery(r)
+			if q%3 == 0 {
+				p = orb.Point{r.Float64()*360 - 180, (90 - r.ExpFloat64()*3) * float64(1-2*r.Intn(2))}
+			}
+			k := 1 + r.Intn(10)
+			mod := []int{1, 10, 50, 1000}[r.Intn(4)]
+			accept := func(v int) bool { return v%mod == 0 }
+			var maxM float64
+			if r.Intn(3) == 0 {
+				maxM = r.ExpFloat64() * 1000e3
+			}
+			buf = ix.Nearest(p, k, maxM, accept, buf)
+			want := bruteNearest(pts, p, k, maxM, accept)
+			checkSameHits(t, fmt.Sprintf("round %d Nearest(%v, k=%d, maxM=%g, 1 in %d)", round, p, k, maxM, mod), buf, want)
+		}
+	}
+}
+
 func TestNearestAntimeridian(t *testing.T) {
 	places := []struct {
 		name string
@@ -278,6 +317,11 @@ func TestNearestAllocs(t *testing.T) {
 	accept := func(v int) bool { return v%2 == 0 }
 	if n := testing.AllocsPerRun(100, func() { buf = ix.Nearest(p, 10, 50e3, accept, buf) }); n != 0 {
 		t.Errorf("Nearest allocates %v times per call, want 0", n)
+	}
+	// One point in a thousand: the caps give up and the tree is walked.
+	rare := func(v int) bool { return v%1000 == 0 }
+	if n := testing.AllocsPerRun(100, func() { buf = ix.Nearest(p, 3, 0, rare, buf) }); n != 0 {
+		t.Errorf("Nearest with a rare accept allocates %v times per call, want 0", n)
 	}
 }
 
