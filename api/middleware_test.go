@@ -320,7 +320,6 @@ func TestBodyLimit(t *testing.T) {
 	cfg.MaxBatchBytes = 1000
 	s := mustConfiguredServer(t, cfg, nil)
 	echoBody(s, "/v1/echo")
-	echoBody(s, batchCSVRoute)
 	tests := []struct {
 		name, path string
 		size       int
@@ -336,11 +335,22 @@ func TestBodyLimit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var body io.Reader = strings.NewReader(strings.Repeat("a", tt.size))
+			payload := strings.Repeat("a", tt.size)
+			contentType := ""
+			if tt.path == batchCSVRoute {
+				// The real upload route: a multipart body of exactly
+				// tt.size bytes whose file is one long header line.
+				contentType, payload = multipartOfSize(tt.size)
+			}
+			var body io.Reader = strings.NewReader(payload)
 			if tt.hideLength {
 				body = chunked{body}
 			}
-			rec := do(t, s.Handler(), httptest.NewRequest(http.MethodPost, tt.path, body))
+			req := httptest.NewRequest(http.MethodPost, tt.path, body)
+			if contentType != "" {
+				req.Header.Set("Content-Type", contentType)
+			}
+			rec := do(t, s.Handler(), req)
 			if rec.Code != tt.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
 			}
@@ -353,11 +363,23 @@ func TestBodyLimit(t *testing.T) {
 	}
 }
 
+// multipartOfSize returns a multipart/form-data body of exactly size
+// bytes (size must exceed its framing) with one data part.
+func multipartOfSize(size int) (contentType, body string) {
+	const boundary = "b0undary"
+	head := "--" + boundary + "\r\nContent-Disposition: form-data; name=\"data\"; filename=\"f.csv\"\r\n\r\n"
+	tail := "\r\n--" + boundary + "--\r\n"
+	return "multipart/form-data; boundary=" + boundary, head + strings.Repeat("a", size-len(head)-len(tail)) + tail
+}
+
 func TestBatchSlot(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.BatchConcurrency = 1
 	s := mustConfiguredServer(t, cfg, nil)
 	entered, release := make(chan struct{}), make(chan struct{})
+	// The slot does not depend on the path; the real upload route is
+	// taken, so the probe gets its own.
+	const batchCSVRoute = "/v1/batch-slot-probe"
 	s.engine.POST(batchCSVRoute, s.batchSlot(), func(c *gin.Context) {
 		if c.Query("hold") != "" {
 			close(entered)

@@ -186,6 +186,17 @@ func contractCases() []contractCase {
 		{name: "commune, unknown", method: "GET", target: "/v1/communes/38999", status: 404, server: "jurisdiction"},
 		{name: "commune, malformed code", method: "GET", target: "/v1/communes/x", status: 400, server: "jurisdiction"},
 
+		{name: "geocode a commune", method: "GET", target: "/v1/geocode?q=alph&type=municipality", status: 200, server: "jurisdiction"},
+		{name: "geocode, nothing found", method: "GET", target: "/v1/geocode?q=zzzzqqq", status: 200, server: "jurisdiction"},
+		{name: "geocode, bad type", method: "GET", target: "/v1/geocode?q=alpha&type=city", status: 400, server: "jurisdiction"},
+		{name: "reverse", method: "GET", target: "/v1/reverse?lat=45.05&lon=5.25", status: 200, server: "jurisdiction"},
+		{name: "reverse without lon", method: "GET", target: "/v1/reverse?lat=45.05", status: 400, server: "jurisdiction"},
+		{name: "geocode a CSV file", method: "POST", target: "/v1/geocode/csv", header: map[string]string{"Content-Type": "multipart/form-data; boundary=X"},
+			body: "--X\r\nContent-Disposition: form-data; name=\"data\"; filename=\"a.csv\"\r\n\r\nadresse\nAlpha\n\r\n--X--\r\n", status: 200, server: "jurisdiction"},
+		{name: "geocode a CSV file without data", method: "POST", target: "/v1/geocode/csv", header: map[string]string{"Content-Type": "multipart/form-data; boundary=X"},
+			body: "--X\r\nContent-Disposition: form-data; name=\"columns\"\r\n\r\nadresse\r\n--X--\r\n", status: 400, server: "jurisdiction"},
+		{name: "geocode a CSV file, not multipart", method: "POST", target: "/v1/geocode/csv", body: "adresse\nAlpha\n", status: 415, server: "jurisdiction"},
+
 		get("metrics", "/metrics", 200),
 
 		{name: "reload", method: "POST", target: "/admin/reload", header: map[string]string{"Authorization": "Bearer s3cret"}, status: 200},

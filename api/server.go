@@ -63,6 +63,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// MaxBatchBytes caps the body of the batch CSV upload (default 32 MiB).
 	MaxBatchBytes int64
+	// MaxBatchRows caps the rows of one batch CSV upload (default
+	// 1,000,000); a larger file is refused with 413 before any output.
+	MaxBatchRows int
 	// BatchConcurrency is the number of batch geocoding requests served
 	// at once (default 2); more are refused with 503.
 	BatchConcurrency int
@@ -81,6 +84,7 @@ func DefaultConfig() Config {
 		RateClients:      100_000,
 		MaxBodyBytes:     1 << 20,
 		MaxBatchBytes:    32 << 20,
+		MaxBatchRows:     DefaultMaxBatchRows,
 		BatchConcurrency: 2,
 	}
 }
@@ -139,6 +143,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	s.registerStationRoutes(v1)
 	s.registerJurisdictionRoutes(v1)
 	s.registerMetaRoutes(v1)
+	s.registerGeocodeRoutes(v1)
 	return s
 }
 

@@ -1,0 +1,297 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/data"
+	"guichet/geo/geocode"
+)
+
+// Bounds of the q parameter of /v1/geocode, in characters, as in the BAN
+// API. A shorter q is accepted when postcode or citycode narrows the
+// search to a few communes (q=a&postcode=38500): the filter then does the
+// work a longer text would.
+const (
+	minGeocodeQuery         = 3
+	minFilteredGeocodeQuery = 1
+	maxGeocodeQuery         = data.MaxBatchQuery
+	defaultReverseLimit     = 1
+)
+
+// Attribution and licence of geocoding answers: the addresses are BAN's.
+const (
+	geocodeAttribution = "BAN"
+	geocodeLicence     = "ETALAB-2.0"
+)
+
+var (
+	postcodeParam = regexp.MustCompile(`^\d{5}$`)
+	citycodeParam = regexp.MustCompile(`^(\d{2}|2[AB])\d{3}$`)
+)
+
+// GeoCodeJSON (https://github.com/geocoders/geocodejson-spec), shaped as
+// api-adresse.data.gouv.fr answers it, so that its clients work
+// unchanged, plus the force and competent units of the commune.
+type geocodeCollectionJSON struct {
+	Type        string               `json:"type"`
+	Version     string               `json:"version"`
+	Features    []geocodeFeatureJSON `json:"features"`
+	Attribution string               `json:"attribution"`
+	Licence     string               `json:"licence"`
+	Query       string               `json:"query,omitempty"`
+	Filters     map[string]string    `json:"filters,omitempty"`
+	Limit       int                  `json:"limit"`
+}
+
+type geocodeFeatureJSON struct {
+	Type       string            `json:"type"`
+	Geometry   pointGeometryJSON `json:"geometry"`
+	Properties geocodePropsJSON  `json:"properties"`
+}
+
+type pointGeometryJSON struct {
+	Type        string     `json:"type"`
+	Coordinates [2]float64 `json:"coordinates"`
+}
+
+type geocodePropsJSON struct {
+	Label       string  `json:"label"`
+	Score       float64 `json:"score"`
+	HouseNumber string  `json:"housenumber,omitempty"`
+	ID          string  `json:"id"`
+	Type        string  `json:"type"`
+	Name        string  `json:"name"`
+	Postcode    string  `json:"postcode,omitempty"`
+	Citycode    string  `json:"citycode"`
+	City        string  `json:"city"`
+	OldCitycode string  `json:"oldcitycode,omitempty"`
+	OldCity     string  `json:"oldcity,omitempty"`
+	// Context is the département code; BAN adds the département and
+	// region names, which the loaded files do not carry.
+	Context string `json:"context,omitempty"`
+	Street  string `json:"street,omitempty"`
+	// Distance is in metres, to the reverse point or to the lat/lon bias.
+	Distance *int `json:"distance,omitempty"`
+	// Force is the zone of the commune: gendarmerie, police, mixed or
+	// unknown.
+	Force     string                 `json:"force"`
+	Competent []geocodeCompetentJSON `json:"competent"`
+}
+
+type geocodeCompetentJSON struct {
+	ServiceID string `json:"service_id"`
+	Force     string `json:"force"`
+	// StationID is the station of the service, when its location is
+	// published.
+	StationID string `json:"station_id,omitempty"`
+}
+
+func (s *Server) registerGeocodeRoutes(g *gin.RouterGroup) {
+	if s.cfg.MaxBatchRows <= 0 {
+		s.cfg.MaxBatchRows = DefaultMaxBatchRows
+	}
+	g.GET("/geocode", s.geocode)
+	g.GET("/reverse", s.reverse)
+	g.POST("/geocode/csv", s.batchSlot(), s.geocodeCSV)
+}
+
+func (s *Server) geocode(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	q := c.Request.URL.Query()
+	gq, filters, err := geocodeQuery(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ms, err := ds.Geocode(c.Request.Context(), gq)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	out := newGeocodeCollection(ms, gq.Limit, gq.Bias != nil)
+	out.Query, out.Filters = gq.Text, filters
+	c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) reverse(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	q := c.Request.URL.Query()
+	if err := singleParams(q, "lat", "lon", "limit"); err != nil {
+		s.fail(c, err)
+		return
+	}
+	p, err := queryPoint(q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	limit, err := queryInt(q, "limit", defaultReverseLimit, 1, geocode.MaxLimit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	ms, err := ds.ReverseGeocode(p, limit)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, newGeocodeCollection(ms, limit, true))
+}
+
+// singleParams refuses a parameter given more than once.
+func singleParams(q url.Values, names ...string) error {
+	for _, n := range names {
+		if len(q[n]) > 1 {
+			return badParam(n, "is given more than once")
+		}
+	}
+	return nil
+}
+
+// geocodeQuery decodes /v1/geocode. autocomplete defaults to true, as in
+// the BAN API, so that a widget typing "voir" finds Voiron.
+func geocodeQuery(q url.Values) (geocode.Query, map[string]string, error) {
+	var gq geocode.Query
+	if err := singleParams(q, "q", "limit", "postcode", "citycode", "type", "lat", "lon", "autocomplete"); err != nil {
+		return gq, nil, err
+	}
+	filters := map[string]string{}
+	gq.Postcode = strings.TrimSpace(q.Get("postcode"))
+	if gq.Postcode != "" {
+		if !postcodeParam.MatchString(gq.Postcode) {
+			return gq, nil, badParam("postcode", "must be 5 digits, got "+strconv.Quote(gq.Postcode))
+		}
+		filters["postcode"] = gq.Postcode
+	}
+	gq.Citycode = strings.ToUpper(strings.TrimSpace(q.Get("citycode")))
+	if gq.Citycode != "" {
+		if !citycodeParam.MatchString(gq.Citycode) {
+			return gq, nil, badParam("citycode", "must be an INSEE commune code (5 characters, e.g. 38563 or 2A004), got "+strconv.Quote(gq.Citycode))
+		}
+		filters["citycode"] = gq.Citycode
+	}
+	if t := strings.TrimSpace(q.Get("type")); t != "" {
+		typ, err := geocode.ParseType(t)
+		if err != nil {
+			return gq, nil, badParam("type", "must be housenumber, street or municipality, got "+strconv.Quote(t))
+		}
+		gq.Type = typ
+		filters["type"] = t
+	}
+	gq.Text = strings.TrimSpace(q.Get("q"))
+	minLen := minGeocodeQuery
+	if gq.Postcode != "" || gq.Citycode != "" {
+		minLen = minFilteredGeocodeQuery
+	}
+	switch n := utf8.RuneCountInString(gq.Text); {
+	case n == 0:
+		return gq, nil, badParam("q", "is required")
+	case !utf8.ValidString(gq.Text):
+		return gq, nil, badParam("q", "must be UTF-8 text")
+	case n < minLen:
+		return gq, nil, badParam("q", "must have at least "+strconv.Itoa(minLen)+" characters, or 1 with postcode or citycode")
+	case n > maxGeocodeQuery:
+		return gq, nil, badParam("q", "must have at most "+strconv.Itoa(maxGeocodeQuery)+" characters")
+	case !strings.ContainsFunc(gq.Text, isAlnum):
+		return gq, nil, badParam("q", "must contain a letter or digit")
+	}
+	var err error
+	if gq.Limit, err = queryInt(q, "limit", geocode.DefaultLimit, 1, geocode.MaxLimit); err != nil {
+		return gq, nil, err
+	}
+	_, hasLat := q["lat"]
+	_, hasLon := q["lon"]
+	if hasLat || hasLon {
+		p, err := queryPoint(q)
+		if err != nil {
+			return gq, nil, err
+		}
+		gq.Bias = &p
+	}
+	gq.Autocomplete = true
+	if _, ok := q["autocomplete"]; ok {
+		if gq.Autocomplete, err = queryBool(q, "autocomplete"); err != nil {
+			return gq, nil, err
+		}
+	}
+	return gq, filters, nil
+}
+
+func newGeocodeCollection(ms []data.GeoMatch, limit int, withDistance bool) geocodeCollectionJSON {
+	out := geocodeCollectionJSON{
+		Type:        "FeatureCollection",
+		Version:     "draft",
+		Features:    make([]geocodeFeatureJSON, 0, len(ms)),
+		Attribution: geocodeAttribution,
+		Licence:     geocodeLicence,
+		Limit:       limit,
+	}
+	for i := range ms {
+		out.Features = append(out.Features, newGeocodeFeature(&ms[i], withDistance))
+	}
+	return out
+}
+
+func newGeocodeFeature(m *data.GeoMatch, withDistance bool) geocodeFeatureJSON {
+	p := geocodePropsJSON{
+		Label:       m.Label,
+		Score:       roundScore(m.Score),
+		HouseNumber: m.HouseNumber,
+		ID:          m.ID,
+		Type:        m.Type.String(),
+		Postcode:    m.Postcode,
+		Citycode:    m.Citycode,
+		City:        m.City,
+		OldCitycode: m.OldCitycode,
+		OldCity:     m.OldCity,
+		Street:      m.Street,
+	}
+	switch m.Type {
+	case geocode.TypeHousenumber:
+		p.Name = strings.TrimSpace(m.HouseNumber + " " + m.Street)
+	case geocode.TypeStreet:
+		p.Name = m.Street
+	default:
+		p.Name = m.City
+		if m.OldCity != "" {
+			p.Name = m.OldCity
+		}
+	}
+	if m.Commune != nil {
+		p.Context = m.Commune.Departement
+	}
+	if withDistance {
+		d := int(m.DistanceM + 0.5)
+		p.Distance = &d
+	}
+	comp := m.Competence()
+	p.Force = zoneName(comp.Zone)
+	p.Competent = make([]geocodeCompetentJSON, 0, len(comp.Units))
+	for _, u := range comp.Units {
+		cj := geocodeCompetentJSON{ServiceID: u.ServiceID, Force: u.Force.String()}
+		if u.Station != nil {
+			cj.StationID = u.Station.ID
+		}
+		p.Competent = append(p.Competent, cj)
+	}
+	return geocodeFeatureJSON{
+		Type:       "Feature",
+		Geometry:   pointGeometryJSON{Type: "Point", Coordinates: [2]float64{m.Point[0], m.Point[1]}},
+		Properties: p,
+	}
+}
+
+func roundScore(v float64) float64 { return float64(int(v*1e4+0.5)) / 1e4 }

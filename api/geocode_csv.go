@@ -1,0 +1,209 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"guichet/data"
+)
+
+// DefaultMaxBatchRows is the default of Config.MaxBatchRows.
+const DefaultMaxBatchRows = 1_000_000
+
+// Limits on the non-file parts of the batch upload: option values are
+// column names, and an upload of thousands of parts is not a CSV file.
+const (
+	maxBatchParts      = 64
+	maxBatchFieldBytes = 1 << 10
+)
+
+// typeUnsupportedMedia is the problem of a batch upload that is not
+// multipart/form-data.
+const typeUnsupportedMedia = "/problems/unsupported-media-type"
+
+func init() {
+	problemTitles[typeUnsupportedMedia] = "Unsupported media type"
+}
+
+// geocodeCSV answers POST /v1/geocode/csv like api-adresse's /search/csv/:
+// a multipart upload whose "data" part is the CSV file, with repeatable
+// "columns" fields and optional "postcode", "citycode" and "delimiter".
+//
+// The output streams while rows are geocoded, so everything that can
+// refuse the upload happens first: the file part is spooled to a
+// temporary file (memory stays flat whatever its size) while the body
+// cap applies, then scanned once to check its header and options and to
+// count its rows against MaxBatchRows. Only then does the 200 start.
+// The output is always UTF-8, with the input's delimiter.
+func (s *Server) geocodeCSV(c *gin.Context) {
+	ds := s.dataset(c)
+	if ds == nil {
+		return
+	}
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	if mt != "multipart/form-data" {
+		writeProblem(c, http.StatusUnsupportedMediaType, typeUnsupportedMedia,
+			"the upload must be multipart/form-data with the CSV file in a part named data")
+		return
+	}
+	mr, err := c.Request.MultipartReader()
+	if err != nil {
+		s.fail(c, badParam("data", "the multipart body cannot be read: "+err.Error()))
+		return
+	}
+	spool, err := os.CreateTemp("", "guichet-batch-*.csv")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	defer func() {
+		spool.Close()
+		os.Remove(spool.Name())
+	}()
+	var opts data.BatchOptions
+	gotData := false
+	for parts := 0; ; parts++ {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			s.failUpload(c, err, "the multipart body is malformed: ")
+			return
+		}
+		if parts == maxBatchParts {
+			s.fail(c, badParam("data", "the upload has more than "+strconv.Itoa(maxBatchParts)+" parts"))
+			return
+		}
+		name := part.FormName()
+		if name == "data" {
+			if gotData {
+				s.fail(c, badParam("data", "is given more than once"))
+				return
+			}
+			gotData = true
+			if _, err := io.Copy(spool, part); err != nil {
+				s.failUpload(c, err, "the data part cannot be read: ")
+				return
+			}
+			continue
+		}
+		value, err := io.ReadAll(io.LimitReader(part, maxBatchFieldBytes+1))
+		if err != nil {
+			s.failUpload(c, err, "the "+name+" part cannot be read: ")
+			return
+		}
+		if len(value) > maxBatchFieldBytes {
+			s.fail(c, badParam(name, "is longer than "+strconv.Itoa(maxBatchFieldBytes)+" bytes"))
+			return
+		}
+		if err := setBatchOption(&opts, name, string(value)); err != nil {
+			s.fail(c, err)
+			return
+		}
+	}
+	if !gotData {
+		s.fail(c, badParam("data", "is required: the CSV file, as a multipart part named data"))
+		return
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		s.fail(c, err)
+		return
+	}
+	rows, err := data.ScanCSV(spool, opts)
+	if err != nil {
+		s.failBatch(c, err)
+		return
+	}
+	if rows > s.cfg.MaxBatchRows {
+		c.Header("Connection", "close")
+		writeProblem(c, http.StatusRequestEntityTooLarge, typeTooLarge,
+			"the file has "+strconv.Itoa(rows)+" rows, at most "+strconv.Itoa(s.cfg.MaxBatchRows)+" are accepted per upload")
+		return
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		s.fail(c, err)
+		return
+	}
+	h := c.Writer.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="geocoded.csv"`)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Batch-Rows", strconv.Itoa(rows))
+	c.Status(http.StatusOK)
+	opts.Flush = c.Writer.Flush
+	stats, err := ds.GeocodeCSV(c.Request.Context(), spool, c.Writer, opts, nil)
+	s.ObserveBatchRows(stats.Rows)
+	if err != nil {
+		// The status is sent: cutting the connection is the only way left
+		// to tell the client that the CSV is incomplete.
+		if !errors.Is(err, context.Canceled) {
+			s.log.Error("batch geocoding stopped", slog.Int("rows", stats.Rows), slog.Any("error", err))
+		}
+		panic(http.ErrAbortHandler)
+	}
+}
+
+// setBatchOption applies one non-file field of the upload. Unknown
+// fields are ignored, as api-adresse does, so that clients sending its
+// other options still work.
+func setBatchOption(opts *data.BatchOptions, name, value string) error {
+	value = strings.TrimSpace(value)
+	switch name {
+	case "columns":
+		if value == "" {
+			return badParam("columns", "must name a column of the header")
+		}
+		opts.Columns = append(opts.Columns, value)
+	case "postcode":
+		opts.Postcode = value
+	case "citycode":
+		opts.Citycode = value
+	case "delimiter":
+		switch value {
+		case ",", ";", "|":
+			opts.Delimiter = rune(value[0])
+		case "\\t", "tab", "":
+			opts.Delimiter = '\t'
+		default:
+			return badParam("delimiter", "must be one of , ; | or tab, got "+strconv.Quote(value))
+		}
+	}
+	return nil
+}
+
+// failUpload maps a failure to read the upload: the body cap gives 413,
+// anything else is the client's malformed body.
+func (s *Server) failUpload(c *gin.Context, err error, prefix string) {
+	if isTooLarge(err) {
+		s.fail(c, err)
+		return
+	}
+	s.fail(c, badParam("data", prefix+err.Error()))
+}
+
+// failBatch maps a refused file to a problem naming the data part, or the
+// option whose column is missing.
+func (s *Server) failBatch(c *gin.Context, err error) {
+	if !errors.Is(err, data.ErrInvalid) {
+		s.fail(c, err)
+		return
+	}
+	msg := strings.TrimPrefix(err.Error(), data.ErrInvalid.Error()+": ")
+	name := "data"
+	for _, opt := range []string{"columns", "postcode", "citycode"} {
+		if strings.HasPrefix(msg, opt+": ") {
+			name = opt
+		}
+	}
+	s.fail(c, badParam(name, msg))
+}

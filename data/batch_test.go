@@ -1,0 +1,302 @@
+package data
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// batchDataset has the fixture communes and the BAN fixture of Voiron.
+func batchDataset(tb testing.TB) *Dataset {
+	tb.Helper()
+	return mustLoad(tb, copyFixtures(tb, "jurisdiction/cog-communes.json", "jurisdiction/communes-geo.json",
+		"jurisdiction/communes-38-fixture.geojson", "jurisdiction/units-gn.csv",
+		"jurisdiction/competence_securite_publique.csv", "ban/adresses-38-fixture.csv"))
+}
+
+// runBatch geocodes input and returns the output records.
+func runBatch(tb testing.TB, ds *Dataset, input string, opts BatchOptions) ([][]string, BatchStats) {
+	tb.Helper()
+	var out bytes.Buffer
+	stats, err := ds.GeocodeCSV(context.Background(), strings.NewReader(input), &out, opts, nil)
+	if err != nil {
+		tb.Fatalf("GeocodeCSV = %v", err)
+	}
+	cr := csv.NewReader(&out)
+	cr.Comma = stats.Delimiter
+	recs, err := cr.ReadAll()
+	if err != nil {
+		tb.Fatalf("output is not CSV: %v\n%s", err, out.String())
+	}
+	return recs, stats
+}
+
+// field returns column name of output record rec.
+func field(tb testing.TB, recs [][]string, rec int, name string) string {
+	tb.Helper()
+	for i, h := range recs[0] {
+		if h == name {
+			return recs[rec][i]
+		}
+	}
+	tb.Fatalf("no output column %q in %v", name, recs[0])
+	return ""
+}
+
+func TestGeocodeCSVRows(t *testing.T) {
+	ds := batchDataset(t)
+	input := "nom;adresse;cp\n" +
+		"Brigade;2 rue Danton;38500\n" +
+		"Mairie;Gamma;\n" +
+		"Vide;;\n" +
+		"Trop;a;b;c\n" +
+		"Rien;zzzzqqqq;\n" +
+		"Fin;4 bis rue Danton Voiron;38500\n"
+	recs, stats := runBatch(t, ds, input, BatchOptions{Columns: []string{"adresse"}, Postcode: "cp"})
+	if stats.Delimiter != ';' || stats.Rows != 6 || len(recs) != 7 {
+		t.Fatalf("delimiter %q rows %d records %d, want ';' 6 7", stats.Delimiter, stats.Rows, len(recs))
+	}
+	if want := append([]string{"nom", "adresse", "cp"}, BatchResultColumns...); strings.Join(recs[0], ",") != strings.Join(want, ",") {
+		t.Errorf("header %v, want %v", recs[0], want)
+	}
+	tests := []struct {
+		rec                     int
+		status, id, citycode    string
+		errorContains, statusOf string
+	}{
+		{1, BatchOK, "38563_0420_00002", "38563", "", "Brigade"},
+		{2, BatchOK, "38099", "38002", "", "Mairie"},
+		{3, BatchSkipped, "", "", "empty query", "Vide"},
+		{4, BatchError, "", "", "4 fields, the header has 3", "Trop"},
+		{5, BatchNotFound, "", "", "", "Rien"},
+		{6, BatchOK, "38563_0420_00004_bis", "38563", "", "Fin"},
+	}
+	for _, tt := range tests {
+		if got := recs[tt.rec][0]; got != tt.statusOf {
+			t.Errorf("row %d is %q, want %q: output out of order", tt.rec, got, tt.statusOf)
+		}
+		if got := field(t, recs, tt.rec, "result_status"); got != tt.status {
+			t.Errorf("row %s: result_status %q, want %q (%v)", tt.statusOf, got, tt.status, recs[tt.rec])
+		}
+		if got := field(t, recs, tt.rec, "result_id"); got != tt.id {
+			t.Errorf("row %s: result_id %q, want %q", tt.statusOf, got, tt.id)
+		}
+		if got := field(t, recs, tt.rec, "result_citycode"); got != tt.citycode {
+			t.Errorf("row %s: result_citycode %q, want %q", tt.statusOf, got, tt.citycode)
+		}
+		if got := field(t, recs, tt.rec, "result_error"); !strings.Contains(got, tt.errorContains) || tt.errorContains == "" && got != "" {
+			t.Errorf("row %s: result_error %q, want %q", tt.statusOf, got, tt.errorContains)
+		}
+	}
+	if field(t, recs, 1, "latitude") == "" || field(t, recs, 1, "result_type") != "housenumber" {
+		t.Errorf("row 1 lacks coordinates or type: %v", recs[1])
+	}
+}
+
+func TestGeocodeCSVOfficialExample(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(openData(t), "adresses", "exemple-geocodage-search.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := nationalDataset(t)
+	recs, stats := runBatch(t, ds, string(b), BatchOptions{Columns: []string{"adresse", "postcode", "city"}, Postcode: "postcode"})
+	if stats.Rows != 4 || stats.Delimiter != ',' || stats.Encoding != "utf-8" {
+		t.Fatalf("stats %+v, want 4 rows, ',' and utf-8", stats)
+	}
+	// Without BAN addresses of Meurthe-et-Moselle the answer is the commune.
+	want := []string{"54578", "54547", "54257", "54115"}
+	for i, code := range want {
+		if got := field(t, recs, i+1, "result_citycode"); got != code || field(t, recs, i+1, "result_status") != BatchOK {
+			t.Errorf("row %d (%s): citycode %q status %q, want %s ok", i+1, recs[i+1][3], got, field(t, recs, i+1, "result_status"), code)
+		}
+		if field(t, recs, i+1, "result_force") == "" {
+			t.Errorf("row %d: no force", i+1)
+		}
+	}
+}
+
+func TestGeocodeCSVEncodingsAndDelimiters(t *testing.T) {
+	ds := batchDataset(t)
+	latin1 := "adresse|ville\n2 rue Danton|Voiron\nr\xe9sidence|B\xeata-les-Bains\n"
+	tests := []struct {
+		name, input string
+		enc         string
+		sep         rune
+	}{
+		{"latin-1 and pipe", latin1, "latin-1", '|'},
+		{"BOM and tab", "\ufeffadresse\tville\n2 rue Danton\tVoiron\n", "utf-8-bom", '\t'},
+		{"single column", "adresse\n2 rue Danton Voiron\n", "utf-8", ','},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, stats := runBatch(t, ds, tt.input, BatchOptions{})
+			if stats.Encoding != tt.enc || stats.Delimiter != tt.sep {
+				t.Errorf("encoding %q delimiter %q, want %q %q", stats.Encoding, stats.Delimiter, tt.enc, tt.sep)
+			}
+			if recs[0][0] != "adresse" || field(t, recs, 1, "result_status") != BatchOK {
+				t.Errorf("output %v", recs)
+			}
+			if tt.enc == "latin-1" && recs[2][1] != "Bêta-les-Bains" {
+				t.Errorf("latin-1 field decoded as %q", recs[2][1])
+			}
+		})
+	}
+}
+
+func TestGeocodeCSVBadFiles(t *testing.T) {
+	ds := batchDataset(t)
+	tests := []struct {
+		name, input string
+		opts        BatchOptions
+		want        string
+	}{
+		{"empty", "", BatchOptions{}, "empty"},
+		{"blank", " \n\n", BatchOptions{}, "empty"},
+		{"binary", "PK\x03\x04\x00\x00binary", BatchOptions{}, "binary"},
+		{"gzip", "\x1f\x8b\x08\x00", BatchOptions{}, "gzip"},
+		{"too many columns", strings.Repeat("c,", MaxBatchColumns) + "c\n", BatchOptions{}, "columns"},
+		{"unknown column", "a,b\n1,2\n", BatchOptions{Columns: []string{"adresse"}}, `columns: no column "adresse"`},
+		{"unknown postcode column", "a,b\n1,2\n", BatchOptions{Postcode: "cp"}, `postcode: no column "cp"`},
+		{"unterminated quote in header", "\"a,b\n", BatchOptions{}, "header"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			_, err := ds.GeocodeCSV(context.Background(), strings.NewReader(tt.input), &out, tt.opts, nil)
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("GeocodeCSV = %v, want ErrInvalid mentioning %q", err, tt.want)
+			}
+			if out.Len() != 0 {
+				t.Errorf("wrote %q before refusing", out.String())
+			}
+			if _, err := ScanCSV(strings.NewReader(tt.input), tt.opts); !errors.Is(err, ErrInvalid) {
+				t.Errorf("ScanCSV = %v, want ErrInvalid", err)
+			}
+		})
+	}
+}
+
+func TestGeocodeCSVMalformedQuoteContinues(t *testing.T) {
+	ds := batchDataset(t)
+	input := "adresse,ville\n2 rue \"Danton,Voiron\n4 rue Danton,Voiron\n"
+	recs, stats := runBatch(t, ds, input, BatchOptions{})
+	if stats.Errors != 1 || stats.OK != 1 || len(recs) != 3 {
+		t.Fatalf("stats %+v, records %v; want one error then one ok", stats, recs)
+	}
+	if !strings.Contains(field(t, recs, 1, "result_error"), "malformed CSV") {
+		t.Errorf("error row reason %q", field(t, recs, 1, "result_error"))
+	}
+	if n, err := ScanCSV(strings.NewReader(input), BatchOptions{}); n != 2 || err != nil {
+		t.Errorf("ScanCSV = %d, %v; want 2 rows", n, err)
+	}
+}
+
+func TestGeocodeCSVManyRowsInOrder(t *testing.T) {
+	ds := batchDataset(t)
+	var in strings.Builder
+	in.WriteString("n,adresse\n")
+	const rows = 3*batchChunk + 17
+	for i := range rows {
+		addr := "2 rue Danton Voiron"
+		if i%3 == 1 {
+			addr = "Gamma"
+		}
+		in.WriteString(strings.Repeat("x", i%5) + "," + addr + "\n")
+	}
+	var progressed int
+	var out bytes.Buffer
+	stats, err := ds.GeocodeCSV(context.Background(), strings.NewReader(in.String()), &out, BatchOptions{Columns: []string{"adresse"}, Workers: 4}, func(n int) { progressed = n })
+	if err != nil || stats.Rows != rows || progressed != rows {
+		t.Fatalf("GeocodeCSV = %+v, %v; progress %d; want %d rows", stats, err, progressed, rows)
+	}
+	recs, _ := csv.NewReader(&out).ReadAll()
+	for i := 1; i < len(recs); i++ {
+		want := "38563"
+		if (i-1)%3 == 1 {
+			want = "38002"
+		}
+		if recs[i][0] != strings.Repeat("x", (i-1)%5) || field(t, recs, i, "result_citycode") != want {
+			t.Fatalf("row %d = %v, out of order", i, recs[i][:2])
+		}
+	}
+}
+
+func TestGeocodeCSVCancelled(t *testing.T) {
+	ds := batchDataset(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	input := "adresse\n" + strings.Repeat("2 rue Danton Voiron\n", 2000)
+	if _, err := ds.GeocodeCSV(ctx, strings.NewReader(input), &bytes.Buffer{}, BatchOptions{}, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("GeocodeCSV on a cancelled context = %v, want context.Canceled", err)
+	}
+}
+
+// FuzzGeocodeCSV feeds arbitrary uploads to the sniffing and row parsing:
+// the result is either a refusal wrapping ErrInvalid or one output record
+// per counted row, and never a panic.
+func FuzzGeocodeCSV(f *testing.F) {
+	for _, s := range []string{
+		"nom,adresse,postcode,city\nÉcole Claude Déruet,6 Rue Albert 1er,54600,Villers-lès-Nancy\n",
+		"adresse;cp\n2 Rue Danton;38500\n\"bad\"quote;1\n",
+		"adresse|ville\nr\xe9sidence|B\xeata\n",
+		"\ufeffa\tb\n1\t2\t3\n",
+		"\"a\nb\",c\n\"x\n",
+		"a\n\x00\n",
+	} {
+		f.Add(s)
+	}
+	ds := batchDataset(f)
+	f.Fuzz(func(t *testing.T, input string) {
+		var out bytes.Buffer
+		stats, err := ds.GeocodeCSV(context.Background(), strings.NewReader(input), &out, BatchOptions{Workers: 2}, nil)
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("GeocodeCSV(%q) = %v, want nil or ErrInvalid", input, err)
+			}
+			return
+		}
+		n, err := ScanCSV(strings.NewReader(input), BatchOptions{})
+		if err != nil || n != stats.Rows {
+			t.Fatalf("ScanCSV = %d, %v; GeocodeCSV wrote %d rows", n, err, stats.Rows)
+		}
+		cr := csv.NewReader(&out)
+		cr.Comma = stats.Delimiter
+		cr.FieldsPerRecord = -1
+		recs, err := cr.ReadAll()
+		if err != nil {
+			t.Fatalf("output of %q is not CSV: %v", input, err)
+		}
+		if len(recs) != stats.Rows+1 {
+			t.Fatalf("%d output records for %d rows", len(recs), stats.Rows)
+		}
+		for _, r := range recs[1:] {
+			if len(r) != len(recs[0]) {
+				t.Fatalf("output row of %d fields, header %d", len(r), len(recs[0]))
+			}
+		}
+	})
+}
+
+func TestLatin1ReaderSmallBuffers(t *testing.T) {
+	in := "r\xe9sidence B\xeata \xd6\xd6\xd6"
+	for size := 1; size <= 5; size++ {
+		r := &latin1Reader{r: strings.NewReader(in)}
+		var got []byte
+		p := make([]byte, size)
+		for {
+			n, err := r.Read(p)
+			got = append(got, p[:n]...)
+			if err != nil {
+				break
+			}
+		}
+		if string(got) != "résidence Bêta ÖÖÖ" {
+			t.Errorf("read %d bytes at a time: %q", size, got)
+		}
+	}
+}
