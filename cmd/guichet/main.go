@@ -8,6 +8,7 @@
 //	guichet nearest  [--data DIR] --lat LAT --lon LON [--limit N] [--force F]
 //	guichet locate   [--data DIR] --lat LAT --lon LON [--boundary-m M]
 //	guichet hours    < values.jsonl
+//	guichet geocode  [--data DIR] [--columns a,b] [--postcode col] [--citycode col] in.csv > out.csv
 package main
 
 import (
@@ -44,6 +45,7 @@ func init() {
 	commands["locate"] = command{"print the commune, force and competent units at a point, as JSON", runLocate}
 	commands["fetch"] = command{"download the official open data into a directory", runFetch}
 	commands["hours"] = command{"evaluate opening-hours values read as JSON lines on stdin", runHours}
+	commands["geocode"] = command{"geocode a CSV file offline, like POST /v1/geocode/csv", runGeocode}
 }
 
 // errUsage marks errors already explained by the flag package.
