@@ -123,6 +123,24 @@ func BenchmarkLocate(b *testing.B) {
 	}
 }
 
+// BenchmarkPolygonNearby asks for the polygons within 1 km of each query,
+// as a jurisdiction lookup does near a boundary.
+func BenchmarkPolygonNearby(b *testing.B) {
+	geoms, qs := locateSet(b)
+	var ix PolygonIndex[int]
+	for i, g := range geoms {
+		if err := ix.Add(g, i); err != nil {
+			b.Fatal(err)
+		}
+	}
+	buf := make([]Near[int], 0, 16)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		buf = ix.Nearby(qs[i%len(qs)], 1000, buf)
+	}
+}
+
 // BenchmarkLocateBruteForce is the baseline for BenchmarkLocate: a bound
 // check then ray casting over every polygon part.
 func BenchmarkLocateBruteForce(b *testing.B) {

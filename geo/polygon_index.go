@@ -1,10 +1,11 @@
 package geo
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/golang/geo/s2"
 	"github.com/paulmach/orb"
@@ -224,7 +225,8 @@ func (ix *PolygonIndex[T]) Nearby(p orb.Point, maxM float64, buf []Near[T]) []Ne
 		dist   float64
 		inside bool
 	}
-	var res []found
+	var resArr [32]found // enough for most queries: no allocation
+	res := resArr[:0]
 	visit := func(_, _ [2]float64, i int32) bool {
 		pp := &ix.parts[i]
 		d := pp.boundaryDistance(x, boxes)
@@ -247,11 +249,11 @@ func (ix *PolygonIndex[T]) Nearby(p orb.Point, maxM float64, buf []Near[T]) []Ne
 			ix.padTree.Search(b.Min, b.Max, visit)
 		}
 	}
-	sort.Slice(res, func(i, j int) bool {
-		if res[i].dist != res[j].dist {
-			return res[i].dist < res[j].dist
+	slices.SortFunc(res, func(a, b found) int {
+		if c := cmp.Compare(a.dist, b.dist); c != 0 {
+			return c
 		}
-		return res[i].value < res[j].value
+		return cmp.Compare(a.value, b.value)
 	})
 	for _, f := range res {
 		if f.dist <= maxM {

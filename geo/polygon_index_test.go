@@ -255,6 +255,13 @@ func TestLocateAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { ix.Locate(p) }); n != 0 {
 		t.Errorf("Locate allocates %v times per call, want 0", n)
 	}
+	buf := make([]Near[int], 0, 16)
+	if n := testing.AllocsPerRun(100, func() { buf = ix.Nearby(p, 1000, buf) }); n != 0 {
+		t.Errorf("Nearby allocates %v times per call, want 0", n)
+	}
+	if len(buf) < 2 {
+		t.Errorf("Nearby(%v, 1 km) = %v, want several cells", p, buf)
+	}
 }
 
 // bruteNearby is the reference for Nearby: every edge of every part.
