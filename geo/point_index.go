@@ -259,5 +259,3 @@ func cellIndex(lon, lat float64) (col, row int32) {
 func cellKey(col, row int32) int32 { return row*360 + col }
 
 func cellOf(lon, lat float64) int32 { return cellKey(cellIndex(lon, lat)) }
-
-var statVisited, statDist, statRounds int
