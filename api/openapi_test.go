@@ -61,14 +61,18 @@ func mustOpenAPI(tb testing.TB) (*openapi3.T, routers.Router) {
 	return doc, router
 }
 
-// contractServer is a server with every optional route switched on.
-func contractServer(tb testing.TB, ds *data.Dataset) *Server {
+// contractServer is a server with every optional route switched on; each
+// option may change its configuration further.
+func contractServer(tb testing.TB, ds *data.Dataset, options ...func(*Config)) *Server {
 	tb.Helper()
 	cfg := DefaultConfig()
 	cfg.AdminToken = "s3cret"
 	cfg.Now = func() time.Time { return time.Date(2026, 11, 27, 10, 30, 0, 0, time.UTC) }
 	cfg.Loader = func(context.Context) (*data.Dataset, error) {
 		return data.LoadDir("../data/testdata/stations", data.Options{})
+	}
+	for _, o := range options {
+		o(&cfg)
 	}
 	return New(cfg, ds, nil)
 }
@@ -199,6 +203,10 @@ func contractCases() []contractCase {
 
 		get("metrics", "/metrics", 200),
 
+		// One request per client at a time: the second is refused.
+		{name: "nearest within the rate", method: "GET", target: "/v1/stations/nearest?lat=45.188&lon=5.724", status: 200, server: "limited"},
+		{name: "nearest above the rate", method: "GET", target: "/v1/stations/nearest?lat=45.188&lon=5.724", status: 429, server: "limited"},
+
 		{name: "reload", method: "POST", target: "/admin/reload", header: map[string]string{"Authorization": "Bearer s3cret"}, status: 200},
 		{name: "reload without a token", method: "POST", target: "/admin/reload", status: 401},
 		{name: "reload with a wrong token", method: "POST", target: "/admin/reload", header: map[string]string{"Authorization": "Bearer guess"}, status: 401},
@@ -236,15 +244,18 @@ func TestOpenAPIResponses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	refusing := contractServer(t, ds)
-	refusing.cfg.Loader = func(context.Context) (*data.Dataset, error) {
-		return nil, errors.New("the data directory is empty")
-	}
+	refusing := contractServer(t, ds, func(cfg *Config) {
+		cfg.Loader = func(context.Context) (*data.Dataset, error) {
+			return nil, errors.New("the data directory is empty")
+		}
+	})
+	limited := contractServer(t, ds, func(cfg *Config) { cfg.RateLimit, cfg.RateBurst = 0.001, 1 })
 	servers := map[string]http.Handler{
 		"":             contractServer(t, ds).Handler(),
 		"empty":        contractServer(t, nil).Handler(),
 		"jurisdiction": contractServer(t, jds).Handler(),
 		"refusing":     refusing.Handler(),
+		"limited":      limited.Handler(),
 	}
 	covered := map[string]bool{}
 	for _, tc := range contractCases() {
