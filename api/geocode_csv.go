@@ -10,10 +10,17 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"guichet/data"
+)
+
+// Deadlines of a batch request, which replace the server's timeouts.
+const (
+	batchReadWindow  = 15 * time.Minute
+	batchWriteWindow = 30 * time.Second
 )
 
 // DefaultMaxBatchRows is the default of Config.MaxBatchRows.
@@ -55,6 +62,10 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 			"the upload must be multipart/form-data with the CSV file in a part named data")
 		return
 	}
+	rc := http.NewResponseController(c.Writer)
+	// The upload itself may take longer than ReadTimeout on a slow link;
+	// MaxBatchBytes bounds what it can send in that time.
+	_ = rc.SetReadDeadline(time.Now().Add(batchReadWindow))
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		s.fail(c, badParam("data", "the multipart body cannot be read: "+err.Error()))
@@ -140,7 +151,15 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Batch-Rows", strconv.Itoa(rows))
 	c.Status(http.StatusOK)
-	opts.Flush = c.Writer.Flush
+	// A large batch outlasts the server's write timeout. Each flush grants
+	// batchWriteWindow more instead, so a long answer goes through while a
+	// client that stops reading is still cut.
+	extend := func() { _ = rc.SetWriteDeadline(time.Now().Add(batchWriteWindow)) }
+	extend()
+	opts.Flush = func() {
+		extend()
+		c.Writer.Flush()
+	}
 	stats, err := ds.GeocodeCSV(c.Request.Context(), spool, c.Writer, opts, nil)
 	s.ObserveBatchRows(stats.Rows)
 	if err != nil {

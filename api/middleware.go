@@ -326,6 +326,10 @@ func (w *gzipWriter) Write(b []byte) (int, error) {
 
 func (w *gzipWriter) WriteString(s string) (int, error) { return w.Write([]byte(s)) }
 
+// Unwrap lets http.ResponseController reach the connection, for handlers
+// that set their own deadlines.
+func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // decide starts compressing if the answer is worth it, then writes what
 // was held back.
 func (w *gzipWriter) decide() error {

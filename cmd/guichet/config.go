@@ -74,6 +74,7 @@ func (m *Main) settings() []setting {
 		{"trusted-proxies", "GUICHET_TRUSTED_PROXIES", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed", (*prefixesValue)(&a.TrustedProxies), ""},
 		{"max-body-bytes", "GUICHET_MAX_BODY_BYTES", "largest request body accepted, in bytes", (*int64Value)(&a.MaxBodyBytes), ""},
 		{"max-batch-bytes", "GUICHET_MAX_BATCH_BYTES", "largest batch CSV upload accepted, in bytes", (*int64Value)(&a.MaxBatchBytes), ""},
+		{"max-batch-rows", "GUICHET_MAX_BATCH_ROWS", "most rows accepted in one batch CSV upload", (*intValue)(&a.MaxBatchRows), ""},
 		{"batch-concurrency", "GUICHET_BATCH_CONCURRENCY", "batch geocoding requests served at once; more are refused with 503", (*intValue)(&a.BatchConcurrency), ""},
 		{"log-full-queries", "GUICHET_LOG_FULL_QUERIES", "log query strings verbatim, exact coordinates and addresses included (debugging only)", (*boolValue)(&a.LogFullQueries), ""},
 		{"log-format", "GUICHET_LOG_FORMAT", "log format: json, text, or auto (text on a terminal)", (*choiceValue)(&h.LogFormat), ""},
