@@ -76,6 +76,7 @@ type oaResponse struct {
 
 type oaMedia struct {
 	Example json.RawMessage `json:"example"`
+	Schema  json.RawMessage `json:"schema"`
 }
 
 // What the template shows.
@@ -106,6 +107,8 @@ type docsBody struct {
 	Types       []string
 	Description template.HTML
 	Example     string
+	// Fields are the properties of an object body, e.g. form fields.
+	Fields []docsParam
 }
 
 type docsResponse struct {
@@ -185,6 +188,9 @@ func (doc *oaDocument) operation(method, path string, op oaOperation) (docsOpera
 			if b.Example == "" {
 				b.Example = exampleText(rb.Content[t].Example, true)
 			}
+			if b.Fields == nil {
+				b.Fields = bodyFields(rb.Content[t].Schema)
+			}
 		}
 		v.Body = b
 	}
@@ -217,6 +223,29 @@ func docsKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+// bodyFields lists the properties of an object schema.
+func bodyFields(raw json.RawMessage) []docsParam {
+	var s struct {
+		Required   []string                   `json:"required"`
+		Properties map[string]json.RawMessage `json:"properties"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &s) != nil {
+		return nil
+	}
+	var out []docsParam
+	for _, name := range docsKeys(s.Properties) {
+		var p struct {
+			Description string `json:"description"`
+		}
+		json.Unmarshal(s.Properties[name], &p) // a property that is not an object has no description
+		out = append(out, docsParam{
+			Name: name, In: "body", Required: slices.Contains(s.Required, name),
+			Schema: schemaSummary(s.Properties[name]), Description: prose(p.Description),
+		})
+	}
+	return out
+}
+
 // schemaSummary describes a parameter schema in a few words, e.g.
 // "integer, 1 to 100, default 5".
 func schemaSummary(raw json.RawMessage) string {
@@ -238,7 +267,11 @@ func schemaSummary(raw json.RawMessage) string {
 	if len(s.Enum) > 0 {
 		vals := make([]string, len(s.Enum))
 		for i, e := range s.Enum {
-			vals[i] = fmt.Sprint(e)
+			if str, ok := e.(string); ok {
+				vals[i] = strconv.Quote(str) // "," must read as a value
+			} else {
+				vals[i] = fmt.Sprint(e)
+			}
 		}
 		parts = append(parts, "one of "+strings.Join(vals, ", "))
 	}

@@ -396,6 +396,18 @@ func TestDocsPage(t *testing.T) {
 					t.Errorf("/docs lacks parameter %s of %s", p.Value.Name, op.OperationID)
 				}
 			}
+			if op.RequestBody != nil {
+				for _, mt := range op.RequestBody.Value.Content {
+					if mt.Schema == nil {
+						continue
+					}
+					for name := range mt.Schema.Value.Properties {
+						if !strings.Contains(page, "<code>"+name+"</code>") {
+							t.Errorf("/docs lacks body field %s of %s", name, op.OperationID)
+						}
+					}
+				}
+			}
 		}
 	}
 	for _, external := range []string{"<script", "http://", "https://", "@import"} {
