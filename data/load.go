@@ -2,6 +2,7 @@ package data
 
 import (
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -162,7 +163,7 @@ func (b *builder) loadFile(fsys fs.FS, p string, sum hash.Hash) error {
 			case errors.Is(err, errAbandoned):
 				// The loader rejected the offending row itself.
 			default:
-				fr.reject(0, ReasonMalformedRow, "file abandoned: %v", err)
+				fr.reject(errorLine(err), ReasonUnreadableFile, "file abandoned: %v", err)
 			}
 		}
 		b.report.Files = append(b.report.Files, fr)
@@ -176,4 +177,14 @@ func (b *builder) loadFile(fsys fs.FS, p string, sum hash.Hash) error {
 	}
 	b.report.Skipped = append(b.report.Skipped, SkippedFile{File: p, Reason: reason})
 	return nil
+}
+
+// errorLine returns the line a parse error points at, or 0 when it names
+// none: the rejection then concerns the file as a whole.
+func errorLine(err error) int {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return pe.Line
+	}
+	return 0
 }

@@ -14,6 +14,9 @@ const (
 	ReasonDuplicateID        = "duplicate_id"
 	ReasonBadField           = "bad_field"
 	ReasonMalformedRow       = "malformed_row"
+	// ReasonUnreadableFile rejects the rest of a file that cannot be parsed
+	// further; it counts no row.
+	ReasonUnreadableFile = "unreadable_file"
 	// ReasonBadHours is a warning: the station is kept, its hours unknown.
 	ReasonBadHours = "unparsable_hours"
 )
