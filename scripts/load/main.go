@@ -1,10 +1,17 @@
-// Command load is a closed-loop HTTP load generator: N connections each
-// send a request as soon as the previous one is answered, for a duration,
-// to a URL template whose {lat} and {lon} are replaced by points drawn
-// over metropolitan France from a seeded generator. It prints one line:
-// requests/s, latency percentiles and errors.
+// Command load is an HTTP load generator for a URL template whose {lat}
+// and {lon} are replaced by points drawn over metropolitan France from a
+// seeded generator. It prints one line: requests/s, latency percentiles
+// and errors.
+//
+// By default the loop is closed: -c connections each send a request as
+// soon as the previous one is answered, for a duration. With -rate the
+// loop is open: requests are sent at a constant arrival rate whatever the
+// server's latency, over at most -c connections, and each latency runs
+// from the request's intended send time, so time spent waiting for a late
+// schedule or a free connection counts (no coordinated omission).
 //
 //	go run ./scripts/load -url 'http://127.0.0.1:8080/v1/stations/nearest?lat={lat}&lon={lon}' -c 8 -d 10s
+//	go run ./scripts/load -url '...' -rate 5000 -c 256 -d 60s
 package main
 
 import (
@@ -23,7 +30,8 @@ import (
 
 func main() {
 	target := flag.String("url", "", "URL template; {lat} and {lon} are replaced per request")
-	conns := flag.Int("c", 8, "connections, each with one request in flight")
+	conns := flag.Int("c", 8, "connections; closed loop: each with one request in flight; open loop: at most this many")
+	rate := flag.Float64("rate", 0, "open loop: requests per second sent on schedule; 0 for a closed loop")
 	dur := flag.Duration("d", 10*time.Second, "duration of the measurement")
 	warm := flag.Duration("warmup", time.Second, "load sent before measuring")
 	seed := flag.Uint64("seed", 1, "seed of the query points")
@@ -34,9 +42,18 @@ func main() {
 		os.Exit(2)
 	}
 	tr := &http.Transport{MaxIdleConnsPerHost: *conns, DisableCompression: !*gz}
+	if *rate > 0 {
+		tr.MaxConnsPerHost = *conns
+	}
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	run(client, *target, *conns, *warm, *seed+1000)
-	lat, errs, took := run(client, *target, *conns, *dur, *seed)
+	load := run
+	if *rate > 0 {
+		load = func(client *http.Client, target string, conns int, d time.Duration, seed uint64) ([]time.Duration, int, time.Duration) {
+			return runOpen(client, target, *rate, d, seed)
+		}
+	}
+	load(client, *target, *conns, *warm, *seed+1000)
+	lat, errs, took := load(client, *target, *conns, *dur, *seed)
 	slices.Sort(lat)
 	pct := func(p float64) float64 {
 		if len(lat) == 0 {
@@ -48,14 +65,52 @@ func main() {
 		float64(len(lat))/took.Seconds(), pct(.5), pct(.9), pct(.99), len(lat), errs)
 }
 
+// points draws query points over metropolitan France's bounding box: some
+// fall in the sea, which the nearest search answers like any other.
+type points struct{ rng *rand.Rand }
+
+func (p points) url(target string) string {
+	return strings.NewReplacer(
+		"{lat}", strconv.FormatFloat(42.3+p.rng.Float64()*8.8, 'f', 5, 64),
+		"{lon}", strconv.FormatFloat(-4.8+p.rng.Float64()*13.0, 'f', 5, 64),
+	).Replace(target)
+}
+
+// get sends one request and reports whether it succeeded (no transport
+// error, status 200), after reading the whole body.
+func get(client *http.Client, u string) bool {
+	resp, err := client.Get(u)
+	if err != nil {
+		return false
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// results gathers the outcomes of concurrent requests.
+type results struct {
+	mu   sync.Mutex
+	lat  []time.Duration // of the successful requests
+	errs int             // transport errors and statuses other than 200
+}
+
+func (r *results) add(took time.Duration, ok bool) {
+	r.mu.Lock()
+	if ok {
+		r.lat = append(r.lat, took)
+	} else {
+		r.errs++
+	}
+	r.mu.Unlock()
+}
+
 // run keeps conns requests in flight for d and returns the latency of each
 // successful one and the number of failures (transport errors, non-200).
 func run(client *http.Client, target string, conns int, d time.Duration, seed uint64) ([]time.Duration, int, time.Duration) {
 	var (
-		mu   sync.Mutex
-		all  []time.Duration
-		errs int
-		wg   sync.WaitGroup
+		res results
+		wg  sync.WaitGroup
 	)
 	start := time.Now()
 	deadline := start.Add(d)
@@ -63,36 +118,51 @@ func run(client *http.Client, target string, conns int, d time.Duration, seed ui
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, uint64(w)))
-			var mine []time.Duration
-			bad := 0
+			pts := points{rand.New(rand.NewPCG(seed, uint64(w)))}
 			for time.Now().Before(deadline) {
-				// Metropolitan France's bounding box: some points fall in the
-				// sea, which the nearest search answers like any other.
-				u := strings.NewReplacer(
-					"{lat}", strconv.FormatFloat(42.3+rng.Float64()*8.8, 'f', 5, 64),
-					"{lon}", strconv.FormatFloat(-4.8+rng.Float64()*13.0, 'f', 5, 64),
-				).Replace(target)
+				u := pts.url(target)
 				t0 := time.Now()
-				resp, err := client.Get(u)
-				if err != nil {
-					bad++
-					continue
-				}
-				io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					bad++
-					continue
-				}
-				mine = append(mine, time.Since(t0))
+				ok := get(client, u)
+				res.add(time.Since(t0), ok)
 			}
-			mu.Lock()
-			all = append(all, mine...)
-			errs += bad
-			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	return all, errs, time.Since(start)
+	return res.lat, res.errs, time.Since(start)
+}
+
+// runOpen sends rate requests per second for d, the i-th at start+i/rate,
+// each in its own goroutine (the transport bounds the connections), and
+// returns the latency of each successful one measured from its intended
+// send time, and the number of failures. The duration returned is d: the
+// requests scheduled in it are all waited for.
+func runOpen(client *http.Client, target string, rate float64, d time.Duration, seed uint64) ([]time.Duration, int, time.Duration) {
+	var (
+		res results
+		wg  sync.WaitGroup
+	)
+	pts := points{rand.New(rand.NewPCG(seed, 0))}
+	total := int(rate * d.Seconds())
+	res.lat = make([]time.Duration, 0, total)
+	start := time.Now()
+	for i := 0; i < total; {
+		// Send every request due by now, then sleep until the next one:
+		// at high rates one wake-up sends several.
+		due := min(total, int(time.Since(start).Seconds()*rate)+1)
+		for ; i < due; i++ {
+			at := start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+			u := pts.url(target)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok := get(client, u)
+				res.add(time.Since(at), ok)
+			}()
+		}
+		if i < total {
+			time.Sleep(time.Until(start.Add(time.Duration(float64(i) / rate * float64(time.Second)))))
+		}
+	}
+	wg.Wait()
+	return res.lat, res.errs, d
 }
