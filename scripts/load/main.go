@@ -76,16 +76,19 @@ func (p points) url(target string) string {
 	).Replace(target)
 }
 
-// get sends one request and reports whether it succeeded (no transport
-// error, status 200), after reading the whole body.
-func get(client *http.Client, u string) bool {
+// get sends one request and reports why it failed (transport error,
+// status other than 200), or "" on success, after reading the whole body.
+func get(client *http.Client, u string) string {
 	resp, err := client.Get(u)
 	if err != nil {
-		return false
+		return err.Error()
 	}
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
+	if resp.StatusCode != http.StatusOK {
+		return resp.Status + " " + u
+	}
+	return ""
 }
 
 // results gathers the outcomes of concurrent requests.
@@ -95,12 +98,16 @@ type results struct {
 	errs int             // transport errors and statuses other than 200
 }
 
-func (r *results) add(took time.Duration, ok bool) {
+// add counts one request; the first failures are told on stderr.
+func (r *results) add(took time.Duration, fail string) {
 	r.mu.Lock()
-	if ok {
+	if fail == "" {
 		r.lat = append(r.lat, took)
 	} else {
 		r.errs++
+		if r.errs <= 3 {
+			fmt.Fprintln(os.Stderr, "load:", fail)
+		}
 	}
 	r.mu.Unlock()
 }
@@ -122,8 +129,8 @@ func run(client *http.Client, target string, conns int, d time.Duration, seed ui
 			for time.Now().Before(deadline) {
 				u := pts.url(target)
 				t0 := time.Now()
-				ok := get(client, u)
-				res.add(time.Since(t0), ok)
+				fail := get(client, u)
+				res.add(time.Since(t0), fail)
 			}
 		}()
 	}
@@ -155,8 +162,8 @@ func runOpen(client *http.Client, target string, rate float64, d time.Duration, 
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				ok := get(client, u)
-				res.add(time.Since(at), ok)
+				fail := get(client, u)
+				res.add(time.Since(at), fail)
 			}()
 		}
 		if i < total {
