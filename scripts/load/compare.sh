@@ -2,11 +2,13 @@
 # Compares guichet's /v1/stations/nearest, on the national data, with a
 # trivial Gin handler, in the same run: RUNS alternating rounds of DUR each,
 # then the medians and guichet's throughput as a fraction of the baseline.
+# GZIP=false makes the client refuse gzip (the baseline never compresses;
+# guichet compresses its ~7 KB answers when the client accepts it).
 #   GUICHET_OPENDATA=../shared/data scripts/load/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${GUICHET_OPENDATA:?set GUICHET_OPENDATA to the national data directory}"
-RUNS="${RUNS:-3}" DUR="${DUR:-10s}" CONNS="${CONNS:-8}"
+RUNS="${RUNS:-3}" DUR="${DUR:-10s}" CONNS="${CONNS:-8}" GZIP="${GZIP:-true}"
 tmp="$(mktemp -d)"
 pids=()
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
@@ -28,8 +30,8 @@ curl -fs http://127.0.0.1:18080/readyz >/dev/null || { echo "guichet not ready";
 
 q='/v1/stations/nearest?lat={lat}&lon={lon}'
 for i in $(seq "$RUNS"); do
-	echo "guichet $("$tmp/load" -url "http://127.0.0.1:18080$q" -c "$CONNS" -d "$DUR" -seed "$i")" | tee -a "$tmp/results"
-	echo "trivial $("$tmp/load" -url "http://127.0.0.1:18090$q" -c "$CONNS" -d "$DUR" -seed "$i")" | tee -a "$tmp/results"
+	echo "guichet $("$tmp/load" -url "http://127.0.0.1:18080$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
+	echo "trivial $("$tmp/load" -url "http://127.0.0.1:18090$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
 done
 awk '
 function median(arr, n,   i, j, t) {

@@ -7,7 +7,8 @@
 //
 // The mix: nearest stations at points over metropolitan France (a quarter
 // of them with open=now), jurisdiction at commune centres, geocoding of
-// commune names and postcodes from the COG, and stations by id as listed
+// commune names (with their postcode when shorter than the 3 characters
+// the API wants alone) and postcodes from the COG, and stations by id as listed
 // by GET /v1/stations. Each latency runs from the request's intended send
 // time, so a server falling behind shows in the percentiles.
 //
@@ -74,8 +75,9 @@ func (t *tally) add(req string, took time.Duration, fail, detail string) {
 		t.status = map[string]int{}
 	}
 	t.status[fail]++
-	if len(t.failed) < 5 {
+	if len(t.failed) < 5 && req != "" {
 		t.failed = append(t.failed, strings.TrimSpace(fail+" "+req+" "+detail))
+		log.Printf("failed: %s", t.failed[len(t.failed)-1])
 	}
 }
 
@@ -293,9 +295,18 @@ func newMix(client *http.Client, base, dir string) ([]endpoint, error) {
 	}
 	var queries []string
 	for _, c := range communes {
-		if c.Type == "commune-actuelle" {
-			queries = append(queries, c.Nom)
-			queries = append(queries, c.CodesPostal...)
+		if c.Type != "commune-actuelle" {
+			continue
+		}
+		q := "q=" + url.QueryEscape(c.Nom)
+		// The API wants 3 characters at least, or a postcode with them
+		// (Y, Ur, Eu…).
+		if len([]rune(c.Nom)) < 3 && len(c.CodesPostal) > 0 {
+			q += "&postcode=" + c.CodesPostal[0]
+		}
+		queries = append(queries, q)
+		for _, pc := range c.CodesPostal {
+			queries = append(queries, "q="+pc)
 		}
 	}
 	var geo map[string]struct {
@@ -333,7 +344,7 @@ func newMix(client *http.Client, base, dir string) ([]endpoint, error) {
 			return fmt.Sprintf("/v1/jurisdiction?lat=%.5f&lon=%.5f", c[1], c[0])
 		}},
 		{name: "geocode", weight: 20, next: func(rng *rand.Rand) string {
-			return "/v1/geocode?q=" + url.QueryEscape(queries[rng.IntN(len(queries))])
+			return "/v1/geocode?" + queries[rng.IntN(len(queries))]
 		}},
 		{name: "station_by_id", weight: 15, next: func(rng *rand.Rand) string {
 			return "/v1/stations/" + url.PathEscape(ids[rng.IntN(len(ids))])
