@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"guichet/data"
+	"guichet/data/opendatatest"
 )
 
 // geocodeServer serves the commune fixtures of data/testdata/jurisdiction.
@@ -135,13 +136,7 @@ func TestGeocodeCSVUpload(t *testing.T) {
 }
 
 func TestGeocodeCSVOfficialExampleOverHTTP(t *testing.T) {
-	dir := os.Getenv("GUICHET_OPENDATA")
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("GUICHET_OPENDATA is not set: CI must run the national-data tests")
-		}
-		t.Skip("GUICHET_OPENDATA is not set: skipping the official example on national data")
-	}
+	dir := opendatatest.Dir(t)
 	file, err := os.ReadFile(filepath.Join(dir, "adresses", "exemple-geocodage-search.csv"))
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"guichet/data/opendatatest"
 )
 
 // batchDataset has the fixture communes and the BAN fixture of Voiron.
@@ -99,7 +101,7 @@ func TestGeocodeCSVRows(t *testing.T) {
 }
 
 func TestGeocodeCSVOfficialExample(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(openData(t), "adresses", "exemple-geocodage-search.csv"))
+	b, err := os.ReadFile(filepath.Join(opendatatest.Dir(t), "adresses", "exemple-geocodage-search.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

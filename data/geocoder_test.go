@@ -12,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"guichet/data/opendatatest"
 	"guichet/geo/geocode"
 )
 
@@ -171,7 +172,7 @@ func TestNationalAutocompleteVoiron(t *testing.T) {
 // the commune containing the unit's published coordinates.
 func TestNationalUnitAddressesCommune(t *testing.T) {
 	ds := nationalDataset(t)
-	f, err := os.Open(filepath.Join(openData(t), "forces-de-l-ordre", "pel-referentiels", "pwb_ref_unite_gn.csv"))
+	f, err := os.Open(filepath.Join(opendatatest.Dir(t), "forces-de-l-ordre", "pel-referentiels", "pwb_ref_unite_gn.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

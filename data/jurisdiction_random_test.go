@@ -13,6 +13,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
+
+	"guichet/data/opendatatest"
 )
 
 // seededRand returns a generator seeded from $SEED, or from a fresh seed
@@ -42,7 +44,7 @@ var national struct {
 // test binary.
 func nationalDataset(tb testing.TB) *Dataset {
 	tb.Helper()
-	dir := openData(tb)
+	dir := opendatatest.Dir(tb)
 	national.once.Do(func() {
 		start := time.Now()
 		national.ds, national.err = LoadDir(dir, Options{})
@@ -361,7 +363,7 @@ func BenchmarkLocate(b *testing.B) {
 // and building the polygon index, and reports the heap the loaded
 // national dataset holds.
 func BenchmarkLoadCommunes(b *testing.B) {
-	dir := openData(b) + "/geo/france-geojson-2018/communes"
+	dir := opendatatest.Dir(b) + "/geo/france-geojson-2018/communes"
 	for b.Loop() {
 		ds, err := LoadDir(dir, Options{})
 		if !errors.Is(err, ErrNoStations) || ds.BoundaryCount() != 35357 {

@@ -12,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"guichet/data/hours"
+	"guichet/data/opendatatest"
 )
 
 func mustLoad(tb testing.TB, dir string) *Dataset {
@@ -192,7 +193,7 @@ func TestVersionFollowsContent(t *testing.T) {
 }
 
 func TestNationalReferential(t *testing.T) {
-	dir := filepath.Join(openData(t), "forces-de-l-ordre", "pel-referentiels")
+	dir := filepath.Join(opendatatest.Dir(t), "forces-de-l-ordre", "pel-referentiels")
 	ds := mustLoad(t, dir)
 	byForce := ds.CountByForce()
 	if byForce[Gendarmerie] != 3030 || byForce[Police] != 31 {

@@ -25,20 +25,6 @@ func testRand(tb testing.TB) *rand.Rand {
 	return rand.New(rand.NewSource(seed))
 }
 
-// openDataDir returns $GUICHET_OPENDATA. It skips the test when unset, or
-// fails it when CI=true.
-func openDataDir(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("GUICHET_OPENDATA")
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("GUICHET_OPENDATA is unset but CI=true: national data tests must run in CI")
-		}
-		tb.Skip("GUICHET_OPENDATA is unset: skipping test on national open data")
-	}
-	return dir
-}
-
 // region is a lon/lat box around a French territory.
 type region struct {
 	name       string

@@ -14,6 +14,8 @@ import (
 
 	"github.com/golang/geo/s2"
 	"github.com/paulmach/orb"
+
+	"guichet/data/opendatatest"
 )
 
 func TestDistance(t *testing.T) {
@@ -376,7 +378,7 @@ func loadGendarmeries(tb testing.TB, dir string) []orb.Point {
 }
 
 func TestNearestGendarmeries(t *testing.T) {
-	pts := loadGendarmeries(t, openDataDir(t))
+	pts := loadGendarmeries(t, opendatatest.Dir(t))
 	if len(pts) < 3000 {
 		t.Fatalf("loaded %d units, want about 3,030", len(pts))
 	}

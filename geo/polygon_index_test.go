@@ -13,6 +13,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/paulmach/orb/planar"
+
+	"guichet/data/opendatatest"
 )
 
 func square(x0, y0, x1, y1 float64) orb.Ring {
@@ -369,7 +371,7 @@ func loadCommunes(tb testing.TB, dir string) []*geojson.Feature {
 }
 
 func TestLocateCommunes(t *testing.T) {
-	feats := loadCommunes(t, openDataDir(t))
+	feats := loadCommunes(t, opendatatest.Dir(t))
 	var ix PolygonIndex[int]
 	for i, f := range feats {
 		if err := ix.Add(f.Geometry, i); err != nil {

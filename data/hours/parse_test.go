@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"guichet/data/opendatatest"
 )
 
 func TestParseFrench(t *testing.T) {
@@ -153,20 +155,6 @@ func TestOSMRoundTrip(t *testing.T) {
 	}
 }
 
-// opendata returns the national data directory, skipping (or failing on
-// CI) when GUICHET_OPENDATA is unset.
-func opendata(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("GUICHET_OPENDATA")
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("GUICHET_OPENDATA must point to the national open data on CI")
-		}
-		t.Skip("GUICHET_OPENDATA not set; skipping test on national data")
-	}
-	return dir
-}
-
 // distinctHours returns the distinct horaire_ouverture values of a
 // referential CSV.
 func distinctHours(t *testing.T, path string) map[string]bool {
@@ -197,7 +185,7 @@ func distinctHours(t *testing.T, path string) map[string]bool {
 }
 
 func TestNationalFile(t *testing.T) {
-	dir := filepath.Join(opendata(t), "forces-de-l-ordre", "pel-referentiels")
+	dir := filepath.Join(opendatatest.Dir(t), "forces-de-l-ordre", "pel-referentiels")
 	gn := distinctHours(t, filepath.Join(dir, "pwb_ref_unite_gn.csv"))
 	if len(gn) != 656 {
 		t.Errorf("pwb_ref_unite_gn.csv has %d distinct horaire_ouverture, want 656", len(gn))

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"guichet/data/opendatatest"
 )
 
 // nationalMunicipalities reads the COG communes (current communes and
@@ -46,7 +48,7 @@ func nationalMunicipalities(tb testing.TB, dir string) []Municipality {
 }
 
 func TestNationalMunicipalities(t *testing.T) {
-	munis := nationalMunicipalities(t, openData(t))
+	munis := nationalMunicipalities(t, opendatatest.Dir(t))
 	b := NewBuilder()
 	for _, m := range munis {
 		b.AddMunicipality(m)

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"guichet/data/opendatatest"
 )
 
 func TestNormalize(t *testing.T) {
@@ -76,7 +78,7 @@ func TestNormalize(t *testing.T) {
 // abbreviation list: every abbreviation we expand that the list also
 // knows must expand to one of the list's long forms for it.
 func TestAbbreviationsAgreeWithBAN(t *testing.T) {
-	dir := openData(t)
+	dir := opendatatest.Dir(t)
 	f, err := os.Open(filepath.Join(dir, "adresses", "etalab-ban-data-abbreviations.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -115,20 +117,6 @@ func TestAbbreviationsAgreeWithBAN(t *testing.T) {
 		}
 	}
 	t.Logf("%d of our %d abbreviations appear in the BAN list (%d entries)", known, len(abbreviations), len(longs))
-}
-
-// openData returns the national open-data directory, skipping the test
-// when GUICHET_OPENDATA is unset (failing under CI).
-func openData(tb testing.TB) string {
-	tb.Helper()
-	dir := os.Getenv("GUICHET_OPENDATA")
-	if dir == "" {
-		if os.Getenv("CI") == "true" {
-			tb.Fatal("GUICHET_OPENDATA is unset under CI: national open data is required")
-		}
-		tb.Skip("GUICHET_OPENDATA is unset: skipping the test on national open data")
-	}
-	return dir
 }
 
 func FuzzNormalize(f *testing.F) {
