@@ -90,6 +90,8 @@ async function expectStations(label, got, lat, lon) {
     } else if (st?.state === "closed" && st.next_change) {
       const hm = st.next_change.slice(11, 16);
       check(`${label}: "${g.badge}" says when ${s.id} opens`, g.badge.includes(`à ${hm}`) && g.badge.startsWith("Fermé · ouvre"));
+    } else if (st?.state === "closed" && st.next_change === null) {
+      check(`${label}: "${g.badge}" says ${s.id} never receives the public`, g.badge === "Pas d’accueil du public");
     }
     if (s.phone) check(`${label}: phone of ${s.id} is a tel: link`, g.tel && g.tel.startsWith("tel:"), g.tel);
   });
@@ -190,7 +192,7 @@ try {
     const en = await items(dark);
     const enStatus = await dark.textContent("#gw-status");
     check("English: status and badges are translated", enStatus === "5 stations near this point" &&
-      en.every((s) => /^(Open · closes (\S+ )?at \d\d:\d\d|Closed( · opens (\S+ )?at \d\d:\d\d)?|Hours unknown)$/.test(s.badge)),
+      en.every((s) => /^(Open · closes (\S+ )?at \d\d:\d\d|Closed( · opens (\S+ )?at \d\d:\d\d)?|Hours unknown|Not open to the public)$/.test(s.badge)),
       `${enStatus} | ${en.map((s) => s.badge).join(" | ")}`);
     const darkIssues = await contrastIssues(dark);
     check("dark theme: text contrast ≥ 4.5:1", darkIssues.length === 0, darkIssues.join("; "));

@@ -25,6 +25,7 @@
       suggestions: function (n) { return n + (n > 1 ? " communes proposées" : " commune proposée") + ". Flèches haut et bas pour choisir."; },
       searchUnavailable: "La recherche de commune n’est pas disponible pour le moment.",
       open: "Ouvert", closed: "Fermé", unknown: "Horaires inconnus",
+      neverOpen: "Pas d’accueil du public",
       closesAt: function (when, hm) { return "ferme " + when + "à " + hm; },
       opensAt: function (when, hm) { return "ouvre " + when + "à " + hm; },
       tomorrow: "demain ",
@@ -60,6 +61,7 @@
       suggestions: function (n) { return n + (n > 1 ? " towns" : " town") + " suggested. Use up and down arrows to choose."; },
       searchUnavailable: "Town search is not available at the moment.",
       open: "Open", closed: "Closed", unknown: "Hours unknown",
+      neverOpen: "Not open to the public",
       closesAt: function (when, hm) { return "closes " + when + "at " + hm; },
       opensAt: function (when, hm) { return "opens " + when + "at " + hm; },
       tomorrow: "tomorrow ",
@@ -139,6 +141,9 @@
       var when = diff <= 0 ? "" : diff === 1 ? T.tomorrow : diff < 7 ? T.days[new Date(day).getUTCDay()] + " " : T.on(Number(m[3]), Number(m[2]) - 1);
       var hm = m[4] + ":" + m[5];
       detail = state === "open" ? T.closesAt(when, hm) : T.opensAt(when, hm);
+    } else if (state === "closed" && st.next_change === null) {
+      // Closed with no change ahead: the unit receives no public at all.
+      text = T.neverOpen;
     }
     return { state: state, text: detail ? text + " · " + detail : text };
   }
