@@ -40,6 +40,16 @@ type stationJSON struct {
 
 type nearestJSON struct {
 	Stations []stationJSON `json:"stations"`
+	// Competent lists, with competent=true, every unit competent for the
+	// point's commune, also those with no known station: a police service
+	// of which only the id is published can then be named, not omitted.
+	Competent []competentRefJSON `json:"competent,omitempty"`
+}
+
+type competentRefJSON struct {
+	ServiceID string `json:"service_id"`
+	Force     string `json:"force"`
+	StationID string `json:"station_id,omitempty"`
 }
 
 type stationListJSON struct {

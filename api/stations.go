@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,6 +46,14 @@ func (s *Server) nearest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	var competent []competentRefJSON
+	if nq.Competent {
+		// Nearest has located the point already; this second lookup only
+		// names the units, including those without a station.
+		if j, err := ds.Locate(nq.Point, 0); err == nil {
+			competent = newCompetentRefs(j.Competence)
+		}
+	}
 	if format == "json" {
 		if frags := s.fragments(ds); frags != nil {
 			bp := bufPool.Get().(*[]byte)
@@ -55,7 +64,13 @@ func (s *Server) nearest(c *gin.Context) {
 				}
 				b = appendStation(b, frags[h.Station], h.Station, h.DistanceM, at)
 			}
-			b = append(b, "]}"...)
+			b = append(b, ']')
+			if competent != nil {
+				refs, _ := json.Marshal(competent)
+				b = append(b, `,"competent":`...)
+				b = append(b, refs...)
+			}
+			b = append(b, '}')
 			// With a length, net/http sends the body in one write instead of
 			// chunks.
 			c.Header("Content-Length", strconv.Itoa(len(b)))
@@ -76,7 +91,7 @@ func (s *Server) nearest(c *gin.Context) {
 		c.Render(http.StatusOK, jsonRender{stationsGeoJSON(out)})
 		return
 	}
-	c.JSON(http.StatusOK, nearestJSON{Stations: out})
+	c.JSON(http.StatusOK, nearestJSON{Stations: out, Competent: competent})
 }
 
 // stationsGeoJSON returns an RFC 7946 FeatureCollection whose feature
@@ -110,6 +125,19 @@ func stationsGeoJSON(stations []stationJSON) *geojson.FeatureCollection {
 		fc.Append(f)
 	}
 	return fc
+}
+
+// newCompetentRefs names the units of comp, with their station when known.
+func newCompetentRefs(comp data.Competence) []competentRefJSON {
+	out := make([]competentRefJSON, 0, len(comp.Units))
+	for _, u := range comp.Units {
+		ref := competentRefJSON{ServiceID: u.ServiceID, Force: u.Force.String()}
+		if u.Station != nil {
+			ref.StationID = u.Station.ID
+		}
+		out = append(out, ref)
+	}
+	return out
 }
 
 func (s *Server) getStation(c *gin.Context) {
