@@ -260,7 +260,7 @@ var gzipWriters = sync.Pool{New: func() any {
 // compress gzips JSON answers larger than gzipMinBytes for clients that
 // accept it. Anything a handler already encoded is left alone.
 func (s *Server) compress(c *gin.Context) {
-	if !wantsGzip(c.GetHeader("Accept-Encoding")) {
+	if !acceptsGzip(c.GetHeader("Accept-Encoding")) {
 		c.Next()
 		return
 	}
@@ -273,19 +273,21 @@ func (s *Server) compress(c *gin.Context) {
 	c.Next()
 }
 
-// wantsGzip reports whether an Accept-Encoding value allows gzip, that is
-// names it (or *) without q=0.
-func wantsGzip(ae string) bool {
+// acceptsGzip reports whether an Accept-Encoding value allows gzip: it
+// names gzip (in any case) or *, without q=0.
+func acceptsGzip(ae string) bool {
 	for part := range strings.SplitSeq(ae, ",") {
-		name, params, _ := strings.Cut(part, ";")
-		name = strings.TrimSpace(name)
-		if name != "gzip" && name != "*" {
+		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		coding = strings.ToLower(strings.TrimSpace(coding))
+		if coding != "gzip" && coding != "*" {
 			continue
 		}
 		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-				q = f
+		for p := range strings.SplitSeq(params, ";") {
+			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
+				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
+					q = f
+				}
 			}
 		}
 		return q > 0

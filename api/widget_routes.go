@@ -177,7 +177,7 @@ func (h *widgetHandler) page(c *gin.Context) {
 	c.Header("Cache-Control", "no-cache")
 	c.Header("Referrer-Policy", "no-referrer")
 	body := buf.Bytes()
-	if widgetAcceptsGzip(c.Request) {
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
 		var zb bytes.Buffer
 		zw := gzip.NewWriter(&zb)
 		zw.Write(body) // writes to a bytes.Buffer cannot fail
@@ -222,7 +222,7 @@ func serveAsset(c *gin.Context, a *widget.Asset, cacheControl string) {
 		return
 	}
 	body := a.Body
-	if a.Gzip != nil && widgetAcceptsGzip(c.Request) {
+	if a.Gzip != nil && acceptsGzip(c.GetHeader("Accept-Encoding")) {
 		body = a.Gzip
 		c.Header("Content-Encoding", "gzip")
 	}
@@ -235,28 +235,6 @@ func etagMatch(header, etag string) bool {
 		if t == etag || t == "*" {
 			return true
 		}
-	}
-	return false
-}
-
-// widgetAcceptsGzip reports whether the request's Accept-Encoding allows gzip
-// (RFC 9110 §12.5.3: a q of 0 means "not acceptable").
-func widgetAcceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		coding = strings.ToLower(strings.TrimSpace(coding))
-		if coding != "gzip" && coding != "*" {
-			continue
-		}
-		q := 1.0
-		for _, p := range strings.Split(params, ";") {
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-					q = f
-				}
-			}
-		}
-		return q > 0
 	}
 	return false
 }

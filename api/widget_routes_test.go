@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -340,9 +339,8 @@ func TestWidgetAcceptsGzip(t *testing.T) {
 		{"br", false},
 	}
 	for _, tt := range tests {
-		r := &http.Request{Header: http.Header{"Accept-Encoding": {tt.header}}, URL: &url.URL{}}
-		if got := widgetAcceptsGzip(r); got != tt.want {
-			t.Errorf("widgetAcceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
+		if got := acceptsGzip(tt.header); got != tt.want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
 		}
 	}
 }
