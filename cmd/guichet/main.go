@@ -3,12 +3,14 @@
 //
 // Usage:
 //
-//	guichet serve    [--addr HOST:PORT] [--data DIR]
+//	guichet serve    [--addr HOST:PORT] [--data DIR] …  (--help lists every setting)
+//	guichet fetch    [--to DIR] [--ban 38,69] [--sources FILE]
 //	guichet validate [--data DIR]
 //	guichet nearest  [--data DIR] --lat LAT --lon LON [--limit N] [--force F]
 //	guichet locate   [--data DIR] --lat LAT --lon LON [--boundary-m M]
 //	guichet hours    < values.jsonl
 //	guichet geocode  [--data DIR] [--columns a,b] [--postcode col] [--citycode col] in.csv > out.csv
+//	guichet healthcheck [--url URL]
 package main
 
 import (
