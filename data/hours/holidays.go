@@ -1,6 +1,7 @@
 package hours
 
 import (
+	"math/bits"
 	"sync"
 	"time"
 )
@@ -218,11 +219,16 @@ func holidayAt(dn, y int, m time.Month, d int, r Region) *holidayRule {
 }
 
 // holidayBits marks, per region, the holidays of bitsFirstYear up to
-// bitsLastYear so that the evaluation hot path tests one bit per day.
+// bitsLastYear so that the evaluation hot path tests one bit per day. The
+// rows of the marked days follow in day order: the row of a marked day is
+// found by counting the marked days before it (rank holds the count
+// before each word).
 var holidayBits [numRegions]struct {
-	once sync.Once
-	lo   int
-	bits []uint64
+	once   sync.Once
+	lo, hi int // days covered, [lo, hi)
+	bits   []uint64
+	rank   []uint16
+	rows   []*holidayRule
 }
 
 const bitsFirstYear, bitsLastYear = 1990, 2100
@@ -235,17 +241,31 @@ func holidayOnDay(dn int, r Region) *holidayRule {
 	hb := &holidayBits[r]
 	hb.once.Do(func() {
 		hb.lo = daysFromCivil(bitsFirstYear, time.January, 1)
-		hi := daysFromCivil(bitsLastYear+1, time.January, 1)
-		hb.bits = make([]uint64, (hi-hb.lo+63)/64)
+		hb.hi = daysFromCivil(bitsLastYear+1, time.January, 1)
+		hb.bits = make([]uint64, (hb.hi-hb.lo+63)/64)
 		for y := bitsFirstYear; y <= bitsLastYear; y++ {
 			for _, h := range Holidays(y, r) {
 				k := daysFromCivil(h.Date.Year, h.Date.Month, h.Date.Day) - hb.lo
 				hb.bits[k/64] |= 1 << (k % 64)
 			}
 		}
+		hb.rank = make([]uint16, len(hb.bits))
+		for i, w := range hb.bits {
+			hb.rank[i] = uint16(len(hb.rows))
+			for ; w != 0; w &= w - 1 {
+				dn := hb.lo + i*64 + bits.TrailingZeros64(w)
+				y, m, d := civilFromDays(dn)
+				hb.rows = append(hb.rows, holidayAt(dn, y, m, d, r))
+			}
+		}
 	})
-	if k := dn - hb.lo; k >= 0 && k/64 < len(hb.bits) && hb.bits[k/64]&(1<<(k%64)) == 0 {
-		return nil
+	// The last word also covers days after hi, which are not marked.
+	if k := dn - hb.lo; k >= 0 && dn < hb.hi {
+		w, bit := hb.bits[k/64], uint64(1)<<(k%64)
+		if w&bit == 0 {
+			return nil
+		}
+		return hb.rows[int(hb.rank[k/64])+bits.OnesCount64(w&(bit-1))]
 	}
 	y, m, d := civilFromDays(dn)
 	return holidayAt(dn, y, m, d, r)
