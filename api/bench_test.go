@@ -56,10 +56,10 @@ func BenchmarkHTTPNearest(b *testing.B) {
 	benchServe(b, benchHandler(b), nearestTargets(1024, ""))
 }
 
-// BenchmarkHTTPNearestOpenNow adds open=now: stations are filtered by their
-// opening hours at the request instant.
+// BenchmarkHTTPNearestOpenNow adds open: stations are filtered by their
+// opening hours at a fixed instant, a Wednesday 23:30 when few are open.
 func BenchmarkHTTPNearestOpenNow(b *testing.B) {
-	benchServe(b, benchHandler(b), nearestTargets(1024, "&open=now"))
+	benchServe(b, benchHandler(b), nearestTargets(1024, "&open=2026-12-02T23:30:00%2B01:00"))
 }
 
 // BenchmarkHTTPTrivial is the baseline: a bare Gin handler returning a fixed

@@ -19,6 +19,9 @@ type Dataset struct {
 	stations []Station
 	byID     map[string]int32
 	points   geo.PointIndex[int32]
+	// open indexes stations by the weekly slots they may be open in; nil
+	// without stations.
+	open     *openIndex
 	report   Report
 	loadedAt time.Time
 	version  string
@@ -89,6 +92,9 @@ func (b *builder) build(loadedAt time.Time, version string) *Dataset {
 	}
 	for i := range ds.stations {
 		ds.points.Insert(ds.stations[i].Location, int32(i))
+	}
+	if len(ds.stations) > 0 {
+		ds.open = buildOpenIndex(ds.stations)
 	}
 	if !b.communes.empty() {
 		ds.communes = b.communes.build(ds.stations, &ds.report)
@@ -218,7 +224,16 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, error
 		base := accept
 		accept = func(i int32) bool { return competent.isCompetent(&d.stations[i]) && (base == nil || base(i)) }
 	}
-	*hits = d.points.Nearest(q.Point, q.Limit, q.RadiusM, accept, *hits)
+	if q.OpenAt.IsZero() || d.open == nil {
+		*hits = d.points.Nearest(q.Point, q.Limit, q.RadiusM, accept, *hits)
+	} else {
+		spare, _ := d.hitPool.Get().(*[]geo.Hit[int32])
+		if spare == nil {
+			spare = new([]geo.Hit[int32])
+		}
+		*hits, *spare = d.open.nearest(q.Point, q.Limit, q.RadiusM, q.OpenAt, accept, *hits, *spare)
+		d.hitPool.Put(spare)
+	}
 	buf = buf[:0]
 	for _, h := range *hits {
 		buf = append(buf, StationHit{Station: &d.stations[h.Value], DistanceM: h.DistanceM})
