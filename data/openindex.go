@@ -47,8 +47,9 @@ type openIndex struct {
 type openZone struct {
 	loc *time.Location
 	// Every station of the zone lies within radiusM of center, so that
-	// geo.Distance(p, center) - radiusM bounds from below the distance
-	// from p to any of them.
+	// geo.Distance(p, center) - radiusM, and the same with the distance
+	// along a meridian, bound from below the distance from p to any of
+	// them.
 	center  orb.Point
 	radiusM float64
 	// slots[i] holds the candidates of slot i; slots with the same
@@ -284,7 +285,10 @@ func (ix *openIndex) nearest(p orb.Point, k int, maxM float64, t time.Time, acce
 		order, bound = make([]int, 0, len(ix.zones)), make([]float64, 0, len(ix.zones))
 	}
 	for z := range ix.zones {
-		lb := geo.Distance(p, ix.zones[z].center) - ix.zones[z].radiusM - 1 // 1 m for rounding
+		// A bound without trigonometry first: no two points are closer
+		// than their difference of latitude.
+		zone := &ix.zones[z]
+		lb := geo.EarthRadius*math.Abs(p[1]-zone.center[1])*math.Pi/180 - zone.radiusM - 1 // 1 m for rounding
 		j := len(order)
 		order, bound = append(order, z), append(bound, lb)
 		for ; j > 0 && bound[j-1] > lb; j-- {
@@ -297,6 +301,12 @@ func (ix *openIndex) nearest(p orb.Point, k int, maxM float64, t time.Time, acce
 			break
 		}
 		zone := &ix.zones[z]
+		if len(buf) > 0 || maxM > 0 {
+			lb := geo.Distance(p, zone.center) - zone.radiusM - 1
+			if maxM > 0 && lb > maxM || len(buf) == k && lb > buf[k-1].DistanceM {
+				continue
+			}
+		}
 		pi := zone.slots[weekSlot(t, zone.loc)]
 		if pi == nil {
 			continue
