@@ -141,7 +141,11 @@ func startGuichet(t *testing.T, root, dataDir string) string {
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
-	build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", bin, "./cmd/guichet")
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("go is not on PATH: %v", err)
+	}
+	build := exec.Command(gobin, "build", "-o", bin, "./cmd/guichet")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./cmd/guichet: %v\n%s", err, out)
