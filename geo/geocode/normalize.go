@@ -112,10 +112,12 @@ func denoise(raw []string) []string {
 			continue
 		case t == "bat" || t == "batiment" || t == "bt" || t == "appt" || t == "apt" ||
 			t == "app" || t == "appartement" || t == "esc" || t == "escalier":
-			if next != "" {
+			// Only with a designation after it ("bat A", "appt 12"): alone,
+			// or before a postcode, the word is a name (the commune of Apt).
+			if isDesignation(next) {
 				i++
+				continue
 			}
-			continue
 		case t == "etage" || t == "etg":
 			// "3e étage" or "étage 3", never both: in "3e étage 10
 			// rue X" the 10 is the house number.
@@ -131,6 +133,17 @@ func denoise(raw []string) []string {
 		out = append(out, t)
 	}
 	return out
+}
+
+// isDesignation reports whether t names a building, flat or staircase:
+// a single character, or up to four letters and digits with at least one
+// digit ("12", "12b", "c2"). A five-digit number is a postcode, and a word
+// without digits is a name.
+func isDesignation(t string) bool {
+	if len(t) == 1 {
+		return true
+	}
+	return len(t) <= 4 && strings.ContainsAny(t, "0123456789")
 }
 
 // fold lowers case, strips diacritics and turns every character that
