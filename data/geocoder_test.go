@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -245,5 +246,47 @@ func TestNationalUnitAddressesCommune(t *testing.T) {
 	}
 	if rate < 0.98 {
 		t.Errorf("agreement %.2f%% < 98%%", 100*rate)
+	}
+}
+
+// TestNationalEveryCommuneSearchable searches every current commune by its
+// name and first postcode, as a clerk would type it: every search must
+// answer, and the commune searched must come first for nearly all.
+func TestNationalEveryCommuneSearchable(t *testing.T) {
+	ds := nationalDataset(t)
+	raw, err := os.ReadFile(filepath.Join(opendatatest.Dir(t), "cog", "decoupage-administratif-6.0.0", "communes.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cog []struct {
+		Code, Nom, Type string
+		CodesPostaux    []string `json:"codesPostaux"`
+	}
+	if err := json.Unmarshal(raw, &cog); err != nil {
+		t.Fatal(err)
+	}
+	searched, first := 0, 0
+	var misses []string
+	for _, c := range cog {
+		if c.Type != "commune-actuelle" || len(c.CodesPostaux) == 0 {
+			continue
+		}
+		searched++
+		q := c.Nom + " " + c.CodesPostaux[0]
+		ms, err := ds.Geocode(context.Background(), geocode.Query{Text: q, Type: geocode.TypeMunicipality, Limit: 1})
+		if err != nil || len(ms) == 0 {
+			t.Errorf("Geocode(%q) = %v, %v: a commune that cannot be found", q, ms, err)
+			continue
+		}
+		if ms[0].Citycode == c.Code {
+			first++
+		} else if len(misses) < 10 {
+			misses = append(misses, q+" → "+ms[0].Citycode+" "+ms[0].City)
+		}
+	}
+	share := float64(first) / float64(searched)
+	t.Logf("%d of %d communes come first when searched by name and postcode (%.2f %%); e.g. %v", first, searched, 100*share, misses)
+	if searched < 34000 || share < 0.99 {
+		t.Errorf("%d of %d communes found first, want at least 99 %%", first, searched)
 	}
 }
