@@ -50,7 +50,7 @@ func (s *Server) nearest(c *gin.Context) {
 	if nq.Competent {
 		// Nearest has located the point already; this second lookup only
 		// names the units, including those without a station.
-		if j, err := ds.Locate(nq.Point, 0); err == nil {
+		if j, err := ds.CommuneAt(nq.Point); err == nil {
 			competent = newCompetentRefs(j.Competence)
 		}
 	}

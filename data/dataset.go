@@ -200,7 +200,7 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, error
 	}
 	var competent *Competence
 	if q.Competent {
-		j, err := d.Locate(q.Point, 0)
+		j, err := d.CommuneAt(q.Point)
 		if err != nil {
 			return nil, err
 		}

@@ -127,7 +127,7 @@ func (d *Dataset) ReverseGeocode(p orb.Point, limit int) ([]GeoMatch, error) {
 		}
 		return out, nil
 	}
-	j, err := d.Locate(p, 0)
+	j, err := d.CommuneAt(p)
 	if err != nil {
 		if errors.Is(err, ErrNotFound) {
 			return nil, nil

@@ -92,31 +92,48 @@ func (d *Dataset) Communes(q CommuneQuery) []*Commune {
 //
 // Locate does not allocate unless the point has neighbours within nearM.
 func (d *Dataset) Locate(p orb.Point, nearM float64) (Jurisdiction, error) {
-	if err := validatePoint(p); err != nil {
-		return Jurisdiction{}, err
-	}
 	if !(nearM >= 0 && nearM <= MaxBoundaryM) {
 		return Jurisdiction{}, fmt.Errorf("%w: boundary margin must be between 0 and %d metres", ErrInvalid, MaxBoundaryM)
 	}
+	j, shape, err := d.communeAt(p)
+	if err != nil {
+		return Jurisdiction{}, err
+	}
+	j.Boundary.DistanceM = distanceToBoundary(p, d.communes.shapes[shape].blocks)
+	j.Boundary.Near = j.Boundary.DistanceM <= nearM
+	if j.Boundary.Near {
+		j.Boundary.Neighbours, j.Boundary.DistanceM = d.neighbours(p, nearM, shape, j.Boundary.DistanceM)
+	}
+	return j, nil
+}
+
+// CommuneAt is Locate without the boundary: the commune, the force and the
+// units with jurisdiction at p, for callers that only route (nearest
+// competent units, geocoding results). Its Boundary is zero. It never
+// allocates.
+func (d *Dataset) CommuneAt(p orb.Point) (Jurisdiction, error) {
+	j, _, err := d.communeAt(p)
+	return j, err
+}
+
+func (d *Dataset) communeAt(p orb.Point) (Jurisdiction, int32, error) {
+	if err := validatePoint(p); err != nil {
+		return Jurisdiction{}, 0, err
+	}
 	ix := d.communes
 	if ix == nil || !ix.hasPolygons {
-		return Jurisdiction{}, fmt.Errorf("%w: no commune boundaries are loaded", ErrNotFound)
+		return Jurisdiction{}, 0, fmt.Errorf("%w: no commune boundaries are loaded", ErrNotFound)
 	}
 	i, ok := ix.polygons.Locate(p)
 	if !ok {
-		return Jurisdiction{}, fmt.Errorf("%w: no commune at lat %.5f, lon %.5f: the point is at sea or outside the territories with known boundaries (metropolitan France and the five overseas départements)", ErrNotFound, p[1], p[0])
+		return Jurisdiction{}, 0, fmt.Errorf("%w: no commune at lat %.5f, lon %.5f: the point is at sea or outside the territories with known boundaries (metropolitan France and the five overseas départements)", ErrNotFound, p[1], p[0])
 	}
 	s := &ix.shapes[i]
 	j := Jurisdiction{Commune: s.commune, ShapeCode: s.code, Competence: s.competence}
 	if a := arrondissementAt(s.commune, p); a != nil {
 		j.Commune, j.Competence, j.Precision = a, a.Competence, PrecisionArrondissementApproximate
 	}
-	j.Boundary.DistanceM = distanceToBoundary(p, s.blocks)
-	j.Boundary.Near = j.Boundary.DistanceM <= nearM
-	if j.Boundary.Near {
-		j.Boundary.Neighbours, j.Boundary.DistanceM = d.neighbours(p, nearM, i, j.Boundary.DistanceM)
-	}
-	return j, nil
+	return j, i, nil
 }
 
 // neighbours lists the communes other than that of shape own within maxM

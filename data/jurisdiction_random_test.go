@@ -347,6 +347,14 @@ func BenchmarkLocate(b *testing.B) {
 			ds.communes.polygons.Locate(pts[i%len(pts)])
 		}
 	})
+	b.Run("dataset/commune", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			if _, err := ds.CommuneAt(pts[i%len(pts)]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	for _, margin := range []float64{0, DefaultBoundaryM} {
 		b.Run(fmt.Sprintf("dataset/margin=%gm", margin), func(b *testing.B) {
 			b.ReportAllocs()

@@ -266,3 +266,29 @@ func equalStrings(a, b []string) bool {
 	}
 	return true
 }
+
+// TestCommuneAtAgreesWithLocate checks that the boundary-free lookup used
+// for routing names the same commune, precision and units as Locate.
+func TestCommuneAtAgreesWithLocate(t *testing.T) {
+	ds := mustLoad(t, jurisdictionFixtures)
+	rng := seededRand(t)
+	found := 0
+	for range 2000 {
+		p := orb.Point{4.9 + rng.Float64()*0.5, 44.9 + rng.Float64()*0.4}
+		want, wantErr := ds.Locate(p, 0)
+		got, err := ds.CommuneAt(p)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("at %v: CommuneAt error %v, Locate error %v", p, err, wantErr)
+		}
+		if err != nil {
+			continue
+		}
+		found++
+		if got.Commune != want.Commune || got.Precision != want.Precision || len(got.Competence.Units) != len(want.Competence.Units) || got.Boundary.DistanceM != 0 {
+			t.Fatalf("at %v: CommuneAt = %+v, Locate = %+v", p, got, want)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no random point fell in a fixture commune: the test proved nothing")
+	}
+}
