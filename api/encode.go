@@ -24,26 +24,6 @@ type stationFragments struct {
 	tail  []byte // ,"source":"…"}
 }
 
-// stationHead lists the fields of stationJSON that precede distance_m, in
-// the same order and with the same tags.
-type stationHead struct {
-	ID          string       `json:"id"`
-	Name        string       `json:"name"`
-	Force       string       `json:"force"`
-	Address     addressJSON  `json:"address"`
-	Departement string       `json:"departement"`
-	Phone       string       `json:"phone,omitempty"`
-	Email       string       `json:"email,omitempty"`
-	URL         string       `json:"url,omitempty"`
-	Location    locationJSON `json:"location"`
-}
-
-type hoursHead struct {
-	OSM        string `json:"osm"`
-	SourceText string `json:"source_text"`
-	Timezone   string `json:"timezone"`
-}
-
 // encodeCache holds the fragments of every station of one dataset.
 type encodeCache struct {
 	ds    *data.Dataset
@@ -53,8 +33,8 @@ type encodeCache struct {
 
 func newFragments(s *data.Station) *stationFragments {
 	full := newStationJSON(s, time.Time{})
-	head, _ := json.Marshal(stationHead{full.ID, full.Name, full.Force, full.Address, full.Departement, full.Phone, full.Email, full.URL, full.Location})
-	hours, _ := json.Marshal(hoursHead{full.Hours.OSM, full.Hours.SourceText, full.Hours.Timezone})
+	head, _ := json.Marshal(full.stationHead)
+	hours, _ := json.Marshal(full.Hours.hoursHead)
 	week, _ := json.Marshal(full.Hours.Week)
 	source, _ := json.Marshal(full.Source)
 	return &stationFragments{

@@ -35,11 +35,16 @@ type daySpecJSON struct {
 }
 
 type hoursJSON struct {
-	OSM        string          `json:"osm"`
-	SourceText string          `json:"source_text"`
-	Timezone   string          `json:"timezone"`
-	Status     hoursStatusJSON `json:"status"`
-	Week       []daySpecJSON   `json:"week"`
+	hoursHead
+	Status hoursStatusJSON `json:"status"`
+	Week   []daySpecJSON   `json:"week"`
+}
+
+// hoursHead holds the request-independent fields that precede the status.
+type hoursHead struct {
+	OSM        string `json:"osm"`
+	SourceText string `json:"source_text"`
+	Timezone   string `json:"timezone"`
 }
 
 type intervalJSON struct {
@@ -58,11 +63,9 @@ type intervalsJSON struct {
 func newHoursJSON(s *data.Station, at time.Time) *hoursJSON {
 	st := s.Hours.At(at, s.Locale)
 	out := &hoursJSON{
-		OSM:        s.Hours.OSM(),
-		SourceText: s.HoursText,
-		Timezone:   s.Locale.Location.String(),
-		Status:     hoursStatusJSON{State: st.Status.String(), Reason: st.Reason, Comment: st.Comment},
-		Week:       []daySpecJSON{},
+		hoursHead: hoursHead{OSM: s.Hours.OSM(), SourceText: s.HoursText, Timezone: s.Locale.Location.String()},
+		Status:    hoursStatusJSON{State: st.Status.String(), Reason: st.Reason, Comment: st.Comment},
+		Week:      []daySpecJSON{},
 	}
 	if !st.Next.IsZero() {
 		next := st.Next.In(s.Locale.Location).Format(time.RFC3339)

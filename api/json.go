@@ -24,6 +24,15 @@ type locationJSON struct {
 }
 
 type stationJSON struct {
+	stationHead
+	DistanceM *float64   `json:"distance_m,omitempty"`
+	Hours     *hoursJSON `json:"hours"`
+	Source    string     `json:"source"`
+}
+
+// stationHead holds the fields of a station that precede its distance on
+// the wire; encode.go writes them once per dataset.
+type stationHead struct {
 	ID          string       `json:"id"`
 	Name        string       `json:"name"`
 	Force       string       `json:"force"`
@@ -33,9 +42,6 @@ type stationJSON struct {
 	Email       string       `json:"email,omitempty"`
 	URL         string       `json:"url,omitempty"`
 	Location    locationJSON `json:"location"`
-	DistanceM   *float64     `json:"distance_m,omitempty"`
-	Hours       *hoursJSON   `json:"hours"`
-	Source      string       `json:"source"`
 }
 
 type nearestJSON struct {
@@ -103,22 +109,24 @@ func roundM(m float64) float64 { return math.Round(m*10) / 10 }
 // newStationJSON returns the wire form of s with its hours evaluated at at.
 func newStationJSON(s *data.Station, at time.Time) stationJSON {
 	return stationJSON{
-		ID:    s.ID,
-		Name:  s.Name,
-		Force: s.Force.String(),
-		Address: addressJSON{
-			Street:   s.Address.Street,
-			Postcode: s.Address.Postcode,
-			City:     s.Address.City,
-			Citycode: s.Address.Citycode,
+		stationHead: stationHead{
+			ID:    s.ID,
+			Name:  s.Name,
+			Force: s.Force.String(),
+			Address: addressJSON{
+				Street:   s.Address.Street,
+				Postcode: s.Address.Postcode,
+				City:     s.Address.City,
+				Citycode: s.Address.Citycode,
+			},
+			Departement: s.Departement,
+			Phone:       s.Phone,
+			Email:       s.Email,
+			URL:         s.URL,
+			Location:    locationJSON{Lat: s.Location[1], Lon: s.Location[0]},
 		},
-		Departement: s.Departement,
-		Phone:       s.Phone,
-		Email:       s.Email,
-		URL:         s.URL,
-		Location:    locationJSON{Lat: s.Location[1], Lon: s.Location[0]},
-		Hours:       newHoursJSON(s, at),
-		Source:      s.Source,
+		Hours:  newHoursJSON(s, at),
+		Source: s.Source,
 	}
 }
 
