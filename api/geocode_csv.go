@@ -188,14 +188,15 @@ func setBatchOption(opts *data.BatchOptions, name, value string) error {
 	case "citycode":
 		opts.Citycode = value
 	case "delimiter":
-		switch value {
-		case ",", ";", "|":
-			opts.Delimiter = rune(value[0])
-		case "\\t", "tab", "":
-			opts.Delimiter = '\t'
-		default:
+		if value == "" {
+			// A tab, which the trimming above took for white space.
+			value = "tab"
+		}
+		d, err := data.ParseDelimiter(value)
+		if err != nil {
 			return badParam("delimiter", "must be one of , ; | or tab, got "+strconv.Quote(value))
 		}
+		opts.Delimiter = d
 	}
 	return nil
 }

@@ -123,7 +123,7 @@ func openCSVInput(r io.Reader, opts *BatchOptions) (*csvInput, error) {
 	first, _, _ := bytes.Cut(peek, []byte{'\n'})
 	in.sep = opts.Delimiter
 	if in.sep == 0 {
-		in.sep = sniffBatchDelimiter(first)
+		in.sep = sniffSeparator(first)
 	}
 	in.cr = csv.NewReader(src)
 	in.cr.Comma = in.sep
@@ -190,34 +190,19 @@ func trimPartialRune(b []byte, truncated bool) []byte {
 	return b
 }
 
-// sniffBatchDelimiter picks the most frequent of ',', ';', tab and '|'
-// outside quotes in the header line; ',' when there is none (a single
-// column).
-func sniffBatchDelimiter(line []byte) rune {
-	var counts [4]int
-	seps := [4]byte{',', ';', '\t', '|'}
-	inQuotes := false
-	for _, c := range line {
-		if c == '"' {
-			inQuotes = !inQuotes
-			continue
-		}
-		if inQuotes {
-			continue
-		}
-		for i, s := range seps {
-			if c == s {
-				counts[i]++
-			}
-		}
+// ParseDelimiter reads a field delimiter as a user gives it: ",", ";",
+// "|", or a tab as "tab", `\t` or the character itself. The empty string
+// gives 0: sniff it from the header.
+func ParseDelimiter(s string) (rune, error) {
+	switch s {
+	case "":
+		return 0, nil
+	case ",", ";", "|":
+		return rune(s[0]), nil
+	case "tab", `\t`, "\t":
+		return '\t', nil
 	}
-	best := 0
-	for i := range counts {
-		if counts[i] > counts[best] {
-			best = i
-		}
-	}
-	return rune(seps[best])
+	return 0, fmt.Errorf("%w: delimiter must be one of , ; | or tab, got %q", ErrInvalid, s)
 }
 
 // fixEncoding decodes as Latin-1 a field that is not valid UTF-8: a file

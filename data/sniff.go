@@ -92,25 +92,34 @@ func sniff(b []byte) head {
 	return h
 }
 
-// sniffSeparator picks the most frequent of ';', ',' and tab outside quotes.
-func sniffSeparator(line string) rune {
-	counts := map[rune]int{}
+// separators are the field separators a delimited file may use, in the
+// order that breaks ties; ',' also stands for a single column.
+var separators = [...]byte{',', ';', '\t', '|'}
+
+// sniffSeparator picks the most frequent separator outside quotes in a
+// header line.
+func sniffSeparator[T string | []byte](line T) rune {
+	var counts [len(separators)]int
 	inQuotes := false
-	for _, c := range line {
-		switch {
-		case c == '"':
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		if c == '"' {
 			inQuotes = !inQuotes
-		case !inQuotes && (c == ';' || c == ',' || c == '\t'):
-			counts[c]++
+			continue
+		}
+		for k, sep := range separators {
+			if !inQuotes && c == sep {
+				counts[k]++
+			}
 		}
 	}
-	best, n := ',', 0
-	for _, c := range []rune{',', ';', '\t'} {
-		if counts[c] > n {
-			best, n = c, counts[c]
+	best := 0
+	for k := range counts {
+		if counts[k] > counts[best] {
+			best = k
 		}
 	}
-	return best
+	return rune(separators[best])
 }
 
 // latin1ToUTF8 decodes ISO-8859-1 (each byte is its own code point).

@@ -18,7 +18,7 @@ import (
 // terminal.
 func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("geocode", stderr)
-	dir := fs.String("data", envOr("GUICHET_DATA", ""), "directory of open-data files (env GUICHET_DATA)")
+	dir := dataFlag(fs)
 	columns := fs.String("columns", "", "comma-separated columns joined into the query (default: all)")
 	postcode := fs.String("postcode", "", "column holding a postcode that restricts each row's matches")
 	citycode := fs.String("citycode", "", "column holding an INSEE code that restricts each row's matches")
@@ -37,8 +37,8 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(1))
 		return errUsage
 	}
-	if *dir == "" {
-		return errors.New("no data directory: pass --data DIR or set GUICHET_DATA")
+	if err := requireDataDir(*dir); err != nil {
+		return err
 	}
 	opts := data.BatchOptions{Postcode: *postcode, Citycode: *citycode}
 	for c := range strings.SplitSeq(*columns, ",") {
@@ -46,13 +46,8 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 			opts.Columns = append(opts.Columns, c)
 		}
 	}
-	switch *delimiter {
-	case "":
-	case ",", ";", "|":
-		opts.Delimiter = rune((*delimiter)[0])
-	case "tab", "\\t", "\t":
-		opts.Delimiter = '\t'
-	default:
+	var err error
+	if opts.Delimiter, err = data.ParseDelimiter(*delimiter); err != nil {
 		return fmt.Errorf("--delimiter must be one of , ; | or tab, got %q", *delimiter)
 	}
 	in, size := stdin, int64(-1)
@@ -67,7 +62,7 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 		in = f
 	}
-	ds, err := data.LoadDir(*dir, data.Options{})
+	ds, err := loadData(*dir)
 	if err != nil && !errors.Is(err, data.ErrNoStations) {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,7 +15,7 @@ import (
 
 func runNearest(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("nearest", stderr)
-	dir := fs.String("data", envOr("GUICHET_DATA", ""), "directory of open-data files (env GUICHET_DATA)")
+	dir := dataFlag(fs)
 	lat := fs.String("lat", "", "latitude, WGS84 decimal degrees")
 	lon := fs.String("lon", "", "longitude, WGS84 decimal degrees")
 	limit := fs.Int("limit", 5, "number of stations")
@@ -24,10 +23,7 @@ func runNearest(_ context.Context, args []string, _ io.Reader, stdout, stderr io
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" {
-		return errors.New("no data directory: pass --data DIR or set GUICHET_DATA")
-	}
-	ds, err := data.LoadDir(*dir, data.Options{})
+	ds, err := loadData(*dir)
 	if err != nil {
 		return err
 	}

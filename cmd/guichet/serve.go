@@ -65,8 +65,8 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 // Run starts listening at once, so that /healthz answers while the data
 // loads in the background; /readyz turns 200 when the dataset is in place.
 func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
-	if m.DataDir == "" {
-		return errors.New("no data directory: pass --data DIR or set GUICHET_DATA")
+	if err := requireDataDir(m.DataDir); err != nil {
+		return err
 	}
 	m.stderr = stderr
 	if m.log == nil {

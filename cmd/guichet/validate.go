@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -12,14 +11,11 @@ import (
 
 func runValidate(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("validate", stderr)
-	dir := fs.String("data", envOr("GUICHET_DATA", ""), "directory of open-data files (env GUICHET_DATA)")
+	dir := dataFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *dir == "" {
-		return errors.New("no data directory: pass --data DIR or set GUICHET_DATA")
-	}
-	ds, err := data.LoadDir(*dir, data.Options{})
+	ds, err := loadData(*dir)
 	if ds != nil {
 		printReport(stdout, ds)
 	}

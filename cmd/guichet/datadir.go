@@ -1,0 +1,33 @@
+package main
+
+import (
+	"errors"
+	"flag"
+
+	"guichet/data"
+)
+
+// dataFlag defines the --data flag of the commands that read a data
+// directory.
+func dataFlag(fs *flag.FlagSet) *string {
+	return fs.String("data", envOr("GUICHET_DATA", ""), "directory of open-data files (env GUICHET_DATA)")
+}
+
+// loadData loads the directory named by --data. Like data.LoadDir it
+// returns the dataset with data.ErrNoStations, so that its report can be
+// printed.
+func loadData(dir string) (*data.Dataset, error) {
+	if err := requireDataDir(dir); err != nil {
+		return nil, err
+	}
+	return data.LoadDir(dir, data.Options{})
+}
+
+// requireDataDir fails when no data directory was named, before a command
+// does any other work.
+func requireDataDir(dir string) error {
+	if dir == "" {
+		return errors.New("no data directory: pass --data DIR or set GUICHET_DATA")
+	}
+	return nil
+}
