@@ -47,12 +47,17 @@ func BenchmarkNearestSparseAccept(b *testing.B) {
 	benchNearest(b, func(v int) bool { return v%10 == 0 })
 }
 
-func benchNearest(b *testing.B, accept func(int) bool) {
-	pts := benchPoints(b)
-	var ix PointIndex[int]
-	for i, p := range pts {
+// benchIndex indexes the points of benchPoints.
+func benchIndex(b *testing.B) *PointIndex[int] {
+	ix := new(PointIndex[int])
+	for i, p := range benchPoints(b) {
 		ix.Insert(p, i)
 	}
+	return ix
+}
+
+func benchNearest(b *testing.B, accept func(int) bool) {
+	ix := benchIndex(b)
 	qs := benchQueries(1024)
 	buf := make([]Hit[int], 0, 5)
 	b.ReportAllocs()
@@ -110,14 +115,20 @@ func locateSet(b *testing.B) ([]orb.Geometry, []orb.Point) {
 	return geoms, qs
 }
 
-func BenchmarkLocate(b *testing.B) {
+// locateIndex indexes the polygons of locateSet.
+func locateIndex(b *testing.B) (*PolygonIndex[int], []orb.Point) {
 	geoms, qs := locateSet(b)
-	var ix PolygonIndex[int]
+	ix := new(PolygonIndex[int])
 	for i, g := range geoms {
 		if err := ix.Add(g, i); err != nil {
 			b.Fatal(err)
 		}
 	}
+	return ix, qs
+}
+
+func BenchmarkLocate(b *testing.B) {
+	ix, qs := locateIndex(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -128,13 +139,7 @@ func BenchmarkLocate(b *testing.B) {
 // BenchmarkPolygonNearby asks for the polygons within 1 km of each query,
 // as a jurisdiction lookup does near a boundary.
 func BenchmarkPolygonNearby(b *testing.B) {
-	geoms, qs := locateSet(b)
-	var ix PolygonIndex[int]
-	for i, g := range geoms {
-		if err := ix.Add(g, i); err != nil {
-			b.Fatal(err)
-		}
-	}
+	ix, qs := locateIndex(b)
 	buf := make([]Near[int], 0, 16)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -146,13 +151,7 @@ func BenchmarkPolygonNearby(b *testing.B) {
 // BenchmarkLocateBruteForce is the baseline for BenchmarkLocate: a bound
 // check then ray casting over every polygon part.
 func BenchmarkLocateBruteForce(b *testing.B) {
-	geoms, qs := locateSet(b)
-	var ix PolygonIndex[int]
-	for i, g := range geoms {
-		if err := ix.Add(g, i); err != nil {
-			b.Fatal(err)
-		}
-	}
+	ix, qs := locateIndex(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -170,11 +169,7 @@ func BenchmarkLocateBruteForce(b *testing.B) {
 // BenchmarkNearest hides: queries over the sea need wider searches than
 // queries on land. Each timing includes about 40 ns of clock reads.
 func BenchmarkNearestLatency(b *testing.B) {
-	pts := benchPoints(b)
-	var ix PointIndex[int]
-	for i, p := range pts {
-		ix.Insert(p, i)
-	}
+	ix := benchIndex(b)
 	qs := benchQueries(1024)
 	buf := make([]Hit[int], 0, 5)
 	took := make([]time.Duration, b.N)
