@@ -93,6 +93,7 @@ func (b *builder) build(loadedAt time.Time, version string) *Dataset {
 	for i := range ds.stations {
 		ds.points.Insert(ds.stations[i].Location, int32(i))
 	}
+	ds.points.Prepare()
 	if len(ds.stations) > 0 {
 		ds.open = buildOpenIndex(ds.stations)
 	}

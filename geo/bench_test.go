@@ -53,6 +53,7 @@ func benchIndex(b *testing.B) *PointIndex[int] {
 	for i, p := range benchPoints(b) {
 		ix.Insert(p, i)
 	}
+	ix.Prepare()
 	return ix
 }
 

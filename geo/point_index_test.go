@@ -172,6 +172,10 @@ func TestNearestBruteForce(t *testing.T) {
 		if ix.Len() != n {
 			t.Fatalf("Len() = %d, want %d", ix.Len(), n)
 		}
+		prepared := round%2 == 1
+		if prepared {
+			ix.Prepare()
+		}
 		var buf []Hit[int]
 		for q := 0; q < 200; q++ {
 			p := randomQuery(r)
@@ -187,7 +191,7 @@ func TestNearestBruteForce(t *testing.T) {
 			}
 			buf = ix.Nearest(p, k, maxM, accept, buf)
 			want := bruteNearest(pts, p, k, maxM, accept)
-			checkSameHits(t, fmt.Sprintf("round %d n=%d Nearest(%v, k=%d, maxM=%g, accept=%v)", round, n, p, k, maxM, accept != nil), buf, want)
+			checkSameHits(t, fmt.Sprintf("round %d n=%d prepared=%v Nearest(%v, k=%d, maxM=%g, accept=%v)", round, n, prepared, p, k, maxM, accept != nil), buf, want)
 		}
 	}
 }
@@ -386,11 +390,85 @@ func TestNearestGendarmeries(t *testing.T) {
 	for i, p := range pts {
 		ix.Insert(p, i)
 	}
+	ix.Prepare()
 	r := testRand(t)
 	var buf []Hit[int]
 	for q := 0; q < 1000; q++ {
 		p := randomQuery(r)
-		buf = ix.Nearest(p, 10, 0, nil, buf)
-		checkSameHits(t, fmt.Sprintf("Nearest(%v)", p), buf, bruteNearest(pts, p, 10, 0, nil))
+		k := 1 + r.Intn(2*radiusK) // with and without the radii
+		buf = ix.Nearest(p, k, 0, nil, buf)
+		checkSameHits(t, fmt.Sprintf("Nearest(%v, k=%d)", p, k), buf, bruteNearest(pts, p, k, 0, nil))
+	}
+}
+
+// TestRadiusTableHoldsK checks the promise Nearest's single round rests on:
+// around any query the table answers for, the cap of radius angle(p, k)
+// holds at least k points.
+func TestRadiusTableHoldsK(t *testing.T) {
+	r := testRand(t)
+	for round := 0; round < 10; round++ {
+		pts := randomItems(r, radiusK+r.Intn(2000))
+		var ix PointIndex[int]
+		for i, p := range pts {
+			ix.Insert(p, i)
+		}
+		ix.Prepare()
+		table := ix.radii
+		answered := 0
+		for q := 0; q < 500; q++ {
+			// Near a point, so that most queries fall in the table.
+			c := pts[r.Intn(len(pts))]
+			p := orb.Point{wrapLon(c[0] + r.NormFloat64()), math.Max(-90, math.Min(90, c[1]+r.NormFloat64()))}
+			k := 1 + r.Intn(radiusK)
+			a, ok := table.angle(p, k)
+			if !ok {
+				continue
+			}
+			answered++
+			inside := 0
+			for _, pt := range pts {
+				if Distance(p, pt) <= a*EarthRadius {
+					inside++
+				}
+			}
+			if inside < k {
+				t.Fatalf("round %d: cap of %.1f m around %v holds %d points, want at least k=%d", round, a*EarthRadius, p, inside, k)
+			}
+		}
+		if answered < 250 {
+			t.Fatalf("round %d: the table answered %d of 500 queries near the points, want most", round, answered)
+		}
+	}
+}
+
+// TestNearestAfterInsert checks that an Insert after queries drops the
+// radii computed for the earlier points (stale radii would only slow the
+// search down, as the rounds correct any radius) and that the results
+// stay exact.
+func TestNearestAfterInsert(t *testing.T) {
+	r := testRand(t)
+	pts := randomItems(r, 500)
+	var ix PointIndex[int]
+	for i, p := range pts {
+		ix.Insert(p, i)
+	}
+	ix.Prepare()
+	var buf []Hit[int]
+	for q := 0; q < 100; q++ {
+		p := randomQuery(r)
+		buf = ix.Nearest(p, 5, 0, nil, buf)
+		checkSameHits(t, fmt.Sprintf("before: Nearest(%v)", p), buf, bruteNearest(pts, p, 5, 0, nil))
+	}
+	for _, p := range randomItems(r, 2000) {
+		ix.Insert(p, len(pts))
+		pts = append(pts, p)
+	}
+	if ix.radii != nil {
+		t.Fatal("Insert kept the radii of the smaller index")
+	}
+	for q := 0; q < 200; q++ {
+		p := randomQuery(r)
+		buf = ix.Nearest(p, 5, 0, nil, buf)
+		checkSameHits(t, fmt.Sprintf("after: Nearest(%v)", p), buf, bruteNearest(pts, p, 5, 0, nil))
 	}
 }
