@@ -80,7 +80,7 @@ func BenchmarkBruteForce(b *testing.B) {
 		p := qs[i%len(qs)]
 		buf = buf[:0]
 		for j, q := range pts {
-			d := Distance(p, q)
+			d := haversineM(p, q)
 			if len(buf) == 5 && d >= buf[4].DistanceM {
 				continue
 			}

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"math"
 	"math/rand"
 	"os"
 	"strconv"
@@ -60,4 +61,14 @@ func regionPoint(r *rand.Rand, g region) orb.Point {
 		g.lon + (2*r.Float64()-1)*g.dlon,
 		g.lat + (2*r.Float64()-1)*g.dlat,
 	}
+}
+
+// haversineM is the haversine formula, written out independently of
+// Distance: the brute-force reference of the nearest-neighbour tests.
+func haversineM(a, b orb.Point) float64 {
+	lat1, lat2 := a[1]*math.Pi/180, b[1]*math.Pi/180
+	sLat := math.Sin((lat2 - lat1) / 2)
+	sLon := math.Sin((b[0] - a[0]) * math.Pi / 180 / 2)
+	h := sLat*sLat + math.Cos(lat1)*math.Cos(lat2)*sLon*sLon
+	return 2 * EarthRadius * math.Asin(math.Sqrt(math.Min(1, h)))
 }

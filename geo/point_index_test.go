@@ -94,7 +94,7 @@ func TestLowerBound(t *testing.T) {
 func bruteNearest(pts []orb.Point, p orb.Point, k int, maxM float64, accept func(int) bool) []Hit[int] {
 	var all []Hit[int]
 	for i, q := range pts {
-		d := Distance(p, q)
+		d := haversineM(p, q)
 		if (maxM > 0 && d > maxM) || (accept != nil && !accept(i)) {
 			continue
 		}
