@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -18,6 +19,28 @@ const datasetKey = "guichet.dataset"
 // unless the request fixes the instant with at=.
 const cacheMaxAge = 60
 
+var cacheControlValue = []string{"public, max-age=" + strconv.Itoa(cacheMaxAge)}
+
+// hasQueryParam reports whether the raw query names the parameter name
+// with a non-empty value, as c.Query would see it, without parsing the
+// whole query into a map.
+func hasQueryParam(raw, name string) bool {
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		k, v, _ := strings.Cut(kv, "=")
+		if k == name {
+			return v != ""
+		}
+		if strings.Contains(k, "%") {
+			if dk, err := url.QueryUnescape(k); err == nil && dk == name {
+				return v != ""
+			}
+		}
+	}
+	return false
+}
+
 // pinDataset fixes the dataset a request is answered from, so that a reload
 // in the middle of a request can never mix two datasets, and answers
 // conditional requests from the dataset version before doing any work.
@@ -28,20 +51,29 @@ func (s *Server) pinDataset(c *gin.Context) {
 		return
 	}
 	c.Set(datasetKey, ds)
-	c.Header("X-Dataset-Version", ds.Version())
+	h := c.Writer.Header()
+	enc := s.encodedFor(ds)
+	if enc != nil {
+		h["X-Dataset-Version"] = enc.version
+	} else {
+		h.Set("X-Dataset-Version", ds.Version())
+	}
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		c.Next()
 		return
 	}
 	etag := `W/"` + ds.Version()
-	if c.Query("at") == "" {
+	if !hasQueryParam(c.Request.URL.RawQuery, "at") {
 		etag += "-" + strconv.FormatInt(s.now().Unix()/cacheMaxAge, 36)
 	}
 	etag += `"`
-	h := c.Writer.Header()
-	h.Set("ETag", etag)
-	h.Set("Last-Modified", ds.LoadedAt().UTC().Format(http.TimeFormat))
-	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(cacheMaxAge))
+	h["Etag"] = []string{etag}
+	if enc != nil {
+		h["Last-Modified"] = enc.lastModified
+	} else {
+		h.Set("Last-Modified", ds.LoadedAt().UTC().Format(http.TimeFormat))
+	}
+	h["Cache-Control"] = cacheControlValue
 	if etagMatches(c.GetHeader("If-None-Match"), etag) {
 		c.AbortWithStatus(http.StatusNotModified)
 		return

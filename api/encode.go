@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"net/http"
 	"strconv"
 	"sync"
 	"time"
@@ -24,11 +25,14 @@ type stationFragments struct {
 	tail  []byte // ,"source":"…"}
 }
 
-// encodeCache holds the fragments of every station of one dataset.
+// encodeCache holds what is encoded once per dataset: the headers of its
+// answers, and the fragments of every station.
 type encodeCache struct {
-	ds    *data.Dataset
-	once  sync.Once
-	frags map[*data.Station]*stationFragments
+	ds           *data.Dataset
+	version      []string // X-Dataset-Version
+	lastModified []string // Last-Modified
+	once         sync.Once
+	frags        map[*data.Station]*stationFragments
 }
 
 func newFragments(s *data.Station) *stationFragments {
@@ -45,23 +49,37 @@ func newFragments(s *data.Station) *stationFragments {
 	}
 }
 
-// fragments returns the fragments of ds's stations, building them on first
-// use, or nil when ds is no longer the dataset being served (a request that
-// started before a reload); callers then encode the slow way.
-func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments {
+// encoded returns the encodeCache of ds, or nil when ds is no longer the
+// dataset being served (a request that started before a reload).
+func (s *Server) encodedFor(ds *data.Dataset) *encodeCache {
 	c := s.encoded.Load()
-	if c == nil || c.ds != ds {
-		if s.ds.Load() != ds {
-			return nil
-		}
-		next := &encodeCache{ds: ds}
-		if !s.encoded.CompareAndSwap(c, next) {
-			if c = s.encoded.Load(); c == nil || c.ds != ds {
-				return nil
-			}
-		} else {
-			c = next
-		}
+	if c != nil && c.ds == ds {
+		return c
+	}
+	if s.ds.Load() != ds {
+		return nil
+	}
+	next := &encodeCache{
+		ds:           ds,
+		version:      []string{ds.Version()},
+		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
+	}
+	if s.encoded.CompareAndSwap(c, next) {
+		return next
+	}
+	if c = s.encoded.Load(); c != nil && c.ds == ds {
+		return c
+	}
+	return nil
+}
+
+// fragments returns the fragments of ds's stations, building them on first
+// use, or nil when ds is no longer the dataset being served; callers then
+// encode the slow way.
+func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments {
+	c := s.encodedFor(ds)
+	if c == nil {
+		return nil
 	}
 	c.once.Do(func() {
 		all := ds.Stations(data.StationFilter{})

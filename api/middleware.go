@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -136,23 +137,43 @@ var loggedParams = map[string]bool{
 // locating anyone), harmless parameters as sent, and any other value —
 // free text such as q may be a home address — replaced by "-".
 func redactQuery(raw string) string {
-	q, err := url.ParseQuery(raw)
-	if err != nil {
-		return "-"
-	}
-	for k, vs := range q {
+	// What url.ParseQuery then Encode would give, without their map.
+	var pairsArr [16][2]string
+	pairs := pairsArr[:0]
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if strings.Contains(kv, ";") {
+			return "-"
+		}
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		k, err1 := url.QueryUnescape(k)
+		v, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			return "-"
+		}
 		switch {
 		case k == "lat" || k == "lon":
-			for i, v := range vs {
-				vs[i] = roundCoord(v)
-			}
+			v = roundCoord(v)
 		case !loggedParams[k]:
-			for i := range vs {
-				vs[i] = "-"
-			}
+			v = "-"
 		}
+		pairs = append(pairs, [2]string{k, v})
 	}
-	return q.Encode()
+	slices.SortStableFunc(pairs, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
+	var sb strings.Builder
+	for i, p := range pairs {
+		if i > 0 {
+			sb.WriteByte('&')
+		}
+		sb.WriteString(url.QueryEscape(p[0]))
+		sb.WriteByte('=')
+		sb.WriteString(url.QueryEscape(p[1]))
+	}
+	return sb.String()
 }
 
 func roundCoord(v string) string {
@@ -167,23 +188,27 @@ func roundCoord(v string) string {
 // documents to render or frame.
 const contentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'"
 
-// secureHeaders sets the headers every answer carries, refusals included.
-// The widget pages are documents with a policy of their own, set by their
-// handlers.
+// The values of the headers every answer carries, built once: they are
+// assigned to the header map as is, with keys already canonical, which
+// costs a request neither allocations nor key canonicalisation. Each has
+// len == cap, so an Add elsewhere copies instead of writing into them.
+var (
+	nosniffValue  = []string{"nosniff"}
+	noReferrer    = []string{"no-referrer"}
+	apiCSPValue   = []string{contentSecurityPolicy}
+	frameDenyOnly = []string{"DENY"}
+)
+
+// secureHeaders sets the headers every answer carries, refusals included:
+// no content sniffing, no referrer and, except on the widget's paths,
+// whose handlers set a policy of their own, no rendering and no framing.
 func (s *Server) secureHeaders(c *gin.Context) {
 	h := c.Writer.Header()
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	apiPolicy(c)
-}
-
-// apiPolicy sets the API's content security policy on every path but the
-// widget's. New installs it again after the widget's frame guard, whose
-// frame-only policy would otherwise replace it on the answers that get
-// past the limits.
-func apiPolicy(c *gin.Context) {
+	h["X-Content-Type-Options"] = nosniffValue
+	h["Referrer-Policy"] = noReferrer
 	if !isWidgetPath(c.Request.URL.Path) {
-		c.Writer.Header().Set("Content-Security-Policy", contentSecurityPolicy)
+		h["Content-Security-Policy"] = apiCSPValue
+		h["X-Frame-Options"] = frameDenyOnly
 	}
 	c.Next()
 }

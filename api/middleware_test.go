@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"math/rand"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"sync"
@@ -149,10 +151,50 @@ func TestRedactQuery(t *testing.T) {
 		{"q=8+bd+du+Port&limit=3", "limit=3&q=-"},
 		{"force=police&page=2", "force=police&page=2"},
 		{"%zz", "-"},
+		{"a=1;b=2", "-"},
+		{"&&limit=3&&", "limit=3"},
+		{"lon=2&q=x&lat=1&q=y&limit", "lat=1.00&limit=&lon=2.00&q=-&q=-"},
+		{"open=2026-12-02T23%3A30%3A00%2B01%3A00", "open=2026-12-02T23%3A30%3A00%2B01%3A00"},
 	}
 	for _, tt := range tests {
 		if got := redactQuery(tt.in); got != tt.want {
 			t.Errorf("redactQuery(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestRedactQueryMatchesParseQuery checks redactQuery against the
+// straightforward url.ParseQuery then Encode on random queries.
+func TestRedactQueryMatchesParseQuery(t *testing.T) {
+	reference := func(raw string) string {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return "-"
+		}
+		for k, vs := range q {
+			switch {
+			case k == "lat" || k == "lon":
+				for i, v := range vs {
+					vs[i] = roundCoord(v)
+				}
+			case !loggedParams[k]:
+				for i := range vs {
+					vs[i] = "-"
+				}
+			}
+		}
+		return q.Encode()
+	}
+	r := rand.New(rand.NewSource(1))
+	tokens := []string{"lat", "lon", "q", "limit", "at", "open", "=", "=", "&", "&", ";", "%", "%2", "%3D", "%26", "+", "1.5", "48.85", "-2", "rue", "é", "x"}
+	for range 20000 {
+		var sb strings.Builder
+		for range r.Intn(12) {
+			sb.WriteString(tokens[r.Intn(len(tokens))])
+		}
+		raw := sb.String()
+		if got, want := redactQuery(raw), reference(raw); got != want {
+			t.Fatalf("redactQuery(%q) = %q, want %q", raw, got, want)
 		}
 	}
 }
@@ -223,6 +265,13 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 		if got := h.Values("Content-Security-Policy"); len(got) != 1 || got[0] != tt.csp {
 			t.Errorf("%s: CSP %q, want %q", tt.target, got, tt.csp)
+		}
+		wantFrame := "DENY"
+		if isWidgetPath(tt.target) {
+			wantFrame = "" // framing the widget is its purpose
+		}
+		if got := h.Get("X-Frame-Options"); got != wantFrame {
+			t.Errorf("%s: X-Frame-Options %q, want %q", tt.target, got, wantFrame)
 		}
 	}
 }

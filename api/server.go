@@ -134,8 +134,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 		writeProblem(c, http.StatusMethodNotAllowed, typeMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path)
 	})
 	s.engine = e
-	s.registerWidgetRoutes(e) // first: it installs the frame guard for every later route
-	e.Use(apiPolicy)
+	s.registerWidgetRoutes(e)
 	s.registerHealthRoutes(e)
 	s.registerDocsRoutes(e)
 	s.registerAdminRoutes(e)

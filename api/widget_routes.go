@@ -58,7 +58,6 @@ type widgetHandler struct {
 // registerWidgetRoutes mounts the widget and the frame guard. It must run
 // before the other routes are registered so that the guard applies to them.
 func (s *Server) registerWidgetRoutes(e *gin.Engine) {
-	e.Use(frameGuard)
 	h := &widgetHandler{s: s, dir: s.cfg.WidgetDir}
 	tileOrigin := ""
 	if s.cfg.WidgetTileURL != "" {
@@ -84,17 +83,6 @@ func (s *Server) registerWidgetRoutes(e *gin.Engine) {
 // isWidgetPath reports whether p is served by the widget routes.
 func isWidgetPath(p string) bool {
 	return p == "/widget" || p == "/widget.js" || strings.HasPrefix(p, "/widget/")
-}
-
-// frameGuard forbids framing everything but the widget, and stops browsers
-// from sniffing content types.
-func frameGuard(c *gin.Context) {
-	c.Header("X-Content-Type-Options", "nosniff")
-	if !isWidgetPath(c.Request.URL.Path) {
-		c.Header("Content-Security-Policy", "frame-ancestors 'none'")
-		c.Header("X-Frame-Options", "DENY")
-	}
-	c.Next()
 }
 
 // widgetCSP builds the page's policy: only its own script and style, API

@@ -35,6 +35,7 @@ type Main struct {
 	Refresh time.Duration
 
 	log      *slog.Logger
+	logs     *api.LogWriter // nil when logging to a terminal
 	stderr   io.Writer
 	listener net.Listener
 	server   *http.Server
@@ -70,7 +71,14 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 	}
 	m.stderr = stderr
 	if m.log == nil {
-		m.log = newLogger(stderr, m.HTTP)
+		if isTerminal(stderr) {
+			m.log = newLogger(stderr, m.HTTP)
+		} else {
+			// A log collector gets the lines in batches: one write per
+			// request line would cost more than a fifth of a request.
+			m.logs = api.NewLogWriter(stderr, 100*time.Millisecond)
+			m.log = newLogger(m.logs, m.HTTP)
+		}
 	}
 	ln, err := net.Listen("tcp", m.Addr)
 	if err != nil {
@@ -159,10 +167,14 @@ func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
 
 // Close shuts the server down, letting requests in flight finish.
 func (m *Main) Close(ctx context.Context) error {
-	if m.server == nil {
-		return nil
+	var err error
+	if m.server != nil {
+		err = m.server.Shutdown(ctx)
 	}
-	return m.server.Shutdown(ctx)
+	if m.logs != nil {
+		err = errors.Join(err, m.logs.Close())
+	}
+	return err
 }
 
 func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
