@@ -2,8 +2,12 @@
 # Compares guichet's /v1/stations/nearest, on the national data, with a
 # trivial Gin handler, in the same run: RUNS alternating rounds of DUR each,
 # then the medians and guichet's throughput as a fraction of the baseline.
-# GZIP=false makes the client refuse gzip (the baseline never compresses;
-# guichet compresses its ~7 KB answers when the client accepts it).
+# A third server, "payload", is the same trivial handler answering one of
+# guichet's own answers (gzipped once at start for clients that accept
+# it): the ceiling for an answer that size, whatever computes it.
+# GZIP=false makes the client refuse gzip (the 300-byte baseline never
+# compresses; guichet compresses its ~7 KB answers when the client
+# accepts it).
 #   GUICHET_OPENDATA=../shared/data scripts/load/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -27,11 +31,21 @@ for _ in $(seq 300); do
 	sleep 1
 done
 curl -fs http://127.0.0.1:18080/readyz >/dev/null || { echo "guichet not ready"; tail "$tmp/guichet.log"; exit 1; }
+# Grenoble: five gendarmerie units, an answer of typical size.
+curl -fs 'http://127.0.0.1:18080/v1/stations/nearest?lat=45.188&lon=5.724' >"$tmp/answer.json"
+echo "payload: guichet's answer at Grenoble, $(wc -c <"$tmp/answer.json") bytes"
+"$tmp/trivial" --addr 127.0.0.1:18091 --body "$tmp/answer.json" &
+pids+=($!)
+for _ in $(seq 50); do
+	curl -fs http://127.0.0.1:18091/ >/dev/null 2>&1 && break
+	sleep 0.1
+done
 
 q='/v1/stations/nearest?lat={lat}&lon={lon}'
 for i in $(seq "$RUNS"); do
 	echo "guichet $("$tmp/load" -url "http://127.0.0.1:18080$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
 	echo "trivial $("$tmp/load" -url "http://127.0.0.1:18090$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
+	echo "payload $("$tmp/load" -url "http://127.0.0.1:18091$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
 done
 awk '
 function median(arr, n,   i, j, t) {
@@ -55,4 +69,6 @@ END {
 		print line
 	}
 	printf "ratio guichet/trivial requests/s = %.2f\n", m["guichet", "rps"] / m["trivial", "rps"]
+	printf "ratio payload/trivial requests/s = %.2f (the ceiling for answers this size)\n", m["payload", "rps"] / m["trivial", "rps"]
+	printf "ratio guichet/payload requests/s = %.2f\n", m["guichet", "rps"] / m["payload", "rps"]
 }' "$tmp/results"

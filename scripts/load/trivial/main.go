@@ -1,24 +1,53 @@
 // Command trivial is the baseline of scripts/load/compare.sh: a Gin server
 // answering a fixed JSON body of about 300 bytes, so that guichet's cost
 // per request can be read as a fraction of the framework's own.
+//
+// With -body FILE it answers that file instead (compare.sh gives it one of
+// guichet's own answers), compressed once at start for clients that accept
+// gzip: the cheapest server for that payload, which separates the cost of
+// the payload from the cost of computing it.
 package main
 
 import (
+	"bytes"
 	"flag"
+	"log"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/klauspost/compress/gzip"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8090", "listen address")
+	bodyFile := flag.String("body", "", "answer this file instead of the fixed 300-byte body")
 	flag.Parse()
 	gin.SetMode(gin.ReleaseMode)
 	body := []byte(`{"stations":[{"id":"gn-1004321","name":"Brigade de proximité de Voiron","force":"gendarmerie","distance_m":7218,"note":"` + strings.Repeat("x", 150) + `"}]}`)
+	var zipped []byte
+	if *bodyFile != "" {
+		var err error
+		if body, err = os.ReadFile(*bodyFile); err != nil {
+			log.Fatal(err)
+		}
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestSpeed)
+		zw.Write(body)
+		zw.Close()
+		zipped = z.Bytes()
+	}
 	e := gin.New()
-	e.GET("/*any", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", body) })
+	e.GET("/*any", func(c *gin.Context) {
+		if zipped != nil && strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
+			c.Header("Content-Encoding", "gzip")
+			c.Data(http.StatusOK, "application/json", zipped)
+			return
+		}
+		c.Data(http.StatusOK, "application/json", body)
+	})
 	if err := http.ListenAndServe(*addr, e); err != nil {
-		panic(err)
+		log.Fatal(err)
 	}
 }
