@@ -41,12 +41,20 @@ func newFragments(s *data.Station) *stationFragments {
 	hours, _ := json.Marshal(full.Hours.hoursHead)
 	week, _ := json.Marshal(full.Hours.Week)
 	source, _ := json.Marshal(full.Source)
-	return &stationFragments{
-		head:  head[:len(head)-1],
-		hours: append(hours[1:len(hours)-1], ','),
-		week:  week,
-		tail:  append(append([]byte(`,"source":`), source...), '}'),
-	}
+	// One allocation, in the order appendStation reads it: the copies of
+	// a cold station then stream from consecutive cache lines.
+	b := make([]byte, 0, len(head)+len(hours)+len(week)+len(`,"source":`)+len(source)+1)
+	b = append(b, head[:len(head)-1]...)
+	h := len(b)
+	b = append(b, hours[1:len(hours)-1]...)
+	b = append(b, ',')
+	o := len(b)
+	b = append(b, week...)
+	w := len(b)
+	b = append(b, `,"source":`...)
+	b = append(b, source...)
+	b = append(b, '}')
+	return &stationFragments{head: b[:h:h], hours: b[h:o:o], week: b[o:w:w], tail: b[w:]}
 }
 
 // encoded returns the encodeCache of ds, or nil when ds is no longer the
