@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -276,7 +278,18 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+// TestGzip checks compression of answers encoded both ways: from the
+// per-dataset fragments (JSON) and through encoding/json (GeoJSON).
 func TestGzip(t *testing.T) {
+	for _, big := range []string{
+		"/v1/stations/nearest?lat=45.3&lon=5.6&limit=10&at=2026-12-02T10:00:00Z",
+		"/v1/stations/nearest?lat=45.3&lon=5.6&limit=10&at=2026-12-02T10:00:00Z&format=geojson",
+	} {
+		t.Run(big, func(t *testing.T) { testGzip(t, big) })
+	}
+}
+
+func testGzip(t *testing.T, big string) {
 	s := mustConfiguredServer(t, DefaultConfig(), nil)
 	// A handler that encodes its own answer must not be compressed twice.
 	var pre bytes.Buffer
@@ -288,7 +301,6 @@ func TestGzip(t *testing.T) {
 		c.Data(http.StatusOK, "application/json", pre.Bytes())
 	})
 	h := s.Handler()
-	const big = "/v1/stations/nearest?lat=45.3&lon=5.6&limit=10"
 	plain := do(t, h, httptest.NewRequest(http.MethodGet, big, nil))
 	if plain.Body.Len() < 2*gzipMinBytes || plain.Header().Get("Content-Encoding") != "" {
 		t.Fatalf("plain answer: %d bytes, encoding %q", plain.Body.Len(), plain.Header().Get("Content-Encoding"))
@@ -344,6 +356,57 @@ func TestGzip(t *testing.T) {
 				t.Errorf("gzipped %d bytes, plain %d", rec.Body.Len(), plain.Body.Len())
 			}
 		})
+	}
+}
+
+// TestNearestGzipMatchesPlain asks for nearest stations at random points,
+// with and without gzip, and checks that the gzipped answers decompress to
+// the plain ones byte for byte.
+func TestNearestGzipMatchesPlain(t *testing.T) {
+	stations, communes := mustServer(t).Handler(), mustJurisdictionServer(t)
+	r := rand.New(rand.NewSource(2))
+	for i := range 300 {
+		h := stations
+		target := fmt.Sprintf("/v1/stations/nearest?lat=%.5f&lon=%.5f&limit=%d&at=2026-12-%02dT%02d:30:00Z",
+			42+r.Float64()*9, -5+r.Float64()*13, 1+r.Intn(100), 1+r.Intn(31), r.Intn(24))
+		if i%3 == 0 {
+			// Where the fixtures have communes: the answer names the
+			// competent units after the stations.
+			h = communes
+			where := []string{"lat=45.05&lon=5.09", "lat=45.15&lon=5.25"}[r.Intn(2)]
+			target = fmt.Sprintf("/v1/stations/nearest?%s&limit=%d&competent=true", where, 1+r.Intn(10))
+		}
+		plain := do(t, h, httptest.NewRequest(http.MethodGet, target, nil))
+		req := httptest.NewRequest(http.MethodGet, target, nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		zipped := do(t, h, req)
+		if plain.Code != http.StatusOK || zipped.Code != http.StatusOK {
+			t.Fatalf("%s: status %d plain, %d gzipped", target, plain.Code, zipped.Code)
+		}
+		enc := zipped.Header().Get("Content-Encoding")
+		if plain.Body.Len() < gzipMinBytes {
+			if enc != "" || !bytes.Equal(zipped.Body.Bytes(), plain.Body.Bytes()) {
+				t.Fatalf("%s: a %d-byte answer came with Content-Encoding %q", target, plain.Body.Len(), enc)
+			}
+			continue
+		}
+		if enc != "gzip" {
+			t.Fatalf("%s: Content-Encoding %q", target, enc)
+		}
+		if cl := zipped.Header().Get("Content-Length"); cl != "" && cl != strconv.Itoa(zipped.Body.Len()) {
+			t.Fatalf("%s: Content-Length %s, body %d bytes", target, cl, zipped.Body.Len())
+		}
+		zr, err := gzip.NewReader(zipped.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", target, err)
+		}
+		if !bytes.Equal(got, plain.Body.Bytes()) {
+			t.Fatalf("%s: gunzipped answer differs from the plain one:\n%s\n%s", target, got, plain.Body)
+		}
 	}
 }
 
