@@ -97,8 +97,8 @@ func (s *Server) registerGeocodeRoutes(g *gin.RouterGroup) {
 	if s.cfg.MaxBatchRows <= 0 {
 		s.cfg.MaxBatchRows = DefaultMaxBatchRows
 	}
-	g.GET("/geocode", s.geocode)
-	g.GET("/reverse", s.reverse)
+	getAndHead(g, "/geocode", s.geocode)
+	getAndHead(g, "/reverse", s.reverse)
 	g.POST("/geocode/csv", s.batchSlot(), s.geocodeCSV)
 }
 

@@ -123,9 +123,9 @@ func newCommuneFactsJSON(cm *data.Commune, at time.Time) communeFactsJSON {
 }
 
 func (s *Server) registerJurisdictionRoutes(g *gin.RouterGroup) {
-	g.GET("/jurisdiction", s.jurisdiction)
-	g.GET("/communes", s.listCommunes)
-	g.GET("/communes/:code", s.getCommune)
+	getAndHead(g, "/jurisdiction", s.jurisdiction)
+	getAndHead(g, "/communes", s.listCommunes)
+	getAndHead(g, "/communes/:code", s.getCommune)
 }
 
 // queryBoundary decodes the optional boundary margin in metres.

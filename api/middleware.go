@@ -65,7 +65,7 @@ func (s *Server) useMiddleware(e *gin.Engine) {
 	// next so that a panic is still logged as a 500, compress last so that
 	// refusals are not compressed for nothing.
 	e.Use(s.observe, s.recoverProblem, s.secureHeaders, s.rateLimit, s.limitBody, s.compress)
-	e.GET("/metrics", s.metricsHandler())
+	getAndHead(e, "/metrics", s.metricsHandler())
 }
 
 // batchCSVRoute is the batch geocoding upload: the one route allowed a

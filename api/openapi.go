@@ -45,13 +45,13 @@ func (d *staticDoc) serve(c *gin.Context) {
 // registerDocsRoutes serves the OpenAPI document and its HTML rendering.
 func (s *Server) registerDocsRoutes(e *gin.Engine) {
 	spec := newStaticDoc("application/json", openAPIDocument)
-	e.GET("/openapi.json", func(c *gin.Context) {
+	getAndHead(e, "/openapi.json", func(c *gin.Context) {
 		// Tools and other sites' documentation pages read the contract.
 		c.Header("Access-Control-Allow-Origin", "*")
 		spec.serve(c)
 	})
 	page := newStaticDoc("text/html; charset=utf-8", docsPage)
-	e.GET("/docs", func(c *gin.Context) {
+	getAndHead(e, "/docs", func(c *gin.Context) {
 		c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 		page.serve(c)
 	})

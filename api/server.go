@@ -146,6 +146,14 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	return s
 }
 
+// getAndHead routes GET and HEAD to the same handlers: for HEAD, net/http
+// drops the body and keeps every header GET would send (RFC 9110 §9.3.2),
+// so link checkers and monitors can probe any resource cheaply.
+func getAndHead(r gin.IRoutes, path string, handlers ...gin.HandlerFunc) {
+	r.GET(path, handlers...)
+	r.HEAD(path, handlers...)
+}
+
 // Handler returns the http.Handler serving the API.
 func (s *Server) Handler() http.Handler { return s.engine }
 
@@ -221,10 +229,10 @@ func (s *Server) allowOrigin(origin string) string {
 }
 
 func (s *Server) registerHealthRoutes(e *gin.Engine) {
-	e.GET("/healthz", func(c *gin.Context) {
+	getAndHead(e, "/healthz", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
-	e.GET("/readyz", func(c *gin.Context) {
+	getAndHead(e, "/readyz", func(c *gin.Context) {
 		ds := s.dataset(c)
 		if ds == nil {
 			return
@@ -241,7 +249,7 @@ func (s *Server) registerHealthRoutes(e *gin.Engine) {
 }
 
 func (s *Server) registerMetaRoutes(g *gin.RouterGroup) {
-	g.GET("/meta", func(c *gin.Context) {
+	getAndHead(g, "/meta", func(c *gin.Context) {
 		ds := s.dataset(c)
 		if ds == nil {
 			return

@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -110,6 +111,48 @@ func TestMethodNotAllowed(t *testing.T) {
 		t.Fatalf("DELETE = %d, want 405", rec.Code)
 	}
 	decodeProblem(t, rec)
+}
+
+// TestHead asks every kind of route with HEAD through a real net/http
+// server, which drops the body: status and headers must be GET's.
+func TestHead(t *testing.T) {
+	srv := httptest.NewServer(mustServer(t).Handler())
+	defer srv.Close()
+	// Headers that differ between any two requests.
+	volatile := map[string]bool{"Date": true, "X-Request-Id": true}
+	for _, target := range []string{
+		"/healthz", "/readyz", "/openapi.json", "/docs", "/metrics",
+		"/v1/meta", "/v1/stations/nearest?lat=45.3&lon=5.6&at=2026-12-02T10:00:00Z",
+		"/v1/stations/gn-1004321", "/v1/stations/gn-42", "/v1/stations/nearest?lat=x&lon=5",
+		"/widget", "/widget.js", "/nowhere",
+	} {
+		// Both accept gzip, as browsers do; set by hand, it also stops the
+		// client from decompressing, and from asking for gzip on GET only.
+		do := func(method string) (*http.Response, []byte) {
+			req, _ := http.NewRequest(method, srv.URL+target, nil)
+			req.Header.Set("Accept-Encoding", "gzip")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			return resp, body
+		}
+		get, getBody := do(http.MethodGet)
+		head, headBody := do(http.MethodHead)
+		if head.StatusCode != get.StatusCode || len(headBody) != 0 {
+			t.Errorf("HEAD %s: status %d with %d body bytes; GET gives %d", target, head.StatusCode, len(headBody), get.StatusCode)
+		}
+		if len(getBody) == 0 {
+			t.Errorf("GET %s: empty body", target)
+		}
+		for k, v := range get.Header {
+			if !volatile[k] && k != "Content-Length" && strings.Join(head.Header[k], ",") != strings.Join(v, ",") {
+				t.Errorf("HEAD %s: %s = %q, GET gives %q", target, k, head.Header[k], v)
+			}
+		}
+	}
 }
 
 func TestNearest(t *testing.T) {

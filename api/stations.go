@@ -14,10 +14,10 @@ import (
 )
 
 func (s *Server) registerStationRoutes(g *gin.RouterGroup) {
-	g.GET("/stations/nearest", s.nearest)
-	g.GET("/stations", s.listStations)
-	g.GET("/stations/:id", s.getStation)
-	g.GET("/stations/:id/hours", s.stationHours)
+	getAndHead(g, "/stations/nearest", s.nearest)
+	getAndHead(g, "/stations", s.listStations)
+	getAndHead(g, "/stations/:id", s.getStation)
+	getAndHead(g, "/stations/:id/hours", s.stationHours)
 }
 
 func (s *Server) nearest(c *gin.Context) {

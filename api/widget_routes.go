@@ -75,9 +75,9 @@ func (s *Server) registerWidgetRoutes(e *gin.Engine) {
 		}
 		h.bundle = b
 	}
-	e.GET("/widget", h.page)
-	e.GET("/widget/assets/:file", h.asset)
-	e.GET("/widget.js", h.loader)
+	getAndHead(e, "/widget", h.page)
+	getAndHead(e, "/widget/assets/:file", h.asset)
+	getAndHead(e, "/widget.js", h.loader)
 }
 
 // isWidgetPath reports whether p is served by the widget routes.
