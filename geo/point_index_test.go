@@ -395,9 +395,11 @@ func TestNearestGendarmeries(t *testing.T) {
 	var buf []Hit[int]
 	for q := 0; q < 1000; q++ {
 		p := randomQuery(r)
-		k := 1 + r.Intn(2*radiusK) // with and without the radii
-		buf = ix.Nearest(p, k, 0, nil, buf)
-		checkSameHits(t, fmt.Sprintf("Nearest(%v, k=%d)", p, k), buf, bruteNearest(pts, p, k, 0, nil))
+		// k = 10 searches without the radii (k > radiusK), k = 5 with them.
+		for _, k := range []int{10, 5} {
+			buf = ix.Nearest(p, k, 0, nil, buf)
+			checkSameHits(t, fmt.Sprintf("Nearest(%v, k=%d)", p, k), buf, bruteNearest(pts, p, k, 0, nil))
+		}
 	}
 }
 
