@@ -215,6 +215,10 @@ func TestNearestPolesAndSparseAccept(t *testing.T) {
 		for i, p := range pts {
 			ix.Insert(p, i)
 		}
+		prepared := round%2 == 1
+		if prepared {
+			ix.Prepare()
+		}
 		var buf []Hit[int]
 		for q := 0; q < 200; q++ {
 			p := randomQuery(r)
@@ -223,14 +227,17 @@ func TestNearestPolesAndSparseAccept(t *testing.T) {
 			}
 			k := 1 + r.Intn(10)
 			mod := []int{1, 10, 50, 1000}[r.Intn(4)]
-			accept := func(v int) bool { return v%mod == 0 }
+			var accept func(int) bool
+			if mod > 1 || r.Intn(2) == 0 { // mod 1 keeps all: half of those go without accept, to use the radii
+				accept = func(v int) bool { return v%mod == 0 }
+			}
 			var maxM float64
 			if r.Intn(3) == 0 {
 				maxM = r.ExpFloat64() * 1000e3
 			}
 			buf = ix.Nearest(p, k, maxM, accept, buf)
 			want := bruteNearest(pts, p, k, maxM, accept)
-			checkSameHits(t, fmt.Sprintf("round %d Nearest(%v, k=%d, maxM=%g, 1 in %d)", round, p, k, maxM, mod), buf, want)
+			checkSameHits(t, fmt.Sprintf("round %d prepared=%v Nearest(%v, k=%d, maxM=%g, 1 in %d)", round, prepared, p, k, maxM, mod), buf, want)
 		}
 	}
 }
@@ -410,6 +417,9 @@ func TestRadiusTableHoldsK(t *testing.T) {
 	r := testRand(t)
 	for round := 0; round < 10; round++ {
 		pts := randomItems(r, radiusK+r.Intn(2000))
+		for range 50 + r.Intn(200) {
+			pts = append(pts, orb.Point{r.Float64()*360 - 180, math.Max(-90, math.Min(90, (90-r.ExpFloat64()*2)*float64(1-2*r.Intn(2))))})
+		}
 		var ix PointIndex[int]
 		for i, p := range pts {
 			ix.Insert(p, i)
@@ -420,6 +430,9 @@ func TestRadiusTableHoldsK(t *testing.T) {
 		for q := 0; q < 500; q++ {
 			// Near a point, so that most queries fall in the table.
 			c := pts[r.Intn(len(pts))]
+			if q%5 == 0 { // and near the poles, where cells are narrow
+				c = orb.Point{r.Float64()*360 - 180, (89.5 - r.ExpFloat64()) * float64(1-2*r.Intn(2))}
+			}
 			p := orb.Point{wrapLon(c[0] + r.NormFloat64()), math.Max(-90, math.Min(90, c[1]+r.NormFloat64()))}
 			k := 1 + r.Intn(radiusK)
 			a, ok := table.angle(p, k)
