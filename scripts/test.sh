@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The test command: every Go test (unit, national data, end-to-end server,
-# browser) under the race detector, then a bounded fuzzing pass over every
-# fuzz target. National-data tests read GUICHET_OPENDATA; it defaults to
-# ../shared/data when that directory exists.
+# browser) under the race detector, the allocation tests without it, then
+# a bounded fuzzing pass over every fuzz target. National-data tests read
+# GUICHET_OPENDATA; it defaults to ../shared/data when that directory
+# exists.
 #
 #   FUZZTIME=10s (default) per fuzz target; FUZZTIME=0 skips fuzzing.
 set -euo pipefail
@@ -18,6 +19,9 @@ if [ -n "${GUICHET_OPENDATA:-}" ]; then
 fi
 
 go test -race ./...
+# Allocation counts again without the race detector, which empties
+# sync.Pools at random (the tests that depend on a pool skip under it).
+go test -count=1 -run 'Alloc' ./...
 
 fuzztime="${FUZZTIME:-10s}"
 if [ "$fuzztime" = "0" ]; then
