@@ -71,6 +71,9 @@ func TestFragmentsFollowReload(t *testing.T) {
 	}
 	second := mustServer(t).Dataset()
 	s.SetDataset(second)
+	if c := s.encoded.Load(); c == nil || c.ds != second || c.frags == nil {
+		t.Fatal("SetDataset did not build the fragments of the new dataset")
+	}
 	f := s.fragments(second)
 	if st, _ := second.Station("gn-1004321"); f[st] == nil {
 		t.Error("fragments of the new dataset lack its stations")

@@ -65,6 +65,9 @@ func TestReload(t *testing.T) {
 	if err := s.Reload(context.Background()); err != nil || s.Dataset() != second {
 		t.Fatalf("Reload(good) = %v", err)
 	}
+	if c := s.encoded.Load(); c == nil || c.ds != second || c.frags == nil {
+		t.Error("Reload did not build the fragments of the new dataset")
+	}
 	rec = get(t, s.Handler(), "/readyz")
 	if err := json.Unmarshal(rec.Body.Bytes(), &ready); err != nil || ready.Status != "ready" {
 		t.Errorf("readyz after good reload = %s", rec.Body)

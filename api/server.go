@@ -159,7 +159,12 @@ func (s *Server) Handler() http.Handler { return s.engine }
 
 // SetDataset atomically replaces the dataset. Requests in flight finish on
 // the dataset they started with.
-func (s *Server) SetDataset(ds *data.Dataset) { s.ds.Store(ds) }
+func (s *Server) SetDataset(ds *data.Dataset) {
+	s.ds.Store(ds)
+	if ds != nil {
+		s.fragments(ds) // now, rather than in the first request to need them
+	}
+}
 
 // Dataset returns the dataset currently served, or nil before the first load.
 func (s *Server) Dataset() *data.Dataset { return s.ds.Load() }
