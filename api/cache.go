@@ -53,11 +53,10 @@ func (s *Server) pinDataset(c *gin.Context) {
 	c.Set(datasetKey, ds)
 	h := c.Writer.Header()
 	enc := s.encodedFor(ds)
-	if enc != nil {
-		h["X-Dataset-Version"] = enc.version
-	} else {
-		h.Set("X-Dataset-Version", ds.Version())
+	if enc == nil { // a reload swapped ds out in the meantime
+		enc = newEncodeCache(ds)
 	}
+	h["X-Dataset-Version"] = enc.version
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		c.Next()
 		return
@@ -68,11 +67,7 @@ func (s *Server) pinDataset(c *gin.Context) {
 	}
 	etag += `"`
 	h["Etag"] = []string{etag}
-	if enc != nil {
-		h["Last-Modified"] = enc.lastModified
-	} else {
-		h.Set("Last-Modified", ds.LoadedAt().UTC().Format(http.TimeFormat))
-	}
+	h["Last-Modified"] = enc.lastModified
 	h["Cache-Control"] = cacheControlValue
 	if etagMatches(c.GetHeader("If-None-Match"), etag) {
 		c.AbortWithStatus(http.StatusNotModified)

@@ -57,7 +57,17 @@ func newFragments(s *data.Station) *stationFragments {
 	return &stationFragments{head: b[:h:h], hours: b[h:o:o], week: b[o:w:w], tail: b[w:]}
 }
 
-// encoded returns the encodeCache of ds, or nil when ds is no longer the
+// newEncodeCache returns an encodeCache of ds with its headers encoded
+// and its fragments not built yet.
+func newEncodeCache(ds *data.Dataset) *encodeCache {
+	return &encodeCache{
+		ds:           ds,
+		version:      []string{ds.Version()},
+		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
+	}
+}
+
+// encodedFor returns the encodeCache of ds, or nil when ds is no longer the
 // dataset being served (a request that started before a reload).
 func (s *Server) encodedFor(ds *data.Dataset) *encodeCache {
 	c := s.encoded.Load()
@@ -67,11 +77,7 @@ func (s *Server) encodedFor(ds *data.Dataset) *encodeCache {
 	if s.ds.Load() != ds {
 		return nil
 	}
-	next := &encodeCache{
-		ds:           ds,
-		version:      []string{ds.Version()},
-		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
-	}
+	next := newEncodeCache(ds)
 	if s.encoded.CompareAndSwap(c, next) {
 		return next
 	}

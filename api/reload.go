@@ -64,8 +64,7 @@ func (s *Server) Reload(ctx context.Context) error {
 		s.ObserveReload(false)
 		return err
 	}
-	s.ds.Store(next)
-	s.fragments(next) // now, rather than in the first request to need them
+	s.SetDataset(next)
 	status.Version = next.Version()
 	s.lastReload.Store(status)
 	s.log.Info("reloaded", slog.String("version", next.Version()), slog.Int("stations", next.Len()), slog.Duration("took", time.Since(start)))
