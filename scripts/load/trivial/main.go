@@ -16,15 +16,15 @@ import (
 	"os"
 	"strings"
 
-	"github.com/gin-gonic/gin"
 	"github.com/klauspost/compress/gzip"
+
+	"guichet/api/baseline"
 )
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8090", "listen address")
 	bodyFile := flag.String("body", "", "answer this file instead of the fixed 300-byte body")
 	flag.Parse()
-	gin.SetMode(gin.ReleaseMode)
 	body := []byte(`{"stations":[{"id":"gn-1004321","name":"Brigade de proximité de Voiron","force":"gendarmerie","distance_m":7218,"note":"` + strings.Repeat("x", 150) + `"}]}`)
 	var zipped []byte
 	if *bodyFile != "" {
@@ -38,16 +38,7 @@ func main() {
 		zw.Close()
 		zipped = z.Bytes()
 	}
-	e := gin.New()
-	e.GET("/*any", func(c *gin.Context) {
-		if zipped != nil && strings.Contains(c.GetHeader("Accept-Encoding"), "gzip") {
-			c.Header("Content-Encoding", "gzip")
-			c.Data(http.StatusOK, "application/json", zipped)
-			return
-		}
-		c.Data(http.StatusOK, "application/json", body)
-	})
-	if err := http.ListenAndServe(*addr, e); err != nil {
+	if err := http.ListenAndServe(*addr, baseline.Handler(body, zipped)); err != nil {
 		log.Fatal(err)
 	}
 }
