@@ -2,6 +2,7 @@ package api
 
 import (
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -23,6 +24,20 @@ type metrics struct {
 	latency  *prometheus.HistogramVec
 	reloads  *prometheus.CounterVec
 	rows     prometheus.Counter
+	// byRoute caches the series of each route and status: resolving
+	// label values hashes them on every call, and both sets are small
+	// (route templates, the statuses the handlers write).
+	byRoute sync.Map // routeStatus → *routeSeries
+}
+
+type routeStatus struct {
+	route  string
+	status int
+}
+
+type routeSeries struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 func newMetrics(s *Server) *metrics {
@@ -62,9 +77,18 @@ func (m *metrics) observe(route string, status int, took time.Duration) {
 	if route == "" {
 		route = unmatchedRoute
 	}
-	code := strconv.Itoa(status)
-	m.requests.WithLabelValues(route, code).Inc()
-	m.latency.WithLabelValues(route, code).Observe(took.Seconds())
+	k := routeStatus{route, status}
+	v, ok := m.byRoute.Load(k)
+	if !ok {
+		code := strconv.Itoa(status)
+		v, _ = m.byRoute.LoadOrStore(k, &routeSeries{
+			requests: m.requests.WithLabelValues(route, code),
+			latency:  m.latency.WithLabelValues(route, code),
+		})
+	}
+	series := v.(*routeSeries)
+	series.requests.Inc()
+	series.latency.Observe(took.Seconds())
 }
 
 // ObserveReload counts one dataset load or reload; ok reports whether the

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -98,7 +99,7 @@ func (s *Server) observe(c *gin.Context) {
 	start := time.Now()
 	id := c.GetHeader(requestIDHeader)
 	if !validRequestID(id) {
-		id = rand.Text()
+		id = s.requestIDs.next()
 	}
 	c.Header(requestIDHeader, id)
 	c.Next()
@@ -106,23 +107,56 @@ func (s *Server) observe(c *gin.Context) {
 	route := c.FullPath()
 	status := c.Writer.Status()
 	s.metrics.observe(route, status, took)
-	if !s.log.Enabled(c.Request.Context(), slog.LevelInfo) {
+	ctx := c.Request.Context()
+	h := s.log.Handler()
+	if !h.Enabled(ctx, slog.LevelInfo) {
 		return
 	}
-	attrs := []slog.Attr{
+	// A record without a caller's pc: the source line of an access log is
+	// always this one, and finding it costs a stack walk per request.
+	rec := slog.NewRecord(start.Add(took), slog.LevelInfo, "request", 0)
+	rec.AddAttrs(
 		slog.String("request_id", id),
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
 		slog.Int("status", status),
 		slog.Float64("duration_ms", float64(took.Microseconds())/1000),
 		slog.Int("bytes", max(c.Writer.Size(), 0)),
-	}
+	)
 	if s.cfg.LogFullQueries {
-		attrs = append(attrs, slog.String("path", c.Request.URL.Path), slog.String("query", c.Request.URL.RawQuery))
+		rec.AddAttrs(slog.String("path", c.Request.URL.Path), slog.String("query", c.Request.URL.RawQuery))
 	} else if c.Request.URL.RawQuery != "" {
-		attrs = append(attrs, slog.String("query", redactQuery(c.Request.URL.RawQuery)))
+		rec.AddAttrs(slog.String("query", redactQuery(c.Request.URL.RawQuery)))
 	}
-	s.log.LogAttrs(c.Request.Context(), slog.LevelInfo, "request", attrs...)
+	// A handler that cannot write has nowhere to report it either.
+	_ = h.Handle(ctx, rec)
+}
+
+// requestIDs generates the ids of requests that come without one: a
+// random prefix drawn at start, then a counter. They only need to be
+// unique, and a counter is a fraction of the cost of 16 random bytes per
+// request.
+type requestIDs struct {
+	prefix string
+	n      atomic.Uint64
+}
+
+func newRequestIDs() *requestIDs {
+	return &requestIDs{prefix: rand.Text()[:14]}
+}
+
+// next returns a new id: the prefix and the counter in base 32, 26
+// characters of [A-Z2-7] like crypto/rand.Text's.
+func (g *requestIDs) next() string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+	var b [26]byte
+	copy(b[:], g.prefix)
+	n := g.n.Add(1)
+	for i := len(b) - 1; i >= len(g.prefix); i-- {
+		b[i] = alphabet[n&31]
+		n >>= 5
+	}
+	return string(b[:])
 }
 
 // loggedParams are the query parameters whose values say nothing about
@@ -197,7 +231,20 @@ var (
 	noReferrer    = []string{"no-referrer"}
 	apiCSPValue   = []string{contentSecurityPolicy}
 	frameDenyOnly = []string{"DENY"}
+
+	varyAcceptEncoding = []string{"Accept-Encoding"}
+	varyOrigin         = []string{"Origin"}
 )
+
+// addVary adds a prebuilt Vary value to h, without allocating when it is
+// the first.
+func addVary(h http.Header, v []string) {
+	if old := h["Vary"]; len(old) > 0 {
+		h["Vary"] = append(old, v...)
+		return
+	}
+	h["Vary"] = v
+}
 
 // secureHeaders sets the headers every answer carries, refusals included:
 // no content sniffing, no referrer and, except on the widget's paths,
@@ -285,6 +332,10 @@ var gzipWriters = sync.Pool{New: func() any {
 // compress gzips JSON answers larger than gzipMinBytes for clients that
 // accept it. Anything a handler already encoded is left alone.
 func (s *Server) compress(c *gin.Context) {
+	// Every variant names what it varies on, the plain one included:
+	// answers are cacheable, and a shared cache that stored a plain answer
+	// without Vary would serve it to every client.
+	addVary(c.Writer.Header(), varyAcceptEncoding)
 	if !acceptsGzip(c.GetHeader("Accept-Encoding")) {
 		c.Next()
 		return
@@ -363,7 +414,6 @@ func (w *gzipWriter) decide() error {
 	w.decided = true
 	h := w.Header()
 	if compressible(h.Get("Content-Type")) {
-		h.Add("Vary", "Accept-Encoding")
 		if h.Get("Content-Encoding") == "" && len(w.buf) >= gzipMinBytes {
 			h.Set("Content-Encoding", "gzip")
 			h.Del("Content-Length")

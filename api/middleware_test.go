@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -205,7 +206,7 @@ func TestMetricsRouteTemplate(t *testing.T) {
 	s := mustConfiguredServer(t, DefaultConfig(), nil)
 	h := s.Handler()
 	id := s.Dataset().Stations(data.StationFilter{})[0].ID
-	for _, target := range []string{"/v1/stations/" + id, "/v1/stations/" + id, "/no/such/path"} {
+	for _, target := range []string{"/v1/stations/" + id, "/v1/stations/" + id, "/v1/stations/gn-0", "/no/such/path"} {
 		do(t, h, httptest.NewRequest(http.MethodGet, target, nil))
 	}
 	s.ObserveReload(true)
@@ -221,6 +222,7 @@ func TestMetricsRouteTemplate(t *testing.T) {
 	for _, want := range []string{
 		`guichet_http_request_duration_seconds_bucket{route="/v1/stations/:id",status="200",le="0.1"} 2`,
 		`guichet_http_requests_total{route="/v1/stations/:id",status="200"} 2`,
+		`guichet_http_requests_total{route="/v1/stations/:id",status="404"} 1`,
 		`guichet_http_requests_total{route="unmatched",status="404"} 1`,
 		`guichet_dataset_reloads_total{outcome="ok"} 1`,
 		`guichet_dataset_reloads_total{outcome="error"} 2`,
@@ -326,6 +328,10 @@ func testGzip(t *testing.T, big string) {
 			}
 			rec := do(t, h, req)
 			enc := rec.Header().Get("Content-Encoding")
+			// Plain or not, the answer depends on Accept-Encoding.
+			if !slices.Contains(rec.Header().Values("Vary"), "Accept-Encoding") {
+				t.Errorf("Vary = %q, want Accept-Encoding", rec.Header().Values("Vary"))
+			}
 			if !tt.gzipped {
 				if tt.target == "/v1/pre-encoded" {
 					if !bytes.Equal(rec.Body.Bytes(), pre.Bytes()) {

@@ -3,7 +3,6 @@ package api
 import (
 	"math"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,9 +12,48 @@ import (
 	"guichet/data"
 )
 
-// decimalNumber is the only number syntax accepted in queries: ParseFloat
-// alone would also take hex floats, "Inf", "NaN" and underscores.
-var decimalNumber = regexp.MustCompile(`^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$`)
+// isDecimal reports whether s is a number in the only syntax accepted in
+// queries, ^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$: ParseFloat alone
+// would also take hex floats, "Inf", "NaN" and underscores. It is written
+// out because every coordinate goes through it; a test holds it to the
+// expression.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	intDigits := countDigits(s[i:])
+	i += intDigits
+	fracDigits := 0
+	if i < len(s) && s[i] == '.' {
+		i++
+		fracDigits = countDigits(s[i:])
+		i += fracDigits
+	}
+	if intDigits == 0 && fracDigits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		expDigits := countDigits(s[i:])
+		if expDigits < 1 || expDigits > 3 {
+			return false
+		}
+		i += expDigits
+	}
+	return i == len(s)
+}
+
+func countDigits(s string) int {
+	n := 0
+	for n < len(s) && '0' <= s[n] && s[n] <= '9' {
+		n++
+	}
+	return n
+}
 
 // maxRadiusM is half the Earth's circumference: no radius can be larger.
 const maxRadiusM = 20_037_509
@@ -43,7 +81,7 @@ func queryFloat(q url.Values, name string, min, max float64) (float64, error) {
 		return 0, badParam(name, "is given more than once")
 	}
 	text := strings.TrimSpace(vs[0])
-	if !decimalNumber.MatchString(text) {
+	if !isDecimal(text) {
 		return 0, badParam(name, "must be a decimal number, got "+strconv.Quote(vs[0]))
 	}
 	v, err := strconv.ParseFloat(text, 64)

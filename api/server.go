@@ -101,9 +101,10 @@ type Server struct {
 	reloadMu   sync.Mutex
 	lastReload atomic.Pointer[reloadStatus]
 
-	metrics  *metrics
-	limiter  *limiter
-	batchSem chan struct{}
+	metrics    *metrics
+	requestIDs *requestIDs
+	limiter    *limiter
+	batchSem   chan struct{}
 }
 
 // New returns a server. ds may be nil: the server then answers /healthz
@@ -117,7 +118,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	s := &Server{cfg: cfg, log: log, now: cfg.Now}
+	s := &Server{cfg: cfg, log: log, now: cfg.Now, requestIDs: newRequestIDs()}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -201,11 +202,15 @@ func (s *Server) recoverProblem(c *gin.Context) {
 // cors allows browsers on the configured origins to call the API. The API
 // sets no cookie and needs no credentials.
 func (s *Server) cors(c *gin.Context) {
+	if len(s.cfg.CORSOrigins) > 0 {
+		// The answer depends on the Origin, present or not: a cache must
+		// not give one origin's answer to another.
+		addVary(c.Writer.Header(), varyOrigin)
+	}
 	origin := c.GetHeader("Origin")
 	if origin != "" {
 		if allowed := s.allowOrigin(origin); allowed != "" {
 			c.Header("Access-Control-Allow-Origin", allowed)
-			c.Header("Vary", "Origin")
 			if c.Request.Method == http.MethodOptions {
 				c.Header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
 				c.Header("Access-Control-Allow-Headers", "Content-Type, If-None-Match")

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -283,6 +284,26 @@ func TestCORS(t *testing.T) {
 	rec = get(t, s.Handler(), "/v1/stations/gn-1004321", "Origin", "https://evil.example")
 	if rec.Header().Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("other origin got %q", rec.Header().Get("Access-Control-Allow-Origin"))
+	}
+	// With a list of origins, every answer varies on Origin, including the
+	// one to a request without it, which a cache may store and reuse.
+	for _, origin := range []string{"https://mairie.example", "https://evil.example", ""} {
+		var rec *httptest.ResponseRecorder
+		if origin == "" {
+			rec = get(t, s.Handler(), "/v1/stations/gn-1004321")
+		} else {
+			rec = get(t, s.Handler(), "/v1/stations/gn-1004321", "Origin", origin)
+		}
+		if vary := rec.Header().Values("Vary"); !slices.Contains(vary, "Origin") || !slices.Contains(vary, "Accept-Encoding") {
+			t.Errorf("Origin %q: Vary = %q, want Origin and Accept-Encoding", origin, vary)
+		}
+	}
+	// Any origin gets "*", the same answer for all: Vary: Origin would only
+	// split caches.
+	open := New(Config{}, ds, nil)
+	rec = get(t, open.Handler(), "/v1/stations/gn-1004321", "Origin", "https://mairie.example")
+	if rec.Header().Get("Access-Control-Allow-Origin") != "*" || slices.Contains(rec.Header().Values("Vary"), "Origin") {
+		t.Errorf("open CORS: Allow-Origin %q, Vary %q", rec.Header().Get("Access-Control-Allow-Origin"), rec.Header().Values("Vary"))
 	}
 }
 
