@@ -2,13 +2,16 @@ package api
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"guichet/data"
+	"guichet/data/hours"
 )
 
 // Station lists are the hot path of the API. Most of a station's JSON does
@@ -23,6 +26,8 @@ type stationFragments struct {
 	hours []byte // "osm":…,"source_text":…,"timezone":…,
 	week  []byte // [{…},…]
 	tail  []byte // ,"source":"…"}
+
+	status atomic.Pointer[encodedStatus]
 }
 
 // encodeCache holds what is encoded once per dataset: the headers of its
@@ -109,10 +114,39 @@ func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments
 func appendStation(b []byte, f *stationFragments, s *data.Station, distanceM float64, at time.Time) []byte {
 	b = append(b, f.head...)
 	b = append(b, `,"distance_m":`...)
-	b = strconv.AppendFloat(b, roundM(distanceM), 'f', -1, 64)
+	b = appendDecimetres(b, distanceM)
 	b = append(b, `,"hours":{`...)
 	b = append(b, f.hours...)
-	st := s.Hours.At(at, s.Locale)
+	b = append(b, f.statusAt(s, at)...)
+	b = append(b, `,"week":`...)
+	b = append(b, f.week...)
+	b = append(b, '}')
+	return append(b, f.tail...)
+}
+
+// encodedStatus is the JSON of a station's opening state, and the instants
+// between which it holds.
+type encodedStatus struct {
+	from, until time.Time
+	json        []byte
+}
+
+// statusAt returns the JSON of the station's opening state at at. A
+// station keeps its state for hours, while requests ask for it many times
+// a second: the last one encoded is reused for as long as it holds.
+func (f *stationFragments) statusAt(s *data.Station, at time.Time) []byte {
+	if c := f.status.Load(); c != nil && !at.Before(c.from) && at.Before(c.until) {
+		return c.json
+	}
+	st, until := s.Hours.AtUntil(at, s.Locale)
+	b := appendStatus(nil, st, s.Locale.Location)
+	if until.After(at) {
+		f.status.Store(&encodedStatus{from: at, until: until, json: b})
+	}
+	return b
+}
+
+func appendStatus(b []byte, st hours.State, loc *time.Location) []byte {
 	b = append(b, `"status":{"state":`...)
 	b = appendJSONString(b, st.Status.String())
 	b = append(b, `,"next_change":`...)
@@ -120,7 +154,7 @@ func appendStation(b []byte, f *stationFragments, s *data.Station, distanceM flo
 		b = append(b, "null"...)
 	} else {
 		b = append(b, '"')
-		b = st.Next.In(s.Locale.Location).AppendFormat(b, time.RFC3339)
+		b = st.Next.In(loc).AppendFormat(b, time.RFC3339)
 		b = append(b, '"')
 	}
 	if st.Reason != "" {
@@ -131,10 +165,24 @@ func appendStation(b []byte, f *stationFragments, s *data.Station, distanceM flo
 		b = append(b, `,"comment":`...)
 		b = appendJSONString(b, st.Comment)
 	}
-	b = append(b, `},"week":`...)
-	b = append(b, f.week...)
-	b = append(b, '}')
-	return append(b, f.tail...)
+	return append(b, '}')
+}
+
+// appendDecimetres appends m rounded to the decimetre as encoding/json
+// writes roundM(m): the shortest decimal that reads back as the same
+// float64, which for a whole number of decimetres is that number. Integer
+// formatting costs a fraction of the float's.
+func appendDecimetres(b []byte, m float64) []byte {
+	dm := math.Round(m * 10)
+	if !(dm >= 0 && dm < 1<<53) {
+		return strconv.AppendFloat(b, roundM(m), 'f', -1, 64)
+	}
+	n := int64(dm)
+	b = strconv.AppendInt(b, n/10, 10)
+	if n%10 != 0 {
+		b = append(b, '.', byte('0'+n%10))
+	}
+	return b
 }
 
 // appendJSONString appends s as a JSON string, escaped as encoding/json

@@ -18,13 +18,21 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 	if od := os.Getenv("GUICHET_OPENDATA"); od != "" {
 		dirs = append(dirs, filepath.Join(od, "forces-de-l-ordre", "pel-referentiels"))
 	}
+	// Instants close together reuse a station's encoded state; the others,
+	// and those that go back in time, encode it anew.
 	instants := []time.Time{
 		time.Date(2026, 12, 2, 10, 30, 0, 0, time.UTC), // Wednesday morning in Paris
-		time.Date(2026, 12, 2, 22, 0, 0, 0, time.UTC),  // night in Paris, day in the Pacific
-		time.Date(2026, 12, 25, 9, 0, 0, 0, time.UTC),  // Christmas
+		time.Date(2026, 12, 2, 10, 31, 0, 0, time.UTC),
+		time.Date(2026, 12, 2, 10, 59, 59, 0, time.UTC), // noon in Paris, a second before
+		time.Date(2026, 12, 2, 11, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 2, 22, 0, 0, 0, time.UTC),    // night in Paris, day in the Pacific
+		time.Date(2026, 12, 24, 22, 59, 59, 0, time.UTC), // Christmas Eve in Paris, a second before midnight
+		time.Date(2026, 12, 24, 23, 0, 1, 0, time.UTC),   // Christmas in Paris
+		time.Date(2026, 12, 25, 9, 0, 0, 0, time.UTC),
 		time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC), // repeated hour of the DST change
 		time.Date(2027, 5, 27, 12, 0, 0, 0, time.UTC),  // abolition of slavery in Guadeloupe
 	}
+	distances := []float64{1234.56, 0, 0.05, 99.95, 17230.04, 20015086.8}
 	for _, dir := range dirs {
 		ds, err := data.LoadDir(dir, data.Options{})
 		if err != nil {
@@ -37,8 +45,8 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 			t.Fatalf("%s: %d fragments for %d stations", dir, len(frags), len(stations))
 		}
 		for _, st := range stations {
-			for _, at := range instants {
-				distance := 1234.56
+			for i, at := range instants {
+				distance := distances[i%len(distances)]
 				want := newStationJSON(st, at)
 				d := roundM(distance)
 				want.DistanceM = &d
@@ -50,6 +58,22 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 					t.Fatalf("%s at %v:\n got %s\nwant %s", st.ID, at, got, wantJSON)
 				}
 			}
+		}
+	}
+}
+
+// TestAppendDecimetres holds the integer formatting of distances to
+// encoding/json's formatting of roundM, from a millimetre to beyond the
+// Earth's circumference.
+func TestAppendDecimetres(t *testing.T) {
+	distances := []float64{0, 0.04, 0.05, 0.95, 0.9499999, 99.95, 1e-9, 20037508.34, 1e15, 1e17}
+	for m := 0.001; m < 5e7; m *= 1.0007 {
+		distances = append(distances, m)
+	}
+	for _, m := range distances {
+		want, _ := json.Marshal(roundM(m))
+		if got := appendDecimetres(nil, m); string(got) != string(want) {
+			t.Fatalf("appendDecimetres(%v) = %s, want %s", m, got, want)
 		}
 	}
 }

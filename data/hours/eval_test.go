@@ -176,3 +176,91 @@ func TestWeek(t *testing.T) {
 		t.Errorf("Week() of unknown = %+v, want nil", w)
 	}
 }
+
+// TestAtUntil checks the contract of AtUntil over a year of instants: At
+// gives the same state anywhere in [t, until).
+func TestAtUntil(t *testing.T) {
+	schedules := append([]string{
+		"Mo-Fr 20:00-02:00; PH 10:00-12:00",
+		`Mo-Fr 08:00-12:00 "sur rendez-vous"; Sa 09:00-11:00`,
+		"Su[1] 10:00-12:00; We[-1] 14:00-16:00",
+		"Mo-Sa 08:00-18:00; PH off",
+		"Mo-Fr 09:00-17:00",
+		"24/7",
+	}, readmeExamples...)
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := start.AddDate(1, 0, 0)
+	// Not a divisor of an hour or a day, so that the instants fall at
+	// every time of day.
+	const step = 97*time.Minute + 13*time.Second
+	reused := 0
+	for _, dep := range []string{"38", "57", "974"} {
+		loc := LocaleFor(dep)
+		for _, hours := range schedules {
+			sc := mustParse(t, hours)
+			for at := start; at.Before(end); at = at.Add(step) {
+				st, until := sc.AtUntil(at, loc)
+				if until.Before(at) || (!st.Next.IsZero() && until.After(st.Next)) {
+					t.Fatalf("%s %q at %v: until %v outside [t, Next %v]", dep, hours, at, until, st.Next)
+				}
+				if !until.After(at) {
+					continue
+				}
+				reused++
+				span := until.Sub(at)
+				for _, later := range []time.Time{at.Add(span / 4), at.Add(span / 2), at.Add(span * 3 / 4), until.Add(-time.Nanosecond)} {
+					if got := sc.At(later, loc); !sameState(got, st) {
+						t.Fatalf("%s %q: AtUntil(%v) = %+v until %v, but At(%v) = %+v", dep, hours, at, st, until, later, got)
+					}
+				}
+			}
+		}
+	}
+	if reused == 0 {
+		t.Fatal("no state was reusable: the walk proves nothing")
+	}
+}
+
+// TestAtUntilHolidayReason: closed on Easter Sunday and on Easter Monday,
+// but only Monday's state names the holiday, so Sunday's cannot last into
+// it.
+func TestAtUntilHolidayReason(t *testing.T) {
+	loc := LocaleFor("38")
+	sc := mustParse(t, "$Mardi : 8h00-12h00")
+	sunday := time.Date(2026, 4, 5, 10, 0, 0, 0, loc.Location)
+	st, until := sc.AtUntil(sunday, loc)
+	monday := sunday.Add(24 * time.Hour)
+	holiday := sc.At(monday, loc)
+	if st.Status != Closed || holiday.Status != Closed || holiday.Reason == st.Reason || !st.Next.Equal(holiday.Next) {
+		t.Fatalf("Sunday %+v, Monday %+v: want both closed until Tuesday, only Monday with a reason", st, holiday)
+	}
+	if until.After(monday) {
+		t.Errorf("Sunday's state reusable until %v, past Easter Monday", until)
+	}
+	if want := time.Date(2026, 4, 6, 0, 0, 0, 0, loc.Location); !until.Equal(want) {
+		t.Errorf("until %v, want midnight %v", until, want)
+	}
+}
+
+// TestAtUntilSpilledHoliday: a holiday's range that runs past midnight
+// keeps the holiday's name into the next day, until it ends while the next
+// day's own range goes on: the reason changes, the status does not.
+func TestAtUntilSpilledHoliday(t *testing.T) {
+	loc := LocaleFor("38")
+	sc := mustParse(t, "Mo-Su 01:00-12:00; PH 10:00-02:00")
+	// 1 May 2026, a Friday, is a public holiday; the 2nd is not.
+	spilled := time.Date(2026, 5, 2, 0, 30, 0, 0, loc.Location)
+	own := time.Date(2026, 5, 2, 3, 0, 0, 0, loc.Location)
+	a, until := sc.AtUntil(spilled, loc)
+	b := sc.At(own, loc)
+	if a.Status != Open || b.Status != Open || a.Reason == b.Reason || !a.Next.Equal(b.Next) {
+		t.Fatalf("00:30 %+v, 03:00 %+v: want open at both until noon, only 00:30 with a reason", a, b)
+	}
+	if until.After(own) {
+		t.Errorf("the 00:30 state reusable until %v, past 03:00", until)
+	}
+}
+
+func sameState(a, b State) bool {
+	return a.Status == b.Status && a.Comment == b.Comment && a.Reason == b.Reason && a.Next.Equal(b.Next)
+}

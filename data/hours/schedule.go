@@ -442,6 +442,38 @@ func (s *Schedule) At(t time.Time, loc Locale) State {
 	return st
 }
 
+// AtUntil returns the state at t, as At does, and the instant until which
+// At returns that same state, Next included: a caller may reuse it for any
+// instant in [t, until). until is t when the state cannot be reused.
+func (s *Schedule) AtUntil(t time.Time, loc Locale) (State, time.Time) {
+	st := s.At(t, loc)
+	if st.Next.IsZero() {
+		// Nothing changes within the horizon from t, but a later instant's
+		// horizon reaches further: only At can say.
+		return st, t
+	}
+	if !s.usesPH {
+		return st, st.Next
+	}
+	if s.spill {
+		// The holiday named in Reason may be the previous day's, until a
+		// range from that day ends: not worth tracking.
+		return st, t
+	}
+	// Reason names the day's holiday, which may change at midnight while
+	// the status does not.
+	l := location(loc)
+	y, m, d := t.In(l).Date()
+	return st, minTime(st.Next, time.Date(y, m, d+1, 0, 0, 0, 0, l))
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
 // next returns the first instant after t whose state differs from k0, or
 // the zero time if none within the horizon. It walks the periods of one
 // zone offset so that wall-clock boundaries map to instants even across
