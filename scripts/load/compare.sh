@@ -7,17 +7,27 @@
 # it): the ceiling for an answer that size, whatever computes it.
 # GZIP=false makes the client refuse gzip (the 300-byte baseline never
 # compresses; guichet compresses its ~7 KB answers when the client
-# accepts it).
+# accepts it). AGAINST=<git revision> adds a fourth server, guichet built
+# at that revision, to measure a change against its parent in the same
+# run.
 #   GUICHET_OPENDATA=../shared/data scripts/load/compare.sh
+#   GUICHET_OPENDATA=../shared/data GZIP=false AGAINST=HEAD~3 scripts/load/compare.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${GUICHET_OPENDATA:?set GUICHET_OPENDATA to the national data directory}"
 RUNS="${RUNS:-3}" DUR="${DUR:-10s}" CONNS="${CONNS:-8}" GZIP="${GZIP:-true}"
 tmp="$(mktemp -d)"
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"' EXIT
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; git worktree prune' EXIT
 
 go build -o "$tmp/guichet" ./cmd/guichet
+servers=(guichet:18080 trivial:18090 payload:18091)
+if [ -n "${AGAINST:-}" ]; then
+	git worktree add --detach "$tmp/against-src" "$AGAINST" >/dev/null
+	(cd "$tmp/against-src" && go build -o "$tmp/against" ./cmd/guichet)
+	git worktree remove --force "$tmp/against-src"
+	servers+=(against:18081)
+fi
 go build -o "$tmp/trivial" ./scripts/load/trivial
 go build -o "$tmp/load" ./scripts/load
 
@@ -26,11 +36,17 @@ go build -o "$tmp/load" ./scripts/load
 pids+=($!)
 "$tmp/trivial" --addr 127.0.0.1:18090 &
 pids+=($!)
-for _ in $(seq 300); do
-	curl -fs http://127.0.0.1:18080/readyz >/dev/null 2>&1 && break
-	sleep 1
+if [ -n "${AGAINST:-}" ]; then
+	"$tmp/against" serve --addr 127.0.0.1:18081 --data "$GUICHET_OPENDATA" --rate-limit 0 --log-format json 2>"$tmp/against.log" &
+	pids+=($!)
+fi
+for port in 18080 ${AGAINST:+18081}; do
+	for _ in $(seq 300); do
+		curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+		sleep 1
+	done
+	curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "guichet on $port not ready"; tail "$tmp"/*.log; exit 1; }
 done
-curl -fs http://127.0.0.1:18080/readyz >/dev/null || { echo "guichet not ready"; tail "$tmp/guichet.log"; exit 1; }
 # Grenoble: five gendarmerie units, an answer of typical size.
 curl -fs 'http://127.0.0.1:18080/v1/stations/nearest?lat=45.188&lon=5.724' >"$tmp/answer.json"
 echo "payload: guichet's answer at Grenoble, $(wc -c <"$tmp/answer.json") bytes"
@@ -43,9 +59,9 @@ done
 
 q='/v1/stations/nearest?lat={lat}&lon={lon}'
 for i in $(seq "$RUNS"); do
-	echo "guichet $("$tmp/load" -url "http://127.0.0.1:18080$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
-	echo "trivial $("$tmp/load" -url "http://127.0.0.1:18090$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
-	echo "payload $("$tmp/load" -url "http://127.0.0.1:18091$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
+	for s in "${servers[@]}"; do
+		echo "${s%%:*} $("$tmp/load" -url "http://127.0.0.1:${s##*:}$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
+	done
 done
 awk '
 function median(arr, n,   i, j, t) {
@@ -71,4 +87,8 @@ END {
 	printf "ratio guichet/trivial requests/s = %.2f\n", m["guichet", "rps"] / m["trivial", "rps"]
 	printf "ratio payload/trivial requests/s = %.2f (the ceiling for answers this size)\n", m["payload", "rps"] / m["trivial", "rps"]
 	printf "ratio guichet/payload requests/s = %.2f\n", m["guichet", "rps"] / m["payload", "rps"]
+	if ("against" in n) {
+		printf "ratio against/trivial requests/s = %.2f\n", m["against", "rps"] / m["trivial", "rps"]
+		printf "ratio guichet/against requests/s = %.2f (this checkout against AGAINST)\n", m["guichet", "rps"] / m["against", "rps"]
+	}
 }' "$tmp/results"
