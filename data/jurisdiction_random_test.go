@@ -6,7 +6,6 @@ import (
 	"math"
 	"math/rand"
 	"os"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -15,23 +14,8 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"guichet/data/opendatatest"
+	"guichet/geo/geotest"
 )
-
-// seededRand returns a generator seeded from $SEED, or from a fresh seed
-// that is logged so that a failure can be replayed.
-func seededRand(tb testing.TB) *rand.Rand {
-	tb.Helper()
-	seed := time.Now().UnixNano()
-	if s := os.Getenv("SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			tb.Fatalf("bad SEED %q: %v", s, err)
-		}
-		seed = v
-	}
-	tb.Logf("seed %d (replay with SEED=%d)", seed, seed)
-	return rand.New(rand.NewSource(seed))
-}
 
 var national struct {
 	once sync.Once
@@ -120,7 +104,7 @@ func randomPoint(rng *rand.Rand, shapes []communeShape, boxes []orb.Bound, kind 
 // at most one polygon; a shared vertex by the one that holds it displaced
 // slightly east then north, the documented boundary rule.
 func TestLocateBruteForce(t *testing.T) {
-	rng := seededRand(t)
+	rng := geotest.Rand(t)
 	var ds *Dataset
 	var boxes []orb.Bound
 	if os.Getenv("GUICHET_OPENDATA") != "" || os.Getenv("CI") == "true" {

@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"guichet/geo/geotest"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -271,7 +272,7 @@ func equalStrings(a, b []string) bool {
 // for routing names the same commune, precision and units as Locate.
 func TestCommuneAtAgreesWithLocate(t *testing.T) {
 	ds := mustLoad(t, jurisdictionFixtures)
-	rng := seededRand(t)
+	rng := geotest.Rand(t)
 	found := 0
 	for range 2000 {
 		p := orb.Point{4.9 + rng.Float64()*0.5, 44.9 + rng.Float64()*0.4}

@@ -13,6 +13,7 @@ import (
 
 	"guichet/data/hours"
 	"guichet/geo"
+	"guichet/geo/geotest"
 )
 
 // bruteNearestOpen is the reference for Nearest with OpenAt: every station
@@ -153,7 +154,7 @@ func hitIDs(hs []StationHit) []string {
 }
 
 func TestNearestOpenAtRandomFixtures(t *testing.T) {
-	checkNearestOpen(t, mustLoad(t, "testdata/stations"), seededRand(t), 2000)
+	checkNearestOpen(t, mustLoad(t, "testdata/stations"), geotest.Rand(t), 2000)
 }
 
 func TestNearestOpenAtRandomNational(t *testing.T) {
@@ -161,7 +162,7 @@ func TestNearestOpenAtRandomNational(t *testing.T) {
 	if testing.Short() {
 		n = 500
 	}
-	checkNearestOpen(t, nationalDataset(t), seededRand(t), n)
+	checkNearestOpen(t, nationalDataset(t), geotest.Rand(t), n)
 }
 
 // openTestSchedules mixes weekly schedules with every kind of exception,
@@ -195,7 +196,7 @@ var openTestSchedules = []string{
 var openTestDeps = []string{"38", "75", "67", "974", "988", "987", "971", "975"}
 
 func TestNearestOpenAtRandomSynthetic(t *testing.T) {
-	rng := seededRand(t)
+	rng := geotest.Rand(t)
 	b := newBuilder()
 	fr := &FileReport{File: "synthetic"}
 	for i := range 600 {

@@ -3,28 +3,9 @@ package geo
 import (
 	"math"
 	"math/rand"
-	"os"
-	"strconv"
-	"testing"
 
 	"github.com/paulmach/orb"
 )
-
-// testRand returns a generator seeded from $SEED, or from a fresh seed that
-// is logged so that a failure can be replayed.
-func testRand(tb testing.TB) *rand.Rand {
-	tb.Helper()
-	seed := rand.Int63()
-	if s := os.Getenv("SEED"); s != "" {
-		v, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			tb.Fatalf("bad SEED %q: %v", s, err)
-		}
-		seed = v
-	}
-	tb.Logf("seed %d (replay with SEED=%d)", seed, seed)
-	return rand.New(rand.NewSource(seed))
-}
 
 // region is a lon/lat box around a French territory.
 type region struct {

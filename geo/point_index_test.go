@@ -16,6 +16,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"guichet/data/opendatatest"
+	"guichet/geo/geotest"
 )
 
 func TestDistance(t *testing.T) {
@@ -44,7 +45,7 @@ func TestDistance(t *testing.T) {
 // TestDistanceVsS2 checks the haversine against golang/geo's independent
 // implementation (angle between unit vectors).
 func TestDistanceVsS2(t *testing.T) {
-	r := testRand(t)
+	r := geotest.Rand(t)
 	for i := 0; i < 10000; i++ {
 		a, b := randomPoint(r), randomPoint(r)
 		want := s2.LatLngFromDegrees(a[1], a[0]).Distance(s2.LatLngFromDegrees(b[1], b[0])).Radians() * EarthRadius
@@ -61,7 +62,7 @@ func TestDistanceVsS2(t *testing.T) {
 // of any point inside the rectangle, including rectangles on the other
 // side of the antimeridian from the query.
 func TestLowerBound(t *testing.T) {
-	r := testRand(t)
+	r := geotest.Rand(t)
 	for i := 0; i < 200000; i++ {
 		q := randomPoint(r)
 		c := randomPoint(r)
@@ -158,7 +159,7 @@ func randomQuery(r *rand.Rand) orb.Point {
 }
 
 func TestNearestBruteForce(t *testing.T) {
-	r := testRand(t)
+	r := geotest.Rand(t)
 	for round := 0; round < 30; round++ {
 		n := 1 + r.Intn(3000)
 		if round < 5 {
@@ -201,7 +202,7 @@ func TestNearestBruteForce(t *testing.T) {
 // that keep few points, so that the search widens its caps and then walks
 // the tree best-first.
 func TestNearestPolesAndSparseAccept(t *testing.T) {
-	r := testRand(t)
+	r := geotest.Rand(t)
 	for round := 0; round < 10; round++ {
 		pts := randomItems(r, 500+r.Intn(2500))
 		for i := 0; i < 300; i++ {
@@ -325,7 +326,7 @@ func TestNearestAllocs(t *testing.T) {
 		// which the race detector empties at random.
 		t.Skip("allocations are counted without the race detector: scripts/test.sh runs the Allocs tests again without it")
 	}
-	r := testRand(t)
+	r := geotest.Rand(t)
 	var ix PointIndex[int]
 	for i, p := range randomItems(r, 3000) {
 		ix.Insert(p, i)
@@ -403,7 +404,7 @@ func TestNearestGendarmeries(t *testing.T) {
 		ix.Insert(p, i)
 	}
 	ix.Prepare()
-	r := testRand(t)
+	r := geotest.Rand(t)
 	var buf []Hit[int]
 	for q := 0; q < 1000; q++ {
 		p := randomQuery(r)
@@ -419,7 +420,7 @@ func TestNearestGendarmeries(t *testing.T) {
 // around any query the table answers for, the cap of radius angle(p, k)
 // holds at least k points.
 func TestRadiusTableHoldsK(t *testing.T) {
-	r := testRand(t)
+	r := geotest.Rand(t)
 	for round := 0; round < 10; round++ {
 		pts := randomItems(r, radiusK+r.Intn(2000))
 		for range 50 + r.Intn(200) {
@@ -466,7 +467,7 @@ func TestRadiusTableHoldsK(t *testing.T) {
 // search down, as the rounds correct any radius) and that the results
 // stay exact.
 func TestNearestAfterInsert(t *testing.T) {
-	r := testRand(t)
+	r := geotest.Rand(t)
 	pts := randomItems(r, 500)
 	var ix PointIndex[int]
 	for i, p := range pts {

@@ -15,6 +15,7 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"guichet/data/opendatatest"
+	"guichet/geo/geotest"
 )
 
 func square(x0, y0, x1, y1 float64) orb.Ring {
@@ -196,7 +197,7 @@ func (tl *tiling) samplePoint(r *rand.Rand, min, max orb.Point) (p orb.Point, un
 }
 
 func TestLocateBruteForce(t *testing.T) {
-	r := testRand(t)
+	r := geotest.Rand(t)
 	const nx, ny, step = 30, 25, 0.02
 	x0, y0 := 2.0+r.Float64(), 45+r.Float64()
 	tl := newTiling(r, x0, y0, step, nx, ny)
@@ -245,7 +246,7 @@ func TestLocateBruteForce(t *testing.T) {
 }
 
 func TestLocateAllocs(t *testing.T) {
-	r := testRand(t)
+	r := geotest.Rand(t)
 	tl := newTiling(r, 2, 45, 0.02, 20, 20)
 	var ix PolygonIndex[int]
 	for i, g := range tl.geoms {
@@ -290,7 +291,7 @@ func bruteNearby(ix *PolygonIndex[int], p orb.Point, maxM float64) map[int]float
 }
 
 func TestNearbyBruteForce(t *testing.T) {
-	r := testRand(t)
+	r := geotest.Rand(t)
 	const nx, ny, step = 12, 10, 0.05
 	tl := newTiling(r, 178, -18, step, nx, ny) // reaches the antimeridian
 	var ix PolygonIndex[int]
@@ -381,7 +382,7 @@ func TestLocateCommunes(t *testing.T) {
 	if ix.Len() < 35000 {
 		t.Fatalf("Len() = %d, want about 35,357", ix.Len())
 	}
-	r := testRand(t)
+	r := geotest.Rand(t)
 	found := 0
 	for n := 0; n < 2000; n++ {
 		p := regionPoint(r, regions[r.Intn(5)]) // metro and the DROM
