@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -21,6 +20,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/data"
+	"guichet/geo/geotest"
 )
 
 // mustConfiguredServer returns a server on the data fixtures whose JSON
@@ -188,7 +188,7 @@ func TestRedactQueryMatchesParseQuery(t *testing.T) {
 		}
 		return q.Encode()
 	}
-	r := rand.New(rand.NewSource(1))
+	r := geotest.Rand(t)
 	tokens := []string{"lat", "lon", "q", "limit", "at", "open", "=", "=", "&", "&", ";", "%", "%2", "%3D", "%26", "+", "1.5", "48.85", "-2", "rue", "é", "x"}
 	for range 20000 {
 		var sb strings.Builder
@@ -370,7 +370,7 @@ func testGzip(t *testing.T, big string) {
 // the plain ones byte for byte.
 func TestNearestGzipMatchesPlain(t *testing.T) {
 	stations, communes := mustServer(t).Handler(), mustJurisdictionServer(t)
-	r := rand.New(rand.NewSource(2))
+	r := geotest.Rand(t)
 	for i := range 300 {
 		h := stations
 		target := fmt.Sprintf("/v1/stations/nearest?lat=%.5f&lon=%.5f&limit=%d&at=2026-12-%02dT%02d:30:00Z",

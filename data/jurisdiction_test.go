@@ -2,10 +2,11 @@ package data
 
 import (
 	"errors"
-	"guichet/geo/geotest"
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"guichet/geo/geotest"
 )
 
 const jurisdictionFixtures = "testdata/jurisdiction"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"math"
-	"math/rand"
 	"os"
 	"slices"
 	"strconv"
@@ -12,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"guichet/geo/geotest"
 )
 
 // mustFixture builds an Index from testdata/ban-fixture.csv plus the
@@ -288,23 +289,8 @@ func TestMunicipalityLevel(t *testing.T) {
 	}
 }
 
-// seed returns the random seed for randomised tests, from env SEED
-// when set, and logs it so a failure can be replayed.
-func seed(tb testing.TB) int64 {
-	tb.Helper()
-	s := int64(rand.Uint32())
-	if v := os.Getenv("SEED"); v != "" {
-		var err error
-		if s, err = strconv.ParseInt(v, 10, 64); err != nil {
-			tb.Fatalf("SEED=%q: %v", v, err)
-		}
-	}
-	tb.Logf("seed %d (set SEED to replay)", s)
-	return s
-}
-
 func TestReverseBruteForce(t *testing.T) {
-	rng := rand.New(rand.NewSource(seed(t)))
+	rng := geotest.Rand(t)
 	b := NewBuilder()
 	const n = 5000
 	pts := make([]orb.Point, n)
@@ -413,7 +399,7 @@ func TestBuilderRejects(t *testing.T) {
 // table on random short words over a small alphabet, so that edits
 // collide often.
 func TestWithinOneEdit(t *testing.T) {
-	rng := rand.New(rand.NewSource(seed(t)))
+	rng := geotest.Rand(t)
 	word := func() string {
 		b := make([]byte, rng.Intn(7))
 		for i := range b {
@@ -433,7 +419,7 @@ func TestWithinOneEdit(t *testing.T) {
 // distance to a point inside the box; Reverse's brute-force test checks
 // that it is tight enough to find the true nearest addresses.
 func TestBoxDistanceLowerBound(t *testing.T) {
-	rng := rand.New(rand.NewSource(seed(t)))
+	rng := geotest.Rand(t)
 	for range 2000 {
 		lo := [2]float32{float32(-10 + 20*rng.Float64()), float32(-60 + 110*rng.Float64())}
 		hi := [2]float32{lo[0] + float32(rng.Float64()), lo[1] + float32(rng.Float64())}

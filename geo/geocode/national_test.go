@@ -3,7 +3,6 @@ package geocode
 import (
 	"context"
 	"encoding/json"
-	"math/rand"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"guichet/data/opendatatest"
+	"guichet/geo/geotest"
 )
 
 // nationalMunicipalities reads the COG communes (current communes and
@@ -77,7 +77,7 @@ func TestNationalMunicipalities(t *testing.T) {
 
 	// Every commune is found by its name and postcode, unless another
 	// commune has the same normalised name and shares the postcode.
-	rng := rand.New(rand.NewSource(seed(t)))
+	rng := geotest.Rand(t)
 	for range 1000 {
 		m := munis[rng.Intn(len(munis))]
 		if len(m.Postcodes) == 0 {
