@@ -96,13 +96,6 @@ func (l *limiter) sweep(now time.Time) {
 	}
 }
 
-// size returns the number of clients tracked.
-func (l *limiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.clients)
-}
-
 // rateExempt lists the paths that orchestrators and scrapers poll: limiting
 // them would turn a busy client into a failed health check.
 var rateExempt = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}

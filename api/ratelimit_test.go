@@ -147,3 +147,10 @@ func TestLimiterRefill(t *testing.T) {
 		t.Errorf("request after Retry-After refused")
 	}
 }
+
+// size returns the number of clients tracked.
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.clients)
+}
