@@ -9,7 +9,9 @@
 # compresses; guichet compresses its ~7 KB answers when the client
 # accepts it). AGAINST=<git revision> adds a fourth server, guichet built
 # at that revision, to measure a change against its parent in the same
-# run.
+# run. Each round also reports the server's own CPU time (user and system,
+# from /proc) per request: the client shares the CPUs, so requests/s mixes
+# both sides' costs, and the host's other tenants move it.
 #   GUICHET_OPENDATA=../shared/data scripts/load/compare.sh
 #   GUICHET_OPENDATA=../shared/data GZIP=false AGAINST=HEAD~3 scripts/load/compare.sh
 set -euo pipefail
@@ -32,13 +34,17 @@ go build -o "$tmp/trivial" ./scripts/load/trivial
 go build -o "$tmp/load" ./scripts/load
 
 # No rate limit: one load generator is one client.
+declare -A pid_of
 "$tmp/guichet" serve --addr 127.0.0.1:18080 --data "$GUICHET_OPENDATA" --rate-limit 0 --log-format json 2>"$tmp/guichet.log" &
 pids+=($!)
+pid_of[guichet]=$!
 "$tmp/trivial" --addr 127.0.0.1:18090 &
 pids+=($!)
+pid_of[trivial]=$!
 if [ -n "${AGAINST:-}" ]; then
 	"$tmp/against" serve --addr 127.0.0.1:18081 --data "$GUICHET_OPENDATA" --rate-limit 0 --log-format json 2>"$tmp/against.log" &
 	pids+=($!)
+	pid_of[against]=$!
 fi
 for port in 18080 ${AGAINST:+18081}; do
 	for _ in $(seq 300); do
@@ -52,15 +58,26 @@ curl -fs 'http://127.0.0.1:18080/v1/stations/nearest?lat=45.188&lon=5.724' >"$tm
 echo "payload: guichet's answer at Grenoble, $(wc -c <"$tmp/answer.json") bytes"
 "$tmp/trivial" --addr 127.0.0.1:18091 --body "$tmp/answer.json" &
 pids+=($!)
+pid_of[payload]=$!
 for _ in $(seq 50); do
 	curl -fs http://127.0.0.1:18091/ >/dev/null 2>&1 && break
 	sleep 0.1
 done
 
+# cpu_ticks PID: user + system clock ticks the process has used.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
 q='/v1/stations/nearest?lat={lat}&lon={lon}'
 for i in $(seq "$RUNS"); do
 	for s in "${servers[@]}"; do
-		echo "${s%%:*} $("$tmp/load" -url "http://127.0.0.1:${s##*:}$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i") load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
+		name=${s%%:*}
+		before=$(cpu_ticks "${pid_of[$name]}")
+		out=$("$tmp/load" -url "http://127.0.0.1:${s##*:}$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i")
+		after=$(cpu_ticks "${pid_of[$name]}")
+		requests=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")
+		cpu_us=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", n ? t / hz / n * 1e6 : 0 }')
+		echo "$name $out server_cpu_us=$cpu_us load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
 	done
 done
 awk '
@@ -73,10 +90,10 @@ function median(arr, n,   i, j, t) {
 	for (f = 2; f <= NF; f++) { split($f, kv, "="); v[$1, kv[1], n[$1]] = kv[2] }
 }
 END {
-	split("rps p50_ms p90_ms p99_ms errors", keys, " ")
+	split("rps p50_ms p90_ms p99_ms errors server_cpu_us", keys, " ")
 	for (s in n) {
 		line = s " median of " n[s] ":"
-		for (k = 1; k <= 5; k++) {
+		for (k = 1; k <= 6; k++) {
 			delete a
 			for (i = 1; i <= n[s]; i++) a[i] = v[s, keys[k], i]
 			m[s, keys[k]] = median(a, n[s])
