@@ -20,7 +20,12 @@ cd "$(dirname "$0")/../.."
 RUNS="${RUNS:-3}" DUR="${DUR:-10s}" CONNS="${CONNS:-8}" GZIP="${GZIP:-true}"
 tmp="$(mktemp -d)"
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; git worktree prune' EXIT
+cleanup() {
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	rm -rf "$tmp"
+	git worktree prune
+}
+trap cleanup EXIT
 
 go build -o "$tmp/guichet" ./cmd/guichet
 servers=(guichet:18080 trivial:18090 payload:18091)
@@ -75,7 +80,7 @@ for i in $(seq "$RUNS"); do
 		before=$(cpu_ticks "${pid_of[$name]}")
 		out=$("$tmp/load" -url "http://127.0.0.1:${s##*:}$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i")
 		after=$(cpu_ticks "${pid_of[$name]}")
-		requests=$(sed 's/.*requests=\([0-9]*\).*/\1/' <<<"$out")
+		[[ $out =~ requests=([0-9]+) ]] && requests=${BASH_REMATCH[1]} || requests=0
 		cpu_us=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", n ? t / hz / n * 1e6 : 0 }')
 		echo "$name $out server_cpu_us=$cpu_us load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
 	done
