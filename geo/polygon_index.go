@@ -7,7 +7,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/golang/geo/s2"
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
 )
@@ -46,10 +45,9 @@ var (
 // It is built once, then queried: see the package documentation for the
 // concurrency rules.
 type PolygonIndex[T any] struct {
-	tree    rtree.RTreeG[int32] // exact part bounds, for Locate
-	padTree rtree.RTreeG[int32] // bounds grown to cover edges as arcs, for Nearby
-	parts   []polygonPart
-	values  []T
+	tree   rtree.RTreeG[int32] // part bounds
+	parts  []polygonPart
+	values []T
 }
 
 // polygonPart is one polygon of an Add call: an outer ring and its holes.
@@ -57,7 +55,6 @@ type polygonPart struct {
 	value int32       // index into values, one per Add call
 	pts   []orb.Point // every ring, closed, one after the other
 	ends  []int32     // end offset of each ring in pts
-	pad   float64     // degrees by which an edge arc may leave its endpoints' box
 	bound orb.Bound
 }
 
@@ -96,9 +93,6 @@ func (ix *PolygonIndex[T]) Add(g orb.Geometry, v T) error {
 		i := int32(len(ix.parts))
 		ix.parts = append(ix.parts, part)
 		ix.tree.Insert(part.bound.Min, part.bound.Max, i)
-		ix.padTree.Insert(
-			orb.Point{part.bound.Min[0] - part.pad, part.bound.Min[1] - part.pad},
-			orb.Point{part.bound.Max[0] + part.pad, part.bound.Max[1] + part.pad}, i)
 	}
 	return nil
 }
@@ -129,27 +123,7 @@ func newPolygonPart(poly orb.Polygon) (polygonPart, error) {
 		part.ends = append(part.ends, int32(len(part.pts)))
 	}
 	part.bound = orb.MultiPoint(part.pts).Bound()
-	start := 0
-	for _, end := range part.ends {
-		for j := start + 1; j < int(end); j++ {
-			part.pad = math.Max(part.pad, arcPad(part.pts[j-1], part.pts[j]))
-		}
-		start = int(end)
-	}
 	return part, nil
-}
-
-// arcPad returns how far, in degrees of latitude or longitude, the
-// great-circle arc from a to b may stray outside the lon/lat box of its
-// endpoints. Every point of the arc is within its length L of a, hence
-// within L of a's latitude and L/cos(|lat|+L) of its longitude.
-func arcPad(a, b orb.Point) float64 {
-	l := Distance(a, b) / EarthRadius
-	lat := math.Abs(a[1])*radPerDeg + l
-	if lat >= math.Pi/2 {
-		return 360
-	}
-	return l / math.Cos(lat) / radPerDeg
 }
 
 // Len returns the number of Add calls that succeeded.
@@ -206,9 +180,10 @@ type Near[T any] struct {
 
 // Nearby appends to buf[:0] one entry per value (per Add call) whose
 // boundary (outer rings and holes) lies within maxM metres of p, and
-// returns the extended slice. DistanceM is the great-circle distance from
-// p to the nearest edge of any of the value's polygons, edges being taken
-// as great-circle arcs between their vertices. Entries are sorted by
+// returns the extended slice. DistanceM is the distance on the ground from
+// p to the nearest edge of any of the value's polygons, edges being the
+// straight lines in longitude/latitude that Locate tests against (see
+// segmentDistance). Entries are sorted by
 // DistanceM, then by Add order. A value containing p whose boundary is
 // farther than maxM is not reported. Nearby is safe for concurrent use
 // after the build phase.
@@ -219,7 +194,6 @@ func (ix *PolygonIndex[T]) Nearby(p orb.Point, maxM float64, buf []Near[T]) []Ne
 	}
 	p[0] = wrapLon(p[0])
 	boxes := capBoxes(p, maxM/EarthRadius)
-	x := s2.PointFromLatLng(s2.LatLngFromDegrees(p[1], p[0]))
 	type found struct {
 		value  int32
 		dist   float64
@@ -229,7 +203,7 @@ func (ix *PolygonIndex[T]) Nearby(p orb.Point, maxM float64, buf []Near[T]) []Ne
 	res := resArr[:0]
 	visit := func(_, _ [2]float64, i int32) bool {
 		pp := &ix.parts[i]
-		d := pp.boundaryDistance(x, boxes)
+		d := pp.boundaryDistance(p, boxes)
 		inside := pp.contains(p)
 		if d > maxM && !inside {
 			return true
@@ -246,7 +220,7 @@ func (ix *PolygonIndex[T]) Nearby(p orb.Point, maxM float64, buf []Near[T]) []Ne
 	}
 	for _, b := range boxes {
 		if b.Min[0] <= b.Max[0] {
-			ix.padTree.Search(b.Min, b.Max, visit)
+			ix.tree.Search(b.Min, b.Max, visit)
 		}
 	}
 	slices.SortFunc(res, func(a, b found) int {
@@ -263,33 +237,50 @@ func (ix *PolygonIndex[T]) Nearby(p orb.Point, maxM float64, buf []Near[T]) []Ne
 	return buf
 }
 
-// boundaryDistance returns the distance in metres from x to the nearest
+// boundaryDistance returns the distance in metres from p to the nearest
 // edge of the part, or +Inf when no edge comes near the boxes.
-func (pp *polygonPart) boundaryDistance(x s2.Point, boxes [2]orb.Bound) float64 {
+func (pp *polygonPart) boundaryDistance(p orb.Point, boxes [2]orb.Bound) float64 {
 	best := math.Inf(1)
+	cosLat := math.Cos(p[1] * radPerDeg)
 	start := 0
 	for _, end := range pp.ends {
 		ring := pp.pts[start:end]
 		for j := 1; j < len(ring); j++ {
 			a, b := ring[j-1], ring[j]
-			if !edgeNear(a, b, pp.pad, boxes) {
-				continue
+			if edgeNear(a, b, boxes) {
+				best = math.Min(best, segmentDistance(p, cosLat, a, b))
 			}
-			d := s2.DistanceFromSegment(x,
-				s2.PointFromLatLng(s2.LatLngFromDegrees(a[1], a[0])),
-				s2.PointFromLatLng(s2.LatLngFromDegrees(b[1], b[0]))).Radians()
-			best = math.Min(best, d)
 		}
 		start = int(end)
 	}
-	return best * EarthRadius
+	return best
 }
 
-// edgeNear reports whether the box of edge ab, grown by pad degrees,
-// meets one of the boxes.
-func edgeNear(a, b orb.Point, pad float64, boxes [2]orb.Bound) bool {
-	minX, maxX := math.Min(a[0], b[0])-pad, math.Max(a[0], b[0])+pad
-	minY, maxY := math.Min(a[1], b[1])-pad, math.Max(a[1], b[1])+pad
+// segmentDistance returns the distance in metres on the sphere from p to
+// the segment ab, a straight line in longitude/latitude as GeoJSON and
+// Locate take it (a great-circle arc between the same vertices strays from
+// it by about a metre over 8 km at 45°). The nearest point is found on the
+// equirectangular projection centred on p, whose scale varies only with
+// latitude across the edge, so the distance is exact to second order in
+// the query's distance to the edge; it is then measured on the sphere.
+// cosLat is the cosine of p's latitude.
+func segmentDistance(p orb.Point, cosLat float64, a, b orb.Point) float64 {
+	// Longitudes relative to p, across the antimeridian if shorter.
+	dax, day := wrapLon(a[0]-p[0]), a[1]-p[1]
+	dbx, dby := wrapLon(b[0]-p[0]), b[1]-p[1]
+	ex, ey := (dbx-dax)*cosLat, dby-day
+	t := 0.0
+	if l2 := ex*ex + ey*ey; l2 > 0 {
+		t = math.Max(0, math.Min(1, -(dax*cosLat*ex+day*ey)/l2))
+	}
+	return Distance(p, orb.Point{p[0] + dax + t*(dbx-dax), p[1] + day + t*(dby-day)})
+}
+
+// edgeNear reports whether the box of edge ab, which holds the whole
+// edge, meets one of the boxes.
+func edgeNear(a, b orb.Point, boxes [2]orb.Bound) bool {
+	minX, maxX := math.Min(a[0], b[0]), math.Max(a[0], b[0])
+	minY, maxY := math.Min(a[1], b[1]), math.Max(a[1], b[1])
 	for _, q := range boxes {
 		if q.Min[0] <= q.Max[0] && minX <= q.Max[0] && maxX >= q.Min[0] && minY <= q.Max[1] && maxY >= q.Min[1] {
 			return true

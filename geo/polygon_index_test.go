@@ -133,7 +133,10 @@ func newTiling(r *rand.Rand, x0, y0, step float64, nx, ny int) *tiling {
 	for i := range v {
 		v[i] = make([]orb.Point, ny+1)
 		for j := range v[i] {
-			jx, jy := (r.Float64()-0.5)*step*0.6, (r.Float64()-0.5)*step*0.6
+			// Below a quarter of a step per axis, no vertex can cross the
+			// line through its two neighbours: every cell stays convex, so
+			// its triangles stay inside it and no polygons overlap.
+			jx, jy := (r.Float64()-0.5)*step*0.4, (r.Float64()-0.5)*step*0.4
 			if i == 0 || i == nx {
 				jx = 0
 			}
@@ -267,17 +270,23 @@ func TestLocateAllocs(t *testing.T) {
 	}
 }
 
-// bruteNearby is the reference for Nearby: every edge of every part.
+// bruteNearby is the reference for Nearby: every edge of every part, each
+// edge a straight line in longitude/latitude whose nearest point to p is
+// found by ternary search on golang/geo's distance, not by projection.
 func bruteNearby(ix *PolygonIndex[int], p orb.Point, maxM float64) map[int]float64 {
-	x := s2.PointFromLatLng(s2.LatLngFromDegrees(p[1], p[0]))
 	out := map[int]float64{}
 	for _, pp := range ix.parts {
 		start := 0
 		for _, end := range pp.ends {
 			for j := start + 1; j < int(end); j++ {
 				a, b := pp.pts[j-1], pp.pts[j]
-				d := s2.DistanceFromSegment(x, s2.PointFromLatLng(s2.LatLngFromDegrees(a[1], a[0])),
-					s2.PointFromLatLng(s2.LatLngFromDegrees(b[1], b[0]))).Radians() * EarthRadius
+				// Every point of the edge is within its length in degrees,
+				// on the ground, of a: a safe cut before the search.
+				reach := EarthRadius * radPerDeg * math.Hypot(b[1]-a[1], b[0]-a[0])
+				if haversineM(p, a)-reach > maxM {
+					continue
+				}
+				d := bruteSegmentDistance(p, a, b)
 				if d <= maxM {
 					if old, ok := out[int(pp.value)]; !ok || d < old {
 						out[int(pp.value)] = d
@@ -288,6 +297,37 @@ func bruteNearby(ix *PolygonIndex[int], p orb.Point, maxM float64) map[int]float
 		}
 	}
 	return out
+}
+
+// bruteSegmentDistance minimises the distance from p to the points of the
+// lon/lat segment ab; along an edge much shorter than the Earth's radius
+// that distance has a single minimum.
+func bruteSegmentDistance(p, a, b orb.Point) float64 {
+	// The edge's longitudes on p's side of the antimeridian.
+	shift := func(lon float64) float64 {
+		for lon-p[0] > 180 {
+			lon -= 360
+		}
+		for lon-p[0] < -180 {
+			lon += 360
+		}
+		return lon
+	}
+	ax, bx := shift(a[0]), shift(b[0])
+	q := s2.LatLngFromDegrees(p[1], p[0])
+	at := func(t float64) float64 {
+		return q.Distance(s2.LatLngFromDegrees(a[1]+t*(b[1]-a[1]), ax+t*(bx-ax))).Radians() * EarthRadius
+	}
+	lo, hi := 0.0, 1.0
+	for range 100 {
+		m1, m2 := lo+(hi-lo)/3, hi-(hi-lo)/3
+		if at(m1) <= at(m2) {
+			hi = m2
+		} else {
+			lo = m1
+		}
+	}
+	return math.Min(at((lo+hi)/2), math.Min(at(0), at(1)))
 }
 
 func TestNearbyBruteForce(t *testing.T) {
@@ -308,13 +348,22 @@ func TestNearbyBruteForce(t *testing.T) {
 		}
 		maxM := r.ExpFloat64() * 2000
 		buf = ix.Nearby(p, maxM, buf)
-		want := bruteNearby(&ix, p, maxM)
-		if len(buf) != len(want) {
-			t.Fatalf("Nearby(%v, %g) has %d entries %v, want %d %v", p, maxM, len(buf), buf, len(want), want)
+		// Nearby's distances are exact to a millionth (segmentDistance);
+		// a value that close to maxM may be in or out.
+		tol := func(d float64) float64 { return 1e-6 * math.Max(1, d) }
+		want := bruteNearby(&ix, p, maxM+tol(maxM))
+		reported := map[int]bool{}
+		for _, nb := range buf {
+			reported[nb.Value] = true
+		}
+		for v, d := range want {
+			if !reported[v] && d < maxM-tol(maxM) {
+				t.Fatalf("Nearby(%v, %g) = %v lacks %d at %v m", p, maxM, buf, v, d)
+			}
 		}
 		loc, locOK := ix.Locate(p)
 		for i, nb := range buf {
-			if w, ok := want[nb.Value]; !ok || math.Abs(w-nb.DistanceM) > 1e-6 {
+			if w, ok := want[nb.Value]; !ok || math.Abs(w-nb.DistanceM) > tol(w) {
 				t.Fatalf("Nearby(%v, %g)[%d] = %+v, want distance %v (present %v)", p, maxM, i, nb, w, ok)
 			}
 			if i > 0 && buf[i-1].DistanceM > nb.DistanceM {
@@ -346,6 +395,38 @@ func TestNearbyDistance(t *testing.T) {
 	}
 	if got := ix.Nearby(orb.Point{0.5, lat}, want*0.99, nil); len(got) != 0 {
 		t.Errorf("Nearby with maxM below the distance = %+v, want none", got)
+	}
+}
+
+// TestNearbyPlanarEdges: an edge along the 45th parallel is the border
+// Locate applies, though the great circle between its ends runs about
+// 120 m north of it at mid-length. A point on it is at 0 m from both
+// sides, and a point 10 m north is 10 m from it.
+func TestNearbyPlanarEdges(t *testing.T) {
+	var ix PolygonIndex[string]
+	if err := ix.Add(orb.Polygon{square(0, 45, 1, 46)}, "north"); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Add(orb.Polygon{square(0, 44, 1, 45)}, "south"); err != nil {
+		t.Fatal(err)
+	}
+	tenMetres := 10 / (EarthRadius * radPerDeg)
+	for _, tt := range []struct {
+		p    orb.Point
+		want float64
+	}{
+		{orb.Point{0.5, 45}, 0},
+		{orb.Point{0.5, 45 + tenMetres}, 10},
+	} {
+		got := ix.Nearby(tt.p, 50, nil)
+		if len(got) != 2 || got[0].Value != "north" || !got[0].Inside || got[1].Inside {
+			t.Fatalf("Nearby(%v, 50 m) = %+v, want north (inside) then south", tt.p, got)
+		}
+		for _, nb := range got {
+			if math.Abs(nb.DistanceM-tt.want) > 1e-3 {
+				t.Errorf("Nearby(%v): %s at %v m, want %v m", tt.p, nb.Value, nb.DistanceM, tt.want)
+			}
+		}
 	}
 }
 
