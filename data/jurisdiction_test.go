@@ -135,18 +135,17 @@ func TestLocateNotFound(t *testing.T) {
 
 // TestSharedEdge checks the boundary rule on two fixture communes that
 // share the meridian 5.1: a point on it is in exactly one of them, and is
-// flagged near the other. Distances take edges as great-circle arcs, which
-// leave a parallel drawn straight in degrees by a few metres over 0.2°:
-// hence the 10 m tolerance on the east-west edges.
+// flagged near the other, both at 0 m: distances are to the same straight
+// lon/lat edges that decide containment, east-west ones included.
 func TestSharedEdge(t *testing.T) {
-	const arcSlackM = 10
+	const onEdgeM = 1e-3
 	ds := mustLoad(t, jurisdictionFixtures)
 	for _, p := range []orb.Point{{5.1, 45.05}, {5.1, 45.0000001}, {5.1, 45.1}, {5.05, 45.1}} {
 		j, err := ds.Locate(p, DefaultBoundaryM)
 		if err != nil {
 			t.Fatalf("Locate(%v) = %v, want a commune", p, err)
 		}
-		if !j.Boundary.Near || j.Boundary.DistanceM > arcSlackM {
+		if !j.Boundary.Near || j.Boundary.DistanceM > onEdgeM {
 			t.Errorf("Locate(%v).Boundary = %+v, want near with distance 0", p, j.Boundary)
 		}
 		if len(j.Boundary.Neighbours) == 0 {
@@ -156,7 +155,7 @@ func TestSharedEdge(t *testing.T) {
 			if n.Commune == j.Commune {
 				t.Errorf("Locate(%v) lists its own commune %s as neighbour", p, n.Commune.Code)
 			}
-			if n.DistanceM > arcSlackM {
+			if n.DistanceM > onEdgeM {
 				t.Errorf("Locate(%v): neighbour %s at %.1f m, want 0", p, n.Commune.Code, n.DistanceM)
 			}
 		}
