@@ -183,9 +183,14 @@ func frenchDay(label string) int {
 // frenchRange parses "8h00-12h00" at s[i:], returning the range and the
 // offset after it.
 func frenchRange(s string, i int) (timeRange, int, error) {
+	start := i
 	from, i, err := frenchTime(s, i)
 	if err != nil {
 		return timeRange{}, 0, err
+	}
+	if from == 1440 {
+		// 24h00 ends a day; as a start it names no instant of this one.
+		return timeRange{}, 0, syntaxErr(s, start, "a range cannot start at 24h00")
 	}
 	if i >= len(s) || s[i] != '-' {
 		return timeRange{}, 0, syntaxErr(s, i, "expected '-' in time range")
@@ -275,6 +280,9 @@ func FromPlages(p []Plage) (*Schedule, error) {
 			from, err := clock(pair[0], k)
 			if err != nil {
 				return nil, err
+			}
+			if from == 1440 {
+				return nil, syntaxErr(pair[0], k, "plage %d: a range cannot start at 24:00", k)
 			}
 			to, err := clock(pair[1], k)
 			if err != nil {

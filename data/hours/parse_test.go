@@ -53,6 +53,7 @@ func TestParseErrors(t *testing.T) {
 		{"french bad minutes", ParseFrench, "$Lundi : 8h0-12h00", 11, ErrSyntax},
 		{"french no hours", ParseFrench, "$Lundi : $Mardi : 8h00-9h00", 9, ErrSyntax},
 		{"french twice", ParseFrench, "$Lundi : 8h00-9h00$Lundi : 8h00-9h00", 19, ErrSyntax},
+		{"french start at 24h00", ParseFrench, "$Lundi : 8h00-9h00 24h00-0h00", 19, ErrSyntax},
 		{"osm empty", ParseOSM, "  ", 0, ErrSyntax},
 		{"osm bad separator", ParseOSM, "Mo 10:00-12:00 Tu", 15, ErrSyntax},
 		{"osm bad time", ParseOSM, "Mo 10:00-25:61", 9, ErrSyntax},
@@ -119,9 +120,15 @@ func TestFromPlages(t *testing.T) {
 	if sc, _ := FromPlages(nil); !sc.Unknown() {
 		t.Errorf("FromPlages(nil) is not unknown")
 	}
-	_, err = FromPlages([]Plage{{NomJourDebut: "Lundi", ValeurHeureDebut1: "8h", ValeurHeureFin1: "12:00:00"}})
-	if !errors.Is(err, ErrSyntax) {
-		t.Errorf("FromPlages(bad time) = %v, want ErrSyntax", err)
+	for _, bad := range [][2]string{{"8h", "12:00:00"}, {"24:00", "0:00"}, {"24:00:00", "24:00:00"}} {
+		_, err = FromPlages([]Plage{{NomJourDebut: "Lundi", ValeurHeureDebut1: bad[0], ValeurHeureFin1: bad[1]}})
+		if !errors.Is(err, ErrSyntax) {
+			t.Errorf("FromPlages(%s-%s) = %v, want ErrSyntax", bad[0], bad[1], err)
+		}
+	}
+	// 24:00 ends a range.
+	if sc, err := FromPlages([]Plage{{NomJourDebut: "Lundi", ValeurHeureDebut1: "20:00", ValeurHeureFin1: "24:00"}}); err != nil || sc.OSM() != "Mo 20:00-24:00" {
+		t.Errorf("FromPlages(20:00-24:00) = %v, %v", sc, err)
 	}
 }
 
