@@ -5,7 +5,8 @@
 //
 // Distances are great-circle distances on a sphere of radius EarthRadius.
 // Nearest neighbours are exact under that metric, including across the
-// antimeridian.
+// antimeridian. Polygon edges are straight lines in longitude/latitude, as
+// in GeoJSON, for containment and for the distances to them alike.
 //
 // Indexes have two phases. During the build phase (Insert, Add) an index
 // must not be used concurrently. After the build phase an index is
