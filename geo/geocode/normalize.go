@@ -49,7 +49,8 @@ var streetTypes = map[string]bool{
 }
 
 // Normalize returns the canonical form of a French address or place
-// name: lower case ASCII words separated by single spaces, with
+// name: lower case words without diacritics (ASCII for Latin letters)
+// separated by single spaces, with
 // abbreviations expanded, ordinals written "1er"/"2e", house-number
 // suffixes glued to the number ("12 bis" → "12bis") and postal or
 // building noise (BP, CS, CEDEX, bâtiment, étage, appartement,
@@ -162,7 +163,10 @@ func fold(s string) string {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			wrote := false
 			for _, d := range norm.NFD.String(string(r)) {
-				if unicode.Is(unicode.Mn, d) {
+				// Every kind of combining mark goes: keeping the spacing
+				// ones (Mc) would let a second pass, which sees them alone,
+				// turn them into spaces.
+				if unicode.Is(unicode.M, d) {
 					continue
 				}
 				wrote = true
@@ -180,7 +184,7 @@ func fold(s string) string {
 			if !wrote {
 				b.WriteByte(' ')
 			}
-		case unicode.Is(unicode.Mn, r):
+		case unicode.Is(unicode.M, r):
 			// A combining mark already decomposed in the input.
 		default:
 			b.WriteByte(' ')
