@@ -173,7 +173,6 @@ func (h *widgetHandler) page(c *gin.Context) {
 		body = zb.Bytes()
 		c.Header("Content-Encoding", "gzip")
 	}
-	c.Header("Vary", "Accept-Encoding")
 	c.Data(http.StatusOK, "text/html; charset=utf-8", body)
 }
 
@@ -204,7 +203,6 @@ func (h *widgetHandler) loader(c *gin.Context) {
 func serveAsset(c *gin.Context, a *widget.Asset, cacheControl string) {
 	c.Header("Cache-Control", cacheControl)
 	c.Header("ETag", a.ETag)
-	c.Header("Vary", "Accept-Encoding")
 	if inm := c.GetHeader("If-None-Match"); inm != "" && etagMatch(inm, a.ETag) {
 		c.Status(http.StatusNotModified)
 		return
