@@ -347,14 +347,7 @@ func testGzip(t *testing.T, big string) {
 			if enc != "gzip" || !strings.Contains(strings.Join(rec.Header().Values("Vary"), ","), "Accept-Encoding") {
 				t.Fatalf("Content-Encoding %q, Vary %q; want gzip, Accept-Encoding", enc, rec.Header().Values("Vary"))
 			}
-			zr, err := gzip.NewReader(rec.Body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, err := io.ReadAll(zr)
-			if err != nil {
-				t.Fatal(err)
-			}
+			got := gunzip(t, rec.Body)
 			if !bytes.Equal(got, plain.Body.Bytes()) {
 				t.Errorf("gunzipped body differs from the plain one:\n%s\n%s", got, plain.Body)
 			}
@@ -402,14 +395,7 @@ func TestNearestGzipMatchesPlain(t *testing.T) {
 		if cl := zipped.Header().Get("Content-Length"); cl != "" && cl != strconv.Itoa(zipped.Body.Len()) {
 			t.Fatalf("%s: Content-Length %s, body %d bytes", target, cl, zipped.Body.Len())
 		}
-		zr, err := gzip.NewReader(zipped.Body)
-		if err != nil {
-			t.Fatalf("%s: %v", target, err)
-		}
-		got, err := io.ReadAll(zr)
-		if err != nil {
-			t.Fatalf("%s: %v", target, err)
-		}
+		got := gunzip(t, zipped.Body)
 		if !bytes.Equal(got, plain.Body.Bytes()) {
 			t.Fatalf("%s: gunzipped answer differs from the plain one:\n%s\n%s", target, got, plain.Body)
 		}
@@ -527,4 +513,18 @@ func TestBatchSlot(t *testing.T) {
 	if rec := post(batchCSVRoute); rec.Code != http.StatusOK {
 		t.Errorf("batch after the slot is freed: status %d", rec.Code)
 	}
+}
+
+// gunzip returns the decompressed content of a gzip stream.
+func gunzip(tb testing.TB, r io.Reader) []byte {
+	tb.Helper()
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		tb.Fatalf("gzip: %v", err)
+	}
+	b, err := io.ReadAll(zr)
+	if err != nil {
+		tb.Fatalf("gzip: %v", err)
+	}
+	return b
 }
