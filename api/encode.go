@@ -20,13 +20,12 @@ import (
 // state between them. The output is byte for byte what encoding/json gives
 // for stationJSON; a test holds the two together.
 
-// stationFragments are the request-independent parts of a station's JSON:
-// the station is its pieces with the distance between the first two and
-// the opening state between the last two. Each piece is also kept
-// deflated, for gzipped answers (see gzipjoin.go).
+// stationFragments are the request-independent parts of a station's JSON.
 type stationFragments struct {
-	pieces   [3][]byte // {"id":…,"location":{…},"distance_m":  ,"hours":{"osm":…,"timezone":…,  ,"week":[…]},"source":"…"}
-	deflated [3][]byte
+	head  []byte // {"id":…,"location":{…} without the closing brace
+	hours []byte // "osm":…,"source_text":…,"timezone":…,
+	week  []byte // [{…},…]
+	tail  []byte // ,"source":"…"}
 
 	status atomic.Pointer[encodedStatus]
 }
@@ -41,7 +40,6 @@ type encodeCache struct {
 	frags        map[*data.Station]*stationFragments
 }
 
-// newFragments encodes a station's pieces, not yet deflated.
 func newFragments(s *data.Station) *stationFragments {
 	full := newStationJSON(s, time.Time{})
 	head, _ := json.Marshal(full.stationHead)
@@ -50,38 +48,18 @@ func newFragments(s *data.Station) *stationFragments {
 	source, _ := json.Marshal(full.Source)
 	// One allocation, in the order appendStation reads it: the copies of
 	// a cold station then stream from consecutive cache lines.
-	b := make([]byte, 0, len(head)+len(hours)+len(week)+len(source)+64)
+	b := make([]byte, 0, len(head)+len(hours)+len(week)+len(`,"source":`)+len(source)+1)
 	b = append(b, head[:len(head)-1]...)
-	b = append(b, `,"distance_m":`...)
 	h := len(b)
-	b = append(b, `,"hours":{`...)
 	b = append(b, hours[1:len(hours)-1]...)
 	b = append(b, ',')
-	w := len(b)
-	b = append(b, `,"week":`...)
+	o := len(b)
 	b = append(b, week...)
-	b = append(b, `},"source":`...)
+	w := len(b)
+	b = append(b, `,"source":`...)
 	b = append(b, source...)
 	b = append(b, '}')
-	return &stationFragments{pieces: [3][]byte{b[:h:h], b[h:w:w], b[w:]}}
-}
-
-// deflateFragments deflates the pieces of all stations, once per distinct
-// piece: a week and its source are often those of many stations. It runs
-// after every station is encoded, so that the plain pieces, which every
-// answer reads, lie close together in memory.
-func deflateFragments(frags map[*data.Station]*stationFragments) {
-	deflated := make(map[string][]byte)
-	for _, f := range frags {
-		for i, p := range f.pieces {
-			z, ok := deflated[string(p)]
-			if !ok {
-				z = deflatePiece(p)
-				deflated[string(p)] = z
-			}
-			f.deflated[i] = z
-		}
-	}
+	return &stationFragments{head: b[:h:h], hours: b[h:o:o], week: b[o:w:w], tail: b[w:]}
 }
 
 // newEncodeCache returns an encodeCache of ds with its headers encoded
@@ -128,30 +106,22 @@ func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments
 		for _, st := range all {
 			c.frags[st] = newFragments(st)
 		}
-		deflateFragments(c.frags)
 	})
 	return c.frags
 }
 
 // appendStation appends the JSON of one station hit, evaluated at at.
 func appendStation(b []byte, f *stationFragments, s *data.Station, distanceM float64, at time.Time) []byte {
-	b = append(b, f.pieces[0]...)
+	b = append(b, f.head...)
+	b = append(b, `,"distance_m":`...)
 	b = appendDecimetres(b, distanceM)
-	b = append(b, f.pieces[1]...)
+	b = append(b, `,"hours":{`...)
+	b = append(b, f.hours...)
 	b = append(b, f.statusAt(s, at)...)
-	return append(b, f.pieces[2]...)
-}
-
-// joinStation is appendStation for a gzipped answer. scratch holds the
-// distance; it is returned for reuse.
-func joinStation(g *gzipJoin, scratch []byte, f *stationFragments, s *data.Station, distanceM float64, at time.Time) []byte {
-	g.deflated(f.pieces[0], f.deflated[0])
-	scratch = appendDecimetres(scratch[:0], distanceM)
-	g.plain(scratch)
-	g.deflated(f.pieces[1], f.deflated[1])
-	g.plain(f.statusAt(s, at))
-	g.deflated(f.pieces[2], f.deflated[2])
-	return scratch
+	b = append(b, `,"week":`...)
+	b = append(b, f.week...)
+	b = append(b, '}')
+	return append(b, f.tail...)
 }
 
 // encodedStatus is the JSON of a station's opening state, and the instants

@@ -435,18 +435,6 @@ func (w *gzipWriter) decide() error {
 	return err
 }
 
-// takeOverGzip reports whether the client accepts gzip and nothing was
-// written yet, and if so leaves the body to the handler, which may then
-// send it gzipped itself, with its Content-Encoding, or plain.
-func takeOverGzip(c *gin.Context) bool {
-	w, ok := c.Writer.(*gzipWriter)
-	if !ok || w.decided || len(w.buf) > 0 {
-		return false
-	}
-	w.decided = true
-	return true
-}
-
 // finish writes a small held-back body as is, or ends the gzip stream.
 func (w *gzipWriter) finish() {
 	if !w.decided {

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/paulmach/orb"
@@ -57,7 +56,27 @@ func (s *Server) nearest(c *gin.Context) {
 	}
 	if format == "json" {
 		if frags := s.fragments(ds); frags != nil {
-			writeNearest(c, frags, hits, competent, at)
+			bp := bufPool.Get().(*[]byte)
+			b := append((*bp)[:0], `{"stations":[`...)
+			for i, h := range hits {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = appendStation(b, frags[h.Station], h.Station, h.DistanceM, at)
+			}
+			b = append(b, ']')
+			if competent != nil {
+				refs, _ := json.Marshal(competent)
+				b = append(b, `,"competent":`...)
+				b = append(b, refs...)
+			}
+			b = append(b, '}')
+			// With a length, net/http sends the body in one write instead of
+			// chunks.
+			c.Header("Content-Length", strconv.Itoa(len(b)))
+			c.Data(http.StatusOK, "application/json; charset=utf-8", b)
+			*bp = b
+			bufPool.Put(bp)
 			return
 		}
 	}
@@ -73,73 +92,6 @@ func (s *Server) nearest(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, nearestJSON{Stations: out, Competent: competent})
-}
-
-// JSON around the stations of a nearest answer.
-var (
-	jsonStationsOpen  = []byte(`{"stations":[`)
-	jsonComma         = []byte(`,`)
-	jsonStationsClose = []byte(`]`)
-	jsonCompetent     = []byte(`,"competent":`)
-	jsonClose         = []byte(`}`)
-)
-
-// writeNearest answers hits from the stations' fragments: gzipped, from
-// their deflated pieces, when the client accepts it and the answer is
-// large enough to gain from it, else plain.
-func writeNearest(c *gin.Context, frags map[*data.Station]*stationFragments, hits []data.StationHit, competent []competentRefJSON, at time.Time) {
-	var refs []byte
-	if competent != nil {
-		refs, _ = json.Marshal(competent)
-	}
-	bp := bufPool.Get().(*[]byte)
-	defer bufPool.Put(bp)
-	if takeOverGzip(c) {
-		var g gzipJoin
-		g.reset((*bp)[:0])
-		g.plain(jsonStationsOpen)
-		var distance []byte
-		for i, h := range hits {
-			if i > 0 {
-				g.plain(jsonComma)
-			}
-			distance = joinStation(&g, distance, frags[h.Station], h.Station, h.DistanceM, at)
-		}
-		g.plain(jsonStationsClose)
-		if refs != nil {
-			g.plain(jsonCompetent)
-			g.plain(refs)
-		}
-		g.plain(jsonClose)
-		if g.size >= gzipMinBytes {
-			*bp = g.finish()
-			c.Header("Content-Encoding", "gzip")
-			writeJSONBody(c, *bp)
-			return
-		}
-	}
-	b := append((*bp)[:0], jsonStationsOpen...)
-	for i, h := range hits {
-		if i > 0 {
-			b = append(b, jsonComma...)
-		}
-		b = appendStation(b, frags[h.Station], h.Station, h.DistanceM, at)
-	}
-	b = append(b, jsonStationsClose...)
-	if refs != nil {
-		b = append(b, jsonCompetent...)
-		b = append(b, refs...)
-	}
-	b = append(b, jsonClose...)
-	*bp = b
-	writeJSONBody(c, b)
-}
-
-// writeJSONBody sends a JSON body with its length: net/http then sends it
-// in one write instead of chunks.
-func writeJSONBody(c *gin.Context, b []byte) {
-	c.Header("Content-Length", strconv.Itoa(len(b)))
-	c.Data(http.StatusOK, "application/json; charset=utf-8", b)
 }
 
 // stationsGeoJSON returns an RFC 7946 FeatureCollection whose feature
