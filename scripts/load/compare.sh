@@ -9,7 +9,10 @@
 # compresses; guichet compresses its ~7 KB answers when the client
 # accepts it). AGAINST=<git revision> adds a fourth server, guichet built
 # at that revision, to measure a change against its parent in the same
-# run. Each round also reports the server's own CPU time (user and system,
+# run. ROUTES="/healthz /v1/stations/gn-1008869" also measures those
+# paths of the same guichet server in the same rounds, to tell the cost
+# every request pays from the cost of the nearest search and its answer.
+# Each round also reports the server's own CPU time (user and system,
 # from /proc) per request: the client shares the CPUs, so requests/s mixes
 # both sides' costs, and the host's other tenants move it.
 #   GUICHET_OPENDATA=../shared/data scripts/load/compare.sh
@@ -35,6 +38,11 @@ if [ -n "${AGAINST:-}" ]; then
 	git worktree remove --force "$tmp/against-src"
 	servers+=(against:18081)
 fi
+declare -A path_of
+for route in ${ROUTES:-}; do
+	servers+=("guichet$route:18080")
+	path_of["guichet$route"]=$route
+done
 go build -o "$tmp/trivial" ./scripts/load/trivial
 go build -o "$tmp/load" ./scripts/load
 
@@ -77,9 +85,10 @@ q='/v1/stations/nearest?lat={lat}&lon={lon}'
 for i in $(seq "$RUNS"); do
 	for s in "${servers[@]}"; do
 		name=${s%%:*}
-		before=$(cpu_ticks "${pid_of[$name]}")
-		out=$("$tmp/load" -url "http://127.0.0.1:${s##*:}$q" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i")
-		after=$(cpu_ticks "${pid_of[$name]}")
+		pid=${pid_of[$name]:-${pid_of[guichet]}}
+		before=$(cpu_ticks "$pid")
+		out=$("$tmp/load" -url "http://127.0.0.1:${s##*:}${path_of[$name]:-$q}" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i")
+		after=$(cpu_ticks "$pid")
 		[[ $out =~ requests=([0-9]+) ]] && requests=${BASH_REMATCH[1]} || requests=0
 		cpu_us=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", n ? t / hz / n * 1e6 : 0 }')
 		echo "$name $out server_cpu_us=$cpu_us load_avg=$(cut -d" " -f1 /proc/loadavg)" | tee -a "$tmp/results"
@@ -109,6 +118,7 @@ END {
 	printf "ratio guichet/trivial requests/s = %.2f\n", m["guichet", "rps"] / m["trivial", "rps"]
 	printf "ratio payload/trivial requests/s = %.2f (the ceiling for answers this size)\n", m["payload", "rps"] / m["trivial", "rps"]
 	printf "ratio guichet/payload requests/s = %.2f\n", m["guichet", "rps"] / m["payload", "rps"]
+	for (s in n) if (s ~ /^guichet\//) printf "ratio %s/trivial requests/s = %.2f\n", s, m[s, "rps"] / m["trivial", "rps"]
 	if ("against" in n) {
 		printf "ratio against/trivial requests/s = %.2f\n", m["against", "rps"] / m["trivial", "rps"]
 		printf "ratio guichet/against requests/s = %.2f (this checkout against AGAINST)\n", m["guichet", "rps"] / m["against", "rps"]
