@@ -50,11 +50,11 @@ var streetTypes = map[string]bool{
 
 // Normalize returns the canonical form of a French address or place
 // name: lower case words without diacritics (ASCII for Latin letters)
-// separated by single spaces, with
-// abbreviations expanded, ordinals written "1er"/"2e", house-number
-// suffixes glued to the number ("12 bis" → "12bis") and postal or
-// building noise (BP, CS, CEDEX, bâtiment, étage, appartement,
-// escalier) removed. Normalize is idempotent.
+// separated by single spaces, with abbreviations expanded, ordinals
+// written "1er"/"2e", house-number suffixes glued to the number
+// ("12 bis" → "12bis") and postal or building noise (BP, CS, CEDEX,
+// bâtiment, étage, appartement, escalier) removed. Normalize is
+// idempotent.
 func Normalize(s string) string {
 	return strings.Join(tokenize(s, nil), " ")
 }

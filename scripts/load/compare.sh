@@ -38,11 +38,6 @@ if [ -n "${AGAINST:-}" ]; then
 	git worktree remove --force "$tmp/against-src"
 	servers+=(against:18081)
 fi
-declare -A path_of
-for route in ${ROUTES:-}; do
-	servers+=("guichet$route:18080")
-	path_of["guichet$route"]=$route
-done
 go build -o "$tmp/trivial" ./scripts/load/trivial
 go build -o "$tmp/load" ./scripts/load
 
@@ -51,6 +46,13 @@ declare -A pid_of
 "$tmp/guichet" serve --addr 127.0.0.1:18080 --data "$GUICHET_OPENDATA" --rate-limit 0 --log-format json 2>"$tmp/guichet.log" &
 pids+=($!)
 pid_of[guichet]=$!
+# Each extra route is a server of its own in the rounds, served by guichet.
+declare -A path_of
+for route in ${ROUTES:-}; do
+	servers+=("guichet$route:18080")
+	path_of["guichet$route"]=$route
+	pid_of["guichet$route"]=${pid_of[guichet]}
+done
 "$tmp/trivial" --addr 127.0.0.1:18090 &
 pids+=($!)
 pid_of[trivial]=$!
@@ -85,7 +87,7 @@ q='/v1/stations/nearest?lat={lat}&lon={lon}'
 for i in $(seq "$RUNS"); do
 	for s in "${servers[@]}"; do
 		name=${s%%:*}
-		pid=${pid_of[$name]:-${pid_of[guichet]}}
+		pid=${pid_of[$name]}
 		before=$(cpu_ticks "$pid")
 		out=$("$tmp/load" -url "http://127.0.0.1:${s##*:}${path_of[$name]:-$q}" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i")
 		after=$(cpu_ticks "$pid")
