@@ -11,9 +11,6 @@ import (
 	"guichet/data"
 )
 
-// datasetKey holds, in the Gin context, the dataset pinned for the request.
-const datasetKey = "guichet.dataset"
-
 // cacheMaxAge is how long a client may reuse a data response. Opening-hours
 // states depend on the current minute, so validators change every minute
 // unless the request fixes the instant with at=.
@@ -41,16 +38,18 @@ func hasQueryParam(raw, name string) bool {
 	return false
 }
 
-// pinDataset fixes the dataset a request is answered from, so that a reload
-// in the middle of a request can never mix two datasets, and answers
-// conditional requests from the dataset version before doing any work.
-func (s *Server) pinDataset(c *gin.Context) {
-	ds := s.ds.Load()
+// dataset returns the dataset a data request is answered from, which the
+// handler then uses throughout, so that a reload in the middle of a
+// request never mixes two datasets. It sets the dataset's headers and
+// answers a conditional request before the handler does any work. It
+// returns nil when it has answered: 503 before the first load, or 304.
+// Every /v1 handler calls it once, first; the Gin context's key map would
+// cost each request an allocation to carry the same pointer.
+func (s *Server) dataset(c *gin.Context) *data.Dataset {
+	ds := s.current(c)
 	if ds == nil {
-		c.Next()
-		return
+		return nil
 	}
-	c.Set(datasetKey, ds)
 	h := c.Writer.Header()
 	enc := s.encodedFor(ds)
 	if enc == nil { // a reload swapped ds out in the meantime
@@ -58,22 +57,36 @@ func (s *Server) pinDataset(c *gin.Context) {
 	}
 	h["X-Dataset-Version"] = enc.version
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
-		c.Next()
-		return
+		return ds
 	}
 	etag := `W/"` + ds.Version()
-	if !hasQueryParam(c.Request.URL.RawQuery, "at") {
-		etag += "-" + strconv.FormatInt(s.now().Unix()/cacheMaxAge, 36)
+	if hasQueryParam(c.Request.URL.RawQuery, "at") {
+		h["Last-Modified"] = enc.lastModified
+	} else {
+		// Opening-hours states follow the clock: the answer may change
+		// every minute, and so may its validators.
+		bucket := s.now().Unix() / cacheMaxAge
+		etag += "-" + strconv.FormatInt(bucket, 36)
+		h["Last-Modified"] = enc.lastModifiedAt(bucket)
 	}
 	etag += `"`
 	h["Etag"] = []string{etag}
-	h["Last-Modified"] = enc.lastModified
 	h["Cache-Control"] = cacheControlValue
 	if etagMatches(c.GetHeader("If-None-Match"), etag) {
 		c.AbortWithStatus(http.StatusNotModified)
-		return
+		return nil
 	}
-	c.Next()
+	return ds
+}
+
+// current returns the dataset being served, or answers 503 and returns nil.
+func (s *Server) current(c *gin.Context) *data.Dataset {
+	ds := s.ds.Load()
+	if ds == nil {
+		c.Header("Retry-After", "5")
+		writeProblem(c, http.StatusServiceUnavailable, typeNotReady, "the open data is still loading")
+	}
+	return ds
 }
 
 // etagMatches implements the weak comparison of If-None-Match (RFC 9110).
@@ -89,14 +102,4 @@ func etagMatches(header, etag string) bool {
 		}
 	}
 	return false
-}
-
-// pinned returns the dataset pinned by pinDataset, if any.
-func pinned(c *gin.Context) (*data.Dataset, bool) {
-	v, ok := c.Get(datasetKey)
-	if !ok {
-		return nil, false
-	}
-	ds, ok := v.(*data.Dataset)
-	return ds, ok
 }

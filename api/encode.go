@@ -35,7 +35,9 @@ type stationFragments struct {
 type encodeCache struct {
 	ds           *data.Dataset
 	version      []string // X-Dataset-Version
-	lastModified []string // Last-Modified
+	lastModified []string // Last-Modified of answers at a fixed instant
+	loadedAt     time.Time
+	minute       atomic.Pointer[bucketLastModified]
 	once         sync.Once
 	frags        map[*data.Station]*stationFragments
 }
@@ -69,7 +71,33 @@ func newEncodeCache(ds *data.Dataset) *encodeCache {
 		ds:           ds,
 		version:      []string{ds.Version()},
 		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
+		loadedAt:     ds.LoadedAt(),
 	}
+}
+
+// bucketLastModified is the Last-Modified of the answers of one cache
+// bucket, encoded once for all of them.
+type bucketLastModified struct {
+	bucket int64
+	value  []string
+}
+
+// lastModifiedAt returns the Last-Modified of answers that follow the
+// clock, in the given cacheMaxAge bucket: the bucket's start, or the load
+// if later. The dataset's load time alone would let a cache answer 304 to
+// an If-Modified-Since from a client holding a state that has since
+// changed.
+func (c *encodeCache) lastModifiedAt(bucket int64) []string {
+	if m := c.minute.Load(); m != nil && m.bucket == bucket {
+		return m.value
+	}
+	at := time.Unix(bucket*cacheMaxAge, 0)
+	if c.loadedAt.After(at) {
+		at = c.loadedAt
+	}
+	m := &bucketLastModified{bucket: bucket, value: []string{at.UTC().Format(http.TimeFormat)}}
+	c.minute.Store(m)
+	return m.value
 }
 
 // encodedFor returns the encodeCache of ds, or nil when ds is no longer the

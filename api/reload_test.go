@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"guichet/data"
 )
@@ -142,5 +143,48 @@ func TestETagMatches(t *testing.T) {
 		if got := etagMatches(tt.header, tt.etag); got != tt.want {
 			t.Errorf("etagMatches(%q, %q) = %v, want %v", tt.header, tt.etag, got, tt.want)
 		}
+	}
+}
+
+// TestLastModifiedFollowsTheClock checks that an answer whose opening
+// states follow the clock never claims to be older than its cache bucket:
+// with the dataset's load time, a cache could answer 304 to a client
+// holding yesterday's "open".
+func TestLastModifiedFollowsTheClock(t *testing.T) {
+	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := ds.LoadedAt().Add(26*time.Hour + 17*time.Second)
+	cfg := DefaultConfig()
+	cfg.Now = func() time.Time { return now }
+	h := New(cfg, ds, nil).Handler()
+	lastModified := func(target string) time.Time {
+		t.Helper()
+		rec := get(t, h, target)
+		lm, err := http.ParseTime(rec.Header().Get("Last-Modified"))
+		if rec.Code != http.StatusOK || err != nil {
+			t.Fatalf("GET %s = %d, Last-Modified %q: %v", target, rec.Code, rec.Header().Get("Last-Modified"), err)
+		}
+		return lm
+	}
+	const nearest = "/v1/stations/nearest?lat=45.3&lon=5.6"
+	minute := now.Truncate(time.Minute)
+	if got := lastModified(nearest); !got.Equal(minute) {
+		t.Errorf("at %s: Last-Modified %s, want the minute's start %s", now, got, minute)
+	}
+	now = now.Add(90 * time.Second)
+	if got := lastModified(nearest); !got.Equal(now.Truncate(time.Minute)) {
+		t.Errorf("90 s later: Last-Modified %s, want %s", got, now.Truncate(time.Minute))
+	}
+	// At a fixed instant the answer changes only with the data.
+	loaded := ds.LoadedAt().Truncate(time.Second)
+	if got := lastModified(nearest + "&at=2026-12-02T10:00:00Z"); !got.Equal(loaded) {
+		t.Errorf("with at=: Last-Modified %s, want the load %s", got, loaded)
+	}
+	// Within the load's own minute, the load is the later of the two.
+	now = ds.LoadedAt().Add(time.Millisecond)
+	if got := lastModified(nearest); got.Before(loaded) {
+		t.Errorf("just after the load: Last-Modified %s, before the load %s", got, loaded)
 	}
 }

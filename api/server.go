@@ -139,7 +139,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	s.registerHealthRoutes(e)
 	s.registerDocsRoutes(e)
 	s.registerAdminRoutes(e)
-	v1 := e.Group("/v1", s.cors, s.pinDataset)
+	v1 := e.Group("/v1", s.cors)
 	s.registerStationRoutes(v1)
 	s.registerJurisdictionRoutes(v1)
 	s.registerMetaRoutes(v1)
@@ -169,20 +169,6 @@ func (s *Server) SetDataset(ds *data.Dataset) {
 
 // Dataset returns the dataset currently served, or nil before the first load.
 func (s *Server) Dataset() *data.Dataset { return s.ds.Load() }
-
-// dataset returns the dataset pinned for the request, else the current
-// one, or answers 503 and returns nil.
-func (s *Server) dataset(c *gin.Context) *data.Dataset {
-	if ds, ok := pinned(c); ok {
-		return ds
-	}
-	ds := s.ds.Load()
-	if ds == nil {
-		c.Header("Retry-After", "5")
-		writeProblem(c, http.StatusServiceUnavailable, typeNotReady, "the open data is still loading")
-	}
-	return ds
-}
 
 // recoverProblem turns a panic into a 500 problem instead of a dropped
 // connection, and logs it with the route.
@@ -243,7 +229,7 @@ func (s *Server) registerHealthRoutes(e *gin.Engine) {
 		c.JSON(http.StatusOK, gin.H{"status": "ok"})
 	})
 	getAndHead(e, "/readyz", func(c *gin.Context) {
-		ds := s.dataset(c)
+		ds := s.current(c)
 		if ds == nil {
 			return
 		}
