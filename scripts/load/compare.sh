@@ -12,6 +12,9 @@
 # run. ROUTES="/healthz /v1/stations/gn-1008869" also measures those
 # paths of the same guichet server in the same rounds, to tell the cost
 # every request pays from the cost of the nearest search and its answer.
+# LIMITS="1 3" adds, for each limit, guichet's nearest with that limit and
+# a payload server answering guichet's answer at Grenoble with that limit:
+# how the ceiling and guichet move with the size of the answer.
 # Each round also reports the server's own CPU time (user and system,
 # from /proc) per request: the client shares the CPUs, so requests/s mixes
 # both sides' costs, and the host's other tenants move it.
@@ -68,22 +71,35 @@ for port in 18080 ${AGAINST:+18081}; do
 	done
 	curl -fs "http://127.0.0.1:$port/readyz" >/dev/null || { echo "guichet on $port not ready"; tail "$tmp"/*.log; exit 1; }
 done
+q='/v1/stations/nearest?lat={lat}&lon={lon}'
 # Grenoble: five gendarmerie units, an answer of typical size.
 curl -fs 'http://127.0.0.1:18080/v1/stations/nearest?lat=45.188&lon=5.724' >"$tmp/answer.json"
 echo "payload: guichet's answer at Grenoble, $(wc -c <"$tmp/answer.json") bytes"
 "$tmp/trivial" --addr 127.0.0.1:18091 --body "$tmp/answer.json" &
 pids+=($!)
 pid_of[payload]=$!
-for _ in $(seq 50); do
-	curl -fs http://127.0.0.1:18091/ >/dev/null 2>&1 && break
-	sleep 0.1
+for limit in ${LIMITS:-}; do
+	curl -fs "http://127.0.0.1:18080/v1/stations/nearest?lat=45.188&lon=5.724&limit=$limit" >"$tmp/answer-$limit.json"
+	echo "payload-$limit: guichet's answer at Grenoble with limit=$limit, $(wc -c <"$tmp/answer-$limit.json") bytes"
+	port=$((18100 + limit))
+	"$tmp/trivial" --addr "127.0.0.1:$port" --body "$tmp/answer-$limit.json" &
+	pids+=($!)
+	pid_of[payload-$limit]=$!
+	servers+=("payload-$limit:$port" "guichet-$limit:18080")
+	path_of[guichet-$limit]="$q&limit=$limit"
+	pid_of[guichet-$limit]=${pid_of[guichet]}
+done
+for port in 18091 $(for limit in ${LIMITS:-}; do echo $((18100 + limit)); done); do
+	for _ in $(seq 50); do
+		curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
 done
 
 # cpu_ticks PID: user + system clock ticks the process has used.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 
-q='/v1/stations/nearest?lat={lat}&lon={lon}'
 for i in $(seq "$RUNS"); do
 	for s in "${servers[@]}"; do
 		name=${s%%:*}
@@ -120,7 +136,7 @@ END {
 	printf "ratio guichet/trivial requests/s = %.2f\n", m["guichet", "rps"] / m["trivial", "rps"]
 	printf "ratio payload/trivial requests/s = %.2f (the ceiling for answers this size)\n", m["payload", "rps"] / m["trivial", "rps"]
 	printf "ratio guichet/payload requests/s = %.2f\n", m["guichet", "rps"] / m["payload", "rps"]
-	for (s in n) if (s ~ /^guichet\//) printf "ratio %s/trivial requests/s = %.2f\n", s, m[s, "rps"] / m["trivial", "rps"]
+	for (s in n) if (s ~ /^(guichet\/|guichet-|payload-)/) printf "ratio %s/trivial requests/s = %.2f\n", s, m[s, "rps"] / m["trivial", "rps"]
 	if ("against" in n) {
 		printf "ratio against/trivial requests/s = %.2f\n", m["against", "rps"] / m["trivial", "rps"]
 		printf "ratio guichet/against requests/s = %.2f (this checkout against AGAINST)\n", m["guichet", "rps"] / m["against", "rps"]
