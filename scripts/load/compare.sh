@@ -122,10 +122,10 @@ function median(arr, n,   i, j, t) {
 	for (f = 2; f <= NF; f++) { split($f, kv, "="); v[$1, kv[1], n[$1]] = kv[2] }
 }
 END {
-	split("rps p50_ms p90_ms p99_ms errors server_cpu_us", keys, " ")
+	split("rps p50_ms p90_ms p99_ms errors server_cpu_us client_cpu_us", keys, " ")
 	for (s in n) {
 		line = s " median of " n[s] ":"
-		for (k = 1; k <= 6; k++) {
+		for (k = 1; k <= 7; k++) {
 			delete a
 			for (i = 1; i <= n[s]; i++) a[i] = v[s, keys[k], i]
 			m[s, keys[k]] = median(a, n[s])
