@@ -5,6 +5,8 @@
 # A third server, "payload", is the same trivial handler answering one of
 # guichet's own answers (gzipped once at start for clients that accept
 # it): the ceiling for an answer that size, whatever computes it.
+# "payload+headers" sends the same answer with the header fields guichet
+# sent with it: the ceiling once the headers the API promises are paid.
 # GZIP=false makes the client refuse gzip (the 300-byte baseline never
 # compresses; guichet compresses its ~7 KB answers when the client
 # accepts it). AGAINST=<git revision> adds a fourth server, guichet built
@@ -73,11 +75,16 @@ for port in 18080 ${AGAINST:+18081}; do
 done
 q='/v1/stations/nearest?lat={lat}&lon={lon}'
 # Grenoble: five gendarmerie units, an answer of typical size.
-curl -fs 'http://127.0.0.1:18080/v1/stations/nearest?lat=45.188&lon=5.724' >"$tmp/answer.json"
+curl -fs -D "$tmp/answer.headers" 'http://127.0.0.1:18080/v1/stations/nearest?lat=45.188&lon=5.724' >"$tmp/answer.json"
 echo "payload: guichet's answer at Grenoble, $(wc -c <"$tmp/answer.json") bytes"
 "$tmp/trivial" --addr 127.0.0.1:18091 --body "$tmp/answer.json" &
 pids+=($!)
 pid_of[payload]=$!
+echo "payload+headers: the same, with guichet's $(grep -c : "$tmp/answer.headers") header lines instead of 3"
+"$tmp/trivial" --addr 127.0.0.1:18092 --body "$tmp/answer.json" --headers "$tmp/answer.headers" &
+pids+=($!)
+pid_of[payload+headers]=$!
+servers+=(payload+headers:18092)
 for limit in ${LIMITS:-}; do
 	curl -fs "http://127.0.0.1:18080/v1/stations/nearest?lat=45.188&lon=5.724&limit=$limit" >"$tmp/answer-$limit.json"
 	echo "payload-$limit: guichet's answer at Grenoble with limit=$limit, $(wc -c <"$tmp/answer-$limit.json") bytes"
@@ -89,7 +96,7 @@ for limit in ${LIMITS:-}; do
 	path_of[guichet-$limit]="$q&limit=$limit"
 	pid_of[guichet-$limit]=${pid_of[guichet]}
 done
-for port in 18091 $(for limit in ${LIMITS:-}; do echo $((18100 + limit)); done); do
+for port in 18091 18092 $(for limit in ${LIMITS:-}; do echo $((18100 + limit)); done); do
 	for _ in $(seq 50); do
 		curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
 		sleep 0.1
@@ -136,7 +143,7 @@ END {
 	printf "ratio guichet/trivial requests/s = %.2f\n", m["guichet", "rps"] / m["trivial", "rps"]
 	printf "ratio payload/trivial requests/s = %.2f (the ceiling for answers this size)\n", m["payload", "rps"] / m["trivial", "rps"]
 	printf "ratio guichet/payload requests/s = %.2f\n", m["guichet", "rps"] / m["payload", "rps"]
-	for (s in n) if (s ~ /^(guichet\/|guichet-|payload-)/) printf "ratio %s/trivial requests/s = %.2f\n", s, m[s, "rps"] / m["trivial", "rps"]
+	for (s in n) if (s ~ /^(guichet\/|guichet-|payload-|payload\+)/) printf "ratio %s/trivial requests/s = %.2f\n", s, m[s, "rps"] / m["trivial", "rps"]
 	if ("against" in n) {
 		printf "ratio against/trivial requests/s = %.2f\n", m["against", "rps"] / m["trivial", "rps"]
 		printf "ratio guichet/against requests/s = %.2f (this checkout against AGAINST)\n", m["guichet", "rps"] / m["against", "rps"]
