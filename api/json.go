@@ -71,6 +71,8 @@ type fileReportJSON struct {
 	Encoding   string          `json:"encoding,omitempty"`
 	Rows       int             `json:"rows"`
 	Kept       int             `json:"kept"`
+	Merged     int             `json:"merged,omitempty"`
+	Ignored    int             `json:"ignored,omitempty"`
 	Rejected   int             `json:"rejected"`
 	Rejections []rejectionJSON `json:"rejections"`
 }
@@ -139,7 +141,7 @@ func newReportJSON(r *data.Report) reportJSON {
 		Skipped:          []skippedJSON{},
 	}
 	for _, f := range r.Files {
-		fj := fileReportJSON{File: f.File, Format: f.Format, Encoding: f.Encoding, Rows: f.Rows, Kept: f.Kept, Rejected: len(f.Rejections), Rejections: []rejectionJSON{}}
+		fj := fileReportJSON{File: f.File, Format: f.Format, Encoding: f.Encoding, Rows: f.Rows, Kept: f.Kept, Merged: f.Merged, Ignored: f.Ignored, Rejected: len(f.Rejections), Rejections: []rejectionJSON{}}
 		for _, x := range f.Rejections {
 			fj.Rejections = append(fj.Rejections, rejectionJSON{Line: x.Line, Reason: x.Reason, Detail: x.Detail})
 		}

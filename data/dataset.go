@@ -43,6 +43,9 @@ type builder struct {
 	communes  communeSources
 	// ban collects BAN addresses; nil until a BAN file is read.
 	ban *geocode.Builder
+	// directory holds the service-public.fr records, merged into stations
+	// once every file is read, whatever the order of the files.
+	directory []directoryEntry
 }
 
 func newBuilder() *builder {
@@ -58,8 +61,11 @@ func (b *builder) schedule(fr *FileReport, line int, s *Station) *hours.Schedule
 		return sc
 	}
 	parse := hours.Parse
-	if s.HoursFormat == HoursOSM {
+	switch s.HoursFormat {
+	case HoursOSM:
 		parse = hours.ParseOSM
+	case HoursServicePublic:
+		parse = parsePlages
 	}
 	sc, err := parse(s.HoursText)
 	if err != nil {
@@ -83,6 +89,7 @@ func (b *builder) addStation(fr *FileReport, line int, s Station) {
 }
 
 func (b *builder) build(loadedAt time.Time, version string) *Dataset {
+	b.mergeDirectory()
 	ds := &Dataset{
 		stations: b.stations,
 		byID:     b.byID,

@@ -63,6 +63,7 @@ var fileLoaders = []fileLoader{
 	{FormatDatagouvCSV, isDatagouvStationsCSV, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
 		return loadDatagouvCSV(text, h.sep, fr, b)
 	})},
+	{FormatServicePublicJSON, isServicePublicJSON, loadServicePublicJSON},
 	{FormatStationsJSON, isStationsGeoJSON, textLoader(func(b *builder, fr *FileReport, text string, _ head) error {
 		return loadStationsGeoJSON(text, fr, b)
 	})},

@@ -36,11 +36,17 @@ func (r Rejection) Error() string {
 
 // FileReport summarises what was read from one recognised file.
 type FileReport struct {
-	File       string
-	Format     string
-	Encoding   string
-	Rows       int
-	Kept       int
+	File     string
+	Format   string
+	Encoding string
+	Rows     int
+	Kept     int
+	// Merged counts the kept rows that completed a station already read
+	// from another source instead of adding one.
+	Merged int
+	// Ignored counts the records of kinds guichet does not serve, such as
+	// the other public services of a directory export; they are not rows.
+	Ignored    int
 	Rejections []Rejection
 	// Warnings are rows that were kept with a field left unknown.
 	Warnings []Rejection

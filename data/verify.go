@@ -19,6 +19,7 @@ var acceptedFormats = map[string][]string{
 	source.FormatCOGJSON:           {FormatCOGCommunesJSON},
 	source.FormatCommuneCentres:    {FormatCommunesGeoIndex},
 	source.FormatBANCSVGz:          {FormatBANCSV},
+	source.FormatServicePublicJSON: {FormatServicePublicJSON},
 }
 
 // VerifyFile loads the one file at path exactly as Load would and returns

@@ -25,9 +25,9 @@ func runValidate(_ context.Context, args []string, _ io.Reader, stdout, stderr i
 func printReport(w io.Writer, ds *data.Dataset) {
 	rep := ds.Report()
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "FILE\tFORMAT\tENCODING\tROWS\tKEPT\tREJECTED")
+	fmt.Fprintln(tw, "FILE\tFORMAT\tENCODING\tROWS\tKEPT\tMERGED\tREJECTED\tIGNORED")
 	for _, f := range rep.Files {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\n", f.File, f.Format, f.Encoding, f.Rows, f.Kept, len(f.Rejections))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\n", f.File, f.Format, f.Encoding, f.Rows, f.Kept, f.Merged, len(f.Rejections), f.Ignored)
 	}
 	tw.Flush()
 	for _, s := range rep.Skipped {
@@ -37,7 +37,12 @@ func printReport(w io.Writer, ds *data.Dataset) {
 		fmt.Fprintf(w, "rejected %s\n", r.Error())
 	}
 	counts := ds.CountByForce()
-	fmt.Fprintf(w, "\n%d rows read, %d kept, rejected by reason %v\n", rep.Rows(), rep.Kept(), rep.RejectedByReason())
+	merged := 0
+	for _, f := range rep.Files {
+		merged += f.Merged
+	}
+	fmt.Fprintf(w, "\n%d rows read, %d kept (%d of them merged into a station of another file), rejected by reason %v\n",
+		rep.Rows(), rep.Kept(), merged, rep.RejectedByReason())
 	fmt.Fprintf(w, "%d stations: %d gendarmerie, %d police; version %s\n", ds.Len(), counts[data.Gendarmerie], counts[data.Police], ds.Version())
 	fmt.Fprintf(w, "%d communes and arrondissements, %d commune boundaries\n", ds.CommuneCount(), ds.BoundaryCount())
 }

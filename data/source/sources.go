@@ -30,6 +30,7 @@ const (
 	FormatCOGJSON           = "cog-communes-json"
 	FormatCommuneCentres    = "ban-communes-geo-json"
 	FormatBANCSVGz          = "ban-csv-gz"
+	FormatServicePublicJSON = "service-public-json"
 )
 
 // Feeds values say which part of the product a source feeds.
@@ -83,6 +84,19 @@ var Default = []Source{
 		Licence: LicenceOuverte,
 		Feeds:   FeedsStations,
 		File:    "police-services.csv",
+	},
+	{
+		// Opening hours for the police stations of the file above, most of
+		// which have none there. The directory's API exports the
+		// commissariats as JSON; without it the stations stay, hours
+		// unknown.
+		Name:     "police-directory",
+		URL:      "https://api-lannuaire.service-public.gouv.fr/api/explore/v2.1/catalog/datasets/api-lannuaire-administration/exports/json?where=pivot%20like%20%22commissariat_police%22",
+		Format:   FormatServicePublicJSON,
+		Licence:  LicenceOuverte,
+		Feeds:    FeedsStations,
+		File:     "police-directory.json",
+		Optional: true,
 	},
 	{
 		Name:    "competence-territoriale",

@@ -17,7 +17,7 @@ func TestDefaultIsValid(t *testing.T) {
 	}
 	formats := map[string]bool{
 		FormatGendarmerieCSV: true, FormatPoliceCSV: true, FormatCompetenceCSV: true,
-		FormatContoursGeoJSONGz: true, FormatCOGJSON: true, FormatCommuneCentres: true,
+		FormatContoursGeoJSONGz: true, FormatCOGJSON: true, FormatCommuneCentres: true, FormatServicePublicJSON: true,
 	}
 	feeds := map[string]bool{FeedsStations: true, FeedsJurisdiction: true, FeedsCommunes: true}
 	for _, s := range Default {
