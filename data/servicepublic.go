@@ -126,6 +126,8 @@ type directoryRecord struct {
 	}] `json:"site_internet"`
 	PlageOuverture   jsonList[hours.Plage] `json:"plage_ouverture"`
 	CodeInseeCommune string                `json:"code_insee_commune"`
+	// URLServicePublic is the record's page on service-public.fr.
+	URLServicePublic string `json:"url_service_public"`
 }
 
 // directoryEntry is a directory record read as a station, merged into the
@@ -231,6 +233,9 @@ func directoryStation(rec directoryRecord, force Force, file string) (s Station,
 	if len(rec.SiteInternet) > 0 {
 		s.URL = strings.TrimSpace(rec.SiteInternet[0].Valeur)
 	}
+	// Without a site of its own, the directory's page still gives the
+	// hours, the access and the phone numbers.
+	s.URL = firstNonEmpty(s.URL, strings.TrimSpace(rec.URLServicePublic))
 	if len(rec.PlageOuverture) > 0 {
 		text, _ := json.Marshal(rec.PlageOuverture)
 		s.HoursText, s.HoursFormat = string(text), HoursServicePublic

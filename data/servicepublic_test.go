@@ -98,6 +98,9 @@ func TestLoadServicePublicDirectory(t *testing.T) {
 			// Voiron: a police station 100 m from a gendarmerie unit is a
 			// station of its own, with hours.
 			voiron := stationNamed(t, ds, "Commissariat de police - Voiron")
+			if voiron.URL != "https://lannuaire.service-public.gouv.fr/auvergne-rhone-alpes/a1b2c3d4-0002" {
+				t.Errorf("Voiron URL %q, want its directory page, having no site of its own", voiron.URL)
+			}
 			if voiron.Force != Police || voiron.ID != derivedPoliceID(voiron.Name, "38563") || voiron.Address.Citycode != "38563" ||
 				voiron.Departement != "38" || voiron.Hours.At(wednesday10, voiron.Locale).Status != hours.Open {
 				t.Errorf("Voiron %+v", voiron)
