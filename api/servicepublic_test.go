@@ -28,7 +28,7 @@ func TestDirectoryOpensPoliceStations(t *testing.T) {
 		t.Helper()
 		// Wednesday 10:00 in Bourg-en-Bresse: open by the directory.
 		rec := get(t, New(DefaultConfig(), loadFS(t, fsys), nil).Handler(),
-			"/v1/stations/nearest?lat=46.2067&lon=5.2251&force=police&radius=5000&open=2026-12-02T10:00:00%2B01:00&at=2026-12-02T10:00:00%2B01:00")
+			"/v1/stations/nearest?lat=46.2067&lon=5.2251&force=police&radius=5000&open=2026-12-02T10:00:00%2B01:00")
 		if rec.Code != 200 {
 			t.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}

@@ -41,6 +41,11 @@ func (s *Server) nearest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	if !nq.OpenAt.IsZero() && q.Get("at") == "" {
+		// Stations chosen for being open at an instant show their state
+		// at that instant, not now.
+		at = nq.OpenAt
+	}
 	hits, err := ds.Nearest(nq, make([]data.StationHit, 0, nq.Limit))
 	if err != nil {
 		s.fail(c, err)
