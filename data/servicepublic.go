@@ -170,7 +170,7 @@ func loadServicePublicJSON(b *builder, fr *FileReport, r io.Reader, _ head) erro
 			return
 		}
 		if _, err := hours.FromPlages(rec.PlageOuverture); err != nil {
-			fr.warn(line, ReasonBadHours, "%s: hours kept as unknown: %v", s.ID, err)
+			fr.warn(line, ReasonBadHours, "%s: hours kept as unknown: %v", s.Name, err)
 			s.HoursText, s.HoursFormat = "", ""
 		}
 		b.directory = append(b.directory, directoryEntry{station: s, file: file, line: line})
