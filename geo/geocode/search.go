@@ -67,6 +67,7 @@ type search struct {
 	rep       string
 	hasNumber bool
 	best      []float64 // per-word credit scratch, two rows (street, commune)
+	firstAt   []int     // cover's per-word scratch: 1 + the first place in the name it matches, 0 if none
 	out       []candidate
 }
 
@@ -77,8 +78,8 @@ type search struct {
 // covers, whether the commune or postcode agrees, and a small commune
 // size prior; with q.Bias, proximity counts for a fifth. Words match
 // exactly, as a prefix for the last word with q.Autocomplete, or with 1
-// edit for words of 4–7 letters and 2 edits from 8 letters. Word order
-// does not matter.
+// edit for words of 4–7 letters and 2 edits from 8 letters. Words in
+// another order than the name's explain less of it.
 //
 // It returns ErrBadQuery for an invalid query and ErrNoMatch when
 // nothing matches.
@@ -147,6 +148,7 @@ func (s *search) parse(toks []string) {
 		s.weightSum++
 	}
 	s.best = make([]float64, 2*len(s.words))
+	s.firstAt = make([]int, len(s.words))
 }
 
 // resolve returns the vocabulary words t stands for exactly or, when
@@ -253,7 +255,8 @@ func (ix *Index) filter(q *Query) ([]uint32, bool) {
 func (s *search) cover(toks []uint32, best []float64) (share float64, hit, complete bool) {
 	var matched, total float64
 	names, namesHit := 0, 0
-	for _, t := range toks {
+	clear(s.firstAt)
+	for j, t := range toks {
 		class := s.ix.wordClass[t]
 		wt := classWeight[class]
 		total += wt
@@ -263,6 +266,9 @@ func (s *search) cover(toks []uint32, best []float64) (share float64, hit, compl
 				if a.w == t {
 					best[i] = max(best[i], a.m)
 					credit = max(credit, a.m)
+					if s.firstAt[i] == 0 {
+						s.firstAt[i] = j + 1
+					}
 				}
 			}
 		}
@@ -280,7 +286,33 @@ func (s *search) cover(toks []uint32, best []float64) (share float64, hit, compl
 	if total == 0 {
 		return 0, false, false
 	}
-	return matched / total, hit, names > 0 && namesHit == names
+	share = matched / total
+	if !s.inOrder() {
+		share *= outOfOrderShare
+	}
+	return share, hit, names > 0 && namesHit == names
+}
+
+// outOfOrderShare scales the share of a name whose words the query gives
+// in another order: "Pargny-les-Bois" must not tie with Bois-lès-Pargny,
+// where only the communes' sizes would then decide.
+const outOfOrderShare = 0.8
+
+// inOrder reports whether the query's words that matched the name in the
+// last cover, stopwords aside, come in the name's order.
+func (s *search) inOrder() bool {
+	last := 0
+	for i := range s.words {
+		at := s.firstAt[i]
+		if at == 0 || s.words[i].class == classStop {
+			continue
+		}
+		if at < last {
+			return false
+		}
+		last = at
+	}
+	return true
 }
 
 // queryCoverage is the weighted share of the query explained by the
