@@ -256,6 +256,10 @@ func TestMunicipalityLevel(t *testing.T) {
 		{Code: "13055", Name: "Marseille", Postcodes: []string{"13001", "13002", "13003"}, Center: orb.Point{5.37, 43.29}, Population: 870000},
 		{Code: "13201", Name: "Marseille 1er Arrondissement", Postcodes: []string{"13001"}, Center: orb.Point{5.38, 43.30}, Population: 40000},
 		{Code: "01002", Name: "L'Abergement-de-Varey", Postcodes: []string{"01640"}, Center: orb.Point{5.43, 46.0}, Population: 250},
+		// The same words in two orders, one postcode: the larger commune
+		// must not win a query naming the smaller one.
+		{Code: "02096", Name: "Bois-lès-Pargny", Postcodes: []string{"02270"}, Center: orb.Point{3.65, 49.72}, Population: 250},
+		{Code: "02591", Name: "Pargny-les-Bois", Postcodes: []string{"02270"}, Center: orb.Point{3.66, 49.7}, Population: 120},
 	} {
 		b.AddMunicipality(m)
 	}
@@ -272,6 +276,9 @@ func TestMunicipalityLevel(t *testing.T) {
 		{"13001", "13201"},
 		{"marseille", "13055"},
 		{"abergement de varey", "01002"},
+		{"Pargny-les-Bois 02270", "02591"},
+		{"pargny les bois", "02591"},
+		{"Bois-lès-Pargny 02270", "02096"},
 		{"voiorn", "38563"},
 		{"coub", ""},
 	} {
