@@ -44,20 +44,24 @@ func isServicePublicJSON(h head) bool {
 
 // jsonList is a directory field holding a list: the API encodes it as a
 // JSON string containing the array, the bulk export as the array itself;
-// null and "" are an empty list.
+// a single value stands for a list of one (adresse_courriel is often a
+// plain string), and null and "" are an empty list.
 type jsonList[T any] []T
 
 func (l *jsonList[T]) UnmarshalJSON(b []byte) error {
-	var s string
 	if len(b) > 0 && b[0] == '"' {
+		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
-		if strings.TrimSpace(s) == "" {
+		switch t := strings.TrimSpace(s); {
+		case t == "":
 			*l = nil
 			return nil
+		case t[0] == '[' || t[0] == '{':
+			b = []byte(t)
 		}
-		b = []byte(s)
+		// Otherwise a plain string: b, still quoted, is the one value.
 	}
 	if string(b) == "null" {
 		*l = nil
@@ -68,36 +72,11 @@ func (l *jsonList[T]) UnmarshalJSON(b []byte) error {
 		*l = items
 		return nil
 	}
-	// A single object where a list was expected.
 	var one T
 	if err := json.Unmarshal(b, &one); err != nil {
 		return err
 	}
 	*l = jsonList[T]{one}
-	return nil
-}
-
-// stringList is a directory field holding one string or several: a plain
-// string, a JSON string containing an array of strings, or the array.
-type stringList []string
-
-func (l *stringList) UnmarshalJSON(b []byte) error {
-	var s string
-	if len(b) > 0 && b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		if !strings.HasPrefix(strings.TrimSpace(s), "[") {
-			*l = stringList{s}
-			return nil
-		}
-		b = []byte(s)
-	}
-	var items []string
-	if err := json.Unmarshal(b, &items); err != nil {
-		return err
-	}
-	*l = items
 	return nil
 }
 
@@ -120,7 +99,7 @@ type directoryRecord struct {
 	Telephone jsonList[struct {
 		Valeur string `json:"valeur"`
 	}] `json:"telephone"`
-	AdresseCourriel stringList `json:"adresse_courriel"`
+	AdresseCourriel jsonList[string] `json:"adresse_courriel"`
 	SiteInternet    jsonList[struct {
 		Valeur string `json:"valeur"`
 	}] `json:"site_internet"`
@@ -240,11 +219,10 @@ func directoryStation(rec directoryRecord, force Force, file string) (s Station,
 		text, _ := json.Marshal(rec.PlageOuverture)
 		s.HoursText, s.HoursFormat = string(text), HoursServicePublic
 	}
-	s.ID = derivedPoliceID(name, citycode)
-	if force == Gendarmerie {
-		// No public unit id in the directory: such a record can only
-		// enrich a unit of the other sources.
-		s.ID = ""
+	// A gendarmerie record keeps no id: without a public unit id in the
+	// directory, it can only complete a unit of the other sources.
+	if force == Police {
+		s.ID = derivedPoliceID(name, citycode)
 	}
 	return s, "", ""
 }
