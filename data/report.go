@@ -83,6 +83,16 @@ func (r *Report) Kept() int {
 	return n
 }
 
+// Merged returns the number of kept rows that completed a station of
+// another file instead of adding one.
+func (r *Report) Merged() int {
+	n := 0
+	for _, f := range r.Files {
+		n += f.Merged
+	}
+	return n
+}
+
 // RejectedByReason counts rejections per reason across all files.
 func (r *Report) RejectedByReason() map[string]int {
 	m := map[string]int{}

@@ -37,12 +37,8 @@ func printReport(w io.Writer, ds *data.Dataset) {
 		fmt.Fprintf(w, "rejected %s\n", r.Error())
 	}
 	counts := ds.CountByForce()
-	merged := 0
-	for _, f := range rep.Files {
-		merged += f.Merged
-	}
 	fmt.Fprintf(w, "\n%d rows read, %d kept (%d of them merged into a station of another file), rejected by reason %v\n",
-		rep.Rows(), rep.Kept(), merged, rep.RejectedByReason())
+		rep.Rows(), rep.Kept(), rep.Merged(), rep.RejectedByReason())
 	fmt.Fprintf(w, "%d stations: %d gendarmerie, %d police; version %s\n", ds.Len(), counts[data.Gendarmerie], counts[data.Police], ds.Version())
 	fmt.Fprintf(w, "%d communes and arrondissements, %d commune boundaries\n", ds.CommuneCount(), ds.BoundaryCount())
 }
