@@ -85,6 +85,7 @@ echo "payload+headers: the same, with guichet's $(grep -c : "$tmp/answer.headers
 pids+=($!)
 pid_of[payload+headers]=$!
 servers+=(payload+headers:18092)
+payload_ports=(18091 18092)
 for limit in ${LIMITS:-}; do
 	curl -fs "http://127.0.0.1:18080/v1/stations/nearest?lat=45.188&lon=5.724&limit=$limit" >"$tmp/answer-$limit.json"
 	echo "payload-$limit: guichet's answer at Grenoble with limit=$limit, $(wc -c <"$tmp/answer-$limit.json") bytes"
@@ -92,11 +93,12 @@ for limit in ${LIMITS:-}; do
 	"$tmp/trivial" --addr "127.0.0.1:$port" --body "$tmp/answer-$limit.json" &
 	pids+=($!)
 	pid_of[payload-$limit]=$!
+	payload_ports+=("$port")
 	servers+=("payload-$limit:$port" "guichet-$limit:18080")
 	path_of[guichet-$limit]="$q&limit=$limit"
 	pid_of[guichet-$limit]=${pid_of[guichet]}
 done
-for port in 18091 18092 $(for limit in ${LIMITS:-}; do echo $((18100 + limit)); done); do
+for port in "${payload_ports[@]}"; do
 	for _ in $(seq 50); do
 		curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
 		sleep 0.1
