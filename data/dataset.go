@@ -17,8 +17,11 @@ import (
 // methods are safe for concurrent use.
 type Dataset struct {
 	stations []Station
-	byID     map[string]int32
-	points   geo.PointIndex[int32]
+	// foldedCity is foldName of each station's Address.City, folded once
+	// here rather than on every listing.
+	foldedCity []string
+	byID       map[string]int32
+	points     geo.PointIndex[int32]
 	// open indexes stations by the weekly slots they may be open in; nil
 	// without stations.
 	open     *openIndex
@@ -97,8 +100,10 @@ func (b *builder) build(loadedAt time.Time, version string) *Dataset {
 		loadedAt: loadedAt,
 		version:  version,
 	}
+	ds.foldedCity = make([]string, len(ds.stations))
 	for i := range ds.stations {
 		ds.points.Insert(ds.stations[i].Location, int32(i))
+		ds.foldedCity[i] = foldName(ds.stations[i].Address.City)
 	}
 	ds.points.Prepare()
 	if len(ds.stations) > 0 {
@@ -152,6 +157,7 @@ type StationFilter struct {
 // Stations returns the stations that match f, ordered by id.
 func (d *Dataset) Stations(f StationFilter) []*Station {
 	var out []*Station
+	city := foldName(f.Commune)
 	for i := range d.stations {
 		s := &d.stations[i]
 		if f.Force != AnyForce && s.Force != f.Force {
@@ -160,7 +166,7 @@ func (d *Dataset) Stations(f StationFilter) []*Station {
 		if f.Departement != "" && s.Departement != f.Departement {
 			continue
 		}
-		if f.Commune != "" && s.Address.Citycode != f.Commune && !equalFoldName(s.Address.City, f.Commune) {
+		if f.Commune != "" && s.Address.Citycode != f.Commune && (city == "" || d.foldedCity[i] != city) {
 			continue
 		}
 		out = append(out, s)

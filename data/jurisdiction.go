@@ -59,12 +59,12 @@ func (d *Dataset) Communes(q CommuneQuery) []*Commune {
 		return nil
 	}
 	var out []*Commune
+	want := foldName(q.Name)
 	switch {
 	case q.Postcode != "":
 		out = append(out, ix.byPostcode[strings.TrimSpace(q.Postcode)]...)
 		sort.SliceStable(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	case foldName(q.Name) != "":
-		want := foldName(q.Name)
+	case want != "":
 		var prefix []*Commune
 		for i, f := range ix.folded {
 			switch {

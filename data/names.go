@@ -3,18 +3,22 @@ package data
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
-var stripMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
 // foldName reduces a place name to compare it loosely: no accents, no case,
-// hyphens, apostrophes and repeated spaces folded to one space.
+// hyphens, apostrophes and repeated spaces folded to one space. It is safe
+// for concurrent use: requests and a reload fold names at the same time.
 func foldName(s string) string {
-	s, _, _ = transform.String(stripMarks, s)
+	if !isASCII(s) {
+		// A transform.Chain keeps buffers between calls and is not safe for
+		// concurrent use, so each call builds its own.
+		s, _, _ = transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), s)
+	}
 	s = strings.Map(func(r rune) rune {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
@@ -26,6 +30,11 @@ func foldName(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-func equalFoldName(a, b string) bool {
-	return a != "" && foldName(a) == foldName(b)
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
