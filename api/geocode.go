@@ -129,10 +129,6 @@ func (s *Server) reverse(c *gin.Context) {
 		return
 	}
 	q := c.Request.URL.Query()
-	if err := singleParams(q, "lat", "lon", "limit"); err != nil {
-		s.fail(c, err)
-		return
-	}
 	p, err := queryPoint(q)
 	if err != nil {
 		s.fail(c, err)
@@ -151,23 +147,10 @@ func (s *Server) reverse(c *gin.Context) {
 	c.JSON(http.StatusOK, newGeocodeCollection(ms, limit, true))
 }
 
-// singleParams refuses a parameter given more than once.
-func singleParams(q url.Values, names ...string) error {
-	for _, n := range names {
-		if len(q[n]) > 1 {
-			return badParam(n, "is given more than once")
-		}
-	}
-	return nil
-}
-
 // geocodeQuery decodes /v1/geocode. autocomplete defaults to true, as in
 // the BAN API, so that a widget typing "voir" finds Voiron.
 func geocodeQuery(q url.Values) (geocode.Query, map[string]string, error) {
 	var gq geocode.Query
-	if err := singleParams(q, "q", "limit", "postcode", "citycode", "type", "lat", "lon", "autocomplete"); err != nil {
-		return gq, nil, err
-	}
 	filters := map[string]string{}
 	gq.Postcode = strings.TrimSpace(q.Get("postcode"))
 	if gq.Postcode != "" {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -214,11 +215,6 @@ func (s *Server) listCommunes(c *gin.Context) {
 
 // communeQuery decodes /v1/communes: exactly one of postcode and q.
 func communeQuery(q url.Values) (data.CommuneQuery, error) {
-	for _, name := range []string{"postcode", "q"} {
-		if len(q[name]) > 1 {
-			return data.CommuneQuery{}, badParam(name, "is given more than once")
-		}
-	}
 	pc, name := strings.TrimSpace(q.Get("postcode")), strings.TrimSpace(q.Get("q"))
 	switch {
 	case pc != "" && name != "":
@@ -229,8 +225,8 @@ func communeQuery(q url.Values) (data.CommuneQuery, error) {
 		}
 		return data.CommuneQuery{Postcode: pc}, nil
 	case name != "":
-		if len(name) > maxCommuneQuery {
-			return data.CommuneQuery{}, badParam("q", "must be at most "+strconv.Itoa(maxCommuneQuery)+" bytes")
+		if utf8.RuneCountInString(name) > maxCommuneQuery {
+			return data.CommuneQuery{}, badParam("q", "must have at most "+strconv.Itoa(maxCommuneQuery)+" characters")
 		}
 		if !strings.ContainsFunc(name, isAlnum) {
 			return data.CommuneQuery{}, badParam("q", "must contain a letter or digit")
@@ -246,9 +242,6 @@ func isAlnum(r rune) bool {
 
 // queryBool decodes an optional boolean: true or 1, false or 0; absent is false.
 func queryBool(q url.Values, name string) (bool, error) {
-	if len(q[name]) > 1 {
-		return false, badParam(name, "is given more than once")
-	}
 	switch v := strings.TrimSpace(q.Get(name)); v {
 	case "", "false", "0":
 		return false, nil

@@ -65,7 +65,7 @@ func (s *Server) useMiddleware(e *gin.Engine) {
 	// observe comes first to log and count every answer, recoverProblem
 	// next so that a panic is still logged as a 500, compress last so that
 	// refusals are not compressed for nothing.
-	e.Use(s.observe, s.recoverProblem, s.secureHeaders, s.rateLimit, s.limitBody, s.compress)
+	e.Use(s.observe, s.recoverProblem, s.secureHeaders, s.rateLimit, s.checkQuery, s.limitBody, s.compress)
 	getAndHead(e, "/metrics", s.metricsHandler())
 }
 
@@ -159,17 +159,11 @@ func (g *requestIDs) next() string {
 	return string(b[:])
 }
 
-// loggedParams are the query parameters whose values say nothing about
-// where a person is or lives; every other value is withheld from logs.
-var loggedParams = map[string]bool{
-	"limit": true, "force": true, "radius": true, "format": true, "page": true,
-	"per_page": true, "departement": true, "at": true, "open": true,
-}
-
 // redactQuery returns the query for logging: coordinates rounded to 0.01°
 // (about a kilometre, enough to see where load comes from without
-// locating anyone), harmless parameters as sent, and any other value —
-// free text such as q may be a home address — replaced by "-".
+// locating anyone), harmless parameters as sent once checked, and any
+// other value — free text such as q may be a home address — or unknown
+// name replaced by "-" (see logParam).
 func redactQuery(raw string) string {
 	// What url.ParseQuery then Encode would give, without their map.
 	var pairsArr [16][2]string
@@ -189,12 +183,7 @@ func redactQuery(raw string) string {
 		if err1 != nil || err2 != nil {
 			return "-"
 		}
-		switch {
-		case k == "lat" || k == "lon":
-			v = roundCoord(v)
-		case !loggedParams[k]:
-			v = "-"
-		}
+		k, v = logParam(k, v)
 		pairs = append(pairs, [2]string{k, v})
 	}
 	slices.SortStableFunc(pairs, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })

@@ -105,8 +105,8 @@ func TestAccessLogPrivacy(t *testing.T) {
 		want, deny []string
 	}{
 		{"default", false,
-			[]string{"lat=45.19", "lon=5.72", "limit=2", "q=-", "note=-"},
-			[]string{"45.188", "5.724", "Lilas", "Martin"}},
+			[]string{"lat=45.19", "lon=5.72", "limit=2", "q=-", "-=-"},
+			[]string{"45.188", "5.724", "Lilas", "Martin", "note"}},
 		{"full queries", true,
 			[]string{"lat=45.18812", "lon=5.72431", "Lilas"},
 			nil},
@@ -156,8 +156,16 @@ func TestRedactQuery(t *testing.T) {
 		{"%zz", "-"},
 		{"a=1;b=2", "-"},
 		{"&&limit=3&&", "limit=3"},
-		{"lon=2&q=x&lat=1&q=y&limit", "lat=1.00&limit=&lon=2.00&q=-&q=-"},
+		{"lon=2&q=x&lat=1&q=y&limit", "lat=1.00&limit=-&lon=2.00&q=-&q=-"},
 		{"open=2026-12-02T23%3A30%3A00%2B01%3A00", "open=2026-12-02T23%3A30%3A00%2B01%3A00"},
+		// Allow-listed names log their value only once it is what it claims.
+		{"departement=38&at=now", "at=now&departement=38"},
+		{"departement=12+rue+des+Lilas&at=chez+Mme+Martin&limit=3+rue", "at=-&departement=-&limit=-"},
+		{"force=Mme+Martin&format=rue&open=1+rue", "force=-&format=-&open=-"},
+		// Unknown names are withheld with their values: a name can carry
+		// a position.
+		{"45.18812%2C5.72431", "-=-"},
+		{"Mme+Martin=1&limit=2", "-=-&limit=2"},
 	}
 	for _, tt := range tests {
 		if got := redactQuery(tt.in); got != tt.want {
@@ -174,19 +182,14 @@ func TestRedactQueryMatchesParseQuery(t *testing.T) {
 		if err != nil {
 			return "-"
 		}
+		out := url.Values{}
 		for k, vs := range q {
-			switch {
-			case k == "lat" || k == "lon":
-				for i, v := range vs {
-					vs[i] = roundCoord(v)
-				}
-			case !loggedParams[k]:
-				for i := range vs {
-					vs[i] = "-"
-				}
+			for _, v := range vs {
+				k, v := logParam(k, v)
+				out[k] = append(out[k], v)
 			}
 		}
-		return q.Encode()
+		return out.Encode()
 	}
 	r := geotest.Rand(t)
 	tokens := []string{"lat", "lon", "q", "limit", "at", "open", "=", "=", "&", "&", ";", "%", "%2", "%3D", "%26", "+", "1.5", "48.85", "-2", "rue", "é", "x"}

@@ -72,13 +72,11 @@ func queryPoint(q url.Values) (orb.Point, error) {
 }
 
 // queryFloat decodes a required finite number within [min, max].
+// checkQuery has refused a repeated parameter already.
 func queryFloat(q url.Values, name string, min, max float64) (float64, error) {
 	vs, ok := q[name]
 	if !ok || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
 		return 0, badParam(name, "is required")
-	}
-	if len(vs) > 1 {
-		return 0, badParam(name, "is given more than once")
 	}
 	text := strings.TrimSpace(vs[0])
 	if !isDecimal(text) {

@@ -1,0 +1,151 @@
+package api
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Bounds on every query, checked before any handler: no route takes more
+// than a dozen parameters, and no value (an address, a commune name, an
+// instant) is longer than maxParamChars.
+const (
+	maxQueryParams    = 100
+	maxParamChars     = 200
+	maxParamNameBytes = 64
+)
+
+// checkQuery applies one rule to every parameter of every route: the
+// query must parse, hold at most maxQueryParams parameters, name each at
+// most once, and each value must be UTF-8 text of at most maxParamChars
+// characters. A handler may then read any parameter with Get.
+func (s *Server) checkQuery(c *gin.Context) {
+	if err := checkRawQuery(c.Request.URL.RawQuery); err != nil {
+		s.fail(c, err)
+		return
+	}
+	c.Next()
+}
+
+func checkRawQuery(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	// Names seen so far; a linear scan beats a map for the few
+	// parameters of a real query.
+	var namesArr [16]string
+	names := namesArr[:0]
+	n := 0
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if kv == "" {
+			continue
+		}
+		if n++; n > maxQueryParams {
+			return badParam("query", "has more than "+strconv.Itoa(maxQueryParams)+" parameters")
+		}
+		if strings.Contains(kv, ";") {
+			return badParam("query", "must separate parameters with &, not ;")
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		k, err := url.QueryUnescape(k)
+		if err != nil {
+			return badParam("query", "has a malformed percent-encoding in a parameter name")
+		}
+		if len(k) > maxParamNameBytes || !utf8.ValidString(k) {
+			return badParam("query", "has a parameter name that is not UTF-8 text of at most "+strconv.Itoa(maxParamNameBytes)+" bytes")
+		}
+		for _, seen := range names {
+			if seen == k {
+				return badParam(k, "is given more than once")
+			}
+		}
+		names = append(names, k)
+		if v, err = url.QueryUnescape(v); err != nil {
+			return badParam(k, "has a malformed percent-encoding")
+		}
+		if !utf8.ValidString(v) {
+			return badParam(k, "must be UTF-8 text")
+		}
+		if len(v) > maxParamChars && utf8.RuneCountInString(v) > maxParamChars {
+			return badParam(k, "must have at most "+strconv.Itoa(maxParamChars)+" characters")
+		}
+	}
+	return nil
+}
+
+// loggedParams are the query parameters that may appear in logs, each
+// with the check its value must pass to be logged as sent: only values
+// that say nothing about where a person is or lives, and only once they
+// are known to be what they claim. Coordinates are rounded instead; the
+// value of any other known parameter is withheld, and so is the name of
+// an unknown one, which may itself carry text (?45.18,5.72).
+var loggedParams = map[string]func(string) bool{
+	"limit": isSmallInt, "page": isSmallInt, "per_page": isSmallInt,
+	"radius":      isDecimal,
+	"boundary_m":  isDecimal,
+	"force":       oneOf("gendarmerie", "police"),
+	"format":      oneOf("json", "geojson"),
+	"type":        oneOf("housenumber", "street", "municipality"),
+	"competent":   oneOf("true", "false", "1", "0"),
+	"departement": isDepartementCode,
+	"at":          isNowOrInstant,
+	"open":        func(v string) bool { return oneOf("true", "false", "1", "0")(v) || isNowOrInstant(v) },
+	"from":        isInstant,
+	"to":          isInstant,
+}
+
+// withheldParams are the other parameters the routes read: their name is
+// logged, their value is not.
+var withheldParams = map[string]bool{
+	"q": true, "commune": true, "postcode": true, "citycode": true, "autocomplete": true,
+	"lang": true, "theme": true,
+}
+
+// logParam returns the name and value to log for one query parameter.
+func logParam(k, v string) (string, string) {
+	if k == "lat" || k == "lon" {
+		return k, roundCoord(v)
+	}
+	if ok := loggedParams[k]; ok != nil {
+		if ok(v) {
+			return k, v
+		}
+		return k, "-"
+	}
+	if withheldParams[k] {
+		return k, "-"
+	}
+	return "-", "-"
+}
+
+func isSmallInt(v string) bool { return v != "" && len(v) <= 7 && strings.Trim(v, "0123456789") == "" }
+
+func oneOf(values ...string) func(string) bool {
+	return func(v string) bool {
+		for _, w := range values {
+			if v == w {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func isDepartementCode(v string) bool {
+	v = strings.ToUpper(v)
+	return len(v) == 2 && (strings.Trim(v, "0123456789") == "" || v == "2A" || v == "2B") ||
+		len(v) == 3 && (strings.HasPrefix(v, "97") || strings.HasPrefix(v, "98")) && strings.Trim(v, "0123456789") == ""
+}
+
+func isInstant(v string) bool {
+	_, err := time.Parse(time.RFC3339, v)
+	return err == nil
+}
+
+func isNowOrInstant(v string) bool { return v == "now" || isInstant(v) }
