@@ -65,7 +65,7 @@ func (s *Server) useMiddleware(e *gin.Engine) {
 	// observe comes first to log and count every answer, recoverProblem
 	// next so that a panic is still logged as a 500, compress last so that
 	// refusals are not compressed for nothing.
-	e.Use(s.observe, s.recoverProblem, s.secureHeaders, s.rateLimit, s.checkQuery, s.limitBody, s.compress)
+	e.Use(s.observe, s.recoverProblem, s.secureHeaders, s.cors, s.rateLimit, s.checkQuery, s.limitBody, s.compress)
 	getAndHead(e, "/metrics", s.metricsHandler())
 }
 
@@ -223,6 +223,7 @@ var (
 	varyAcceptEncoding       = []string{"Accept-Encoding"}
 	varyOrigin               = []string{"Origin"}
 	varyAcceptEncodingOrigin = []string{"Accept-Encoding, Origin"}
+	varyOriginAcceptEncoding = []string{"Origin, Accept-Encoding"}
 )
 
 // addVary adds a prebuilt one-field Vary value to h, joining it to the
@@ -234,6 +235,8 @@ func addVary(h http.Header, v []string) {
 		h["Vary"] = v
 	case len(old) == 1 && old[0] == varyAcceptEncoding[0] && v[0] == varyOrigin[0]:
 		h["Vary"] = varyAcceptEncodingOrigin
+	case len(old) == 1 && old[0] == varyOrigin[0] && v[0] == varyAcceptEncoding[0]:
+		h["Vary"] = varyOriginAcceptEncoding
 	default:
 		joined := strings.Join(old, ", ")
 		for field := range strings.SplitSeq(joined, ",") {

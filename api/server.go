@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -139,7 +140,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	s.registerHealthRoutes(e)
 	s.registerDocsRoutes(e)
 	s.registerAdminRoutes(e)
-	v1 := e.Group("/v1", s.cors)
+	v1 := e.Group("/v1")
 	s.registerStationRoutes(v1)
 	s.registerJurisdictionRoutes(v1)
 	s.registerMetaRoutes(v1)
@@ -185,26 +186,49 @@ func (s *Server) recoverProblem(c *gin.Context) {
 	c.Next()
 }
 
-// cors allows browsers on the configured origins to call the API. The API
-// sets no cookie and needs no credentials.
+// CORS answers: the methods of the API, the request headers a browser
+// app may send, and the answer headers it may read (Retry-After above all,
+// on a 429 or 503).
+const (
+	corsAllowMethods  = "GET, HEAD, POST, OPTIONS"
+	corsAllowHeaders  = "Accept, Accept-Language, Content-Language, Content-Type, If-None-Match, X-Request-Id"
+	corsExposeHeaders = "ETag, Retry-After, X-Request-Id, X-Dataset-Version, X-Batch-Rows"
+	corsMaxAge        = "86400"
+)
+
+// cors allows browsers on the configured origins to call /v1/*. The API
+// sets no cookie and needs no credentials. It runs before the rate limit,
+// so that a 429 carries the headers too: without them a browser hides the
+// answer, Retry-After included, as a network error. It answers preflight
+// requests itself, whatever the route, since none has an OPTIONS handler.
 func (s *Server) cors(c *gin.Context) {
+	if !strings.HasPrefix(c.Request.URL.Path, "/v1/") {
+		c.Next()
+		return
+	}
+	h := c.Writer.Header()
 	if len(s.cfg.CORSOrigins) > 0 {
 		// The answer depends on the Origin, present or not: a cache must
 		// not give one origin's answer to another.
-		addVary(c.Writer.Header(), varyOrigin)
+		addVary(h, varyOrigin)
 	}
-	origin := c.GetHeader("Origin")
-	if origin != "" {
-		if allowed := s.allowOrigin(origin); allowed != "" {
-			c.Header("Access-Control-Allow-Origin", allowed)
-			if c.Request.Method == http.MethodOptions {
-				c.Header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
-				c.Header("Access-Control-Allow-Headers", "Content-Type, If-None-Match")
-				c.Header("Access-Control-Max-Age", "86400")
-				c.AbortWithStatus(http.StatusNoContent)
-				return
-			}
+	allowed := ""
+	if origin := c.GetHeader("Origin"); origin != "" {
+		allowed = s.allowOrigin(origin)
+	}
+	if allowed != "" {
+		h.Set("Access-Control-Allow-Origin", allowed)
+		h.Set("Access-Control-Expose-Headers", corsExposeHeaders)
+	}
+	if c.Request.Method == http.MethodOptions {
+		if allowed != "" {
+			h.Set("Access-Control-Allow-Methods", corsAllowMethods)
+			h.Set("Access-Control-Allow-Headers", corsAllowHeaders)
+			h.Set("Access-Control-Max-Age", corsMaxAge)
 		}
+		h.Set("Allow", corsAllowMethods)
+		c.AbortWithStatus(http.StatusNoContent)
+		return
 	}
 	c.Next()
 }

@@ -331,3 +331,47 @@ func FuzzNearestQuery(f *testing.F) {
 		}
 	})
 }
+
+// TestCORSPreflight checks that a browser app sending a non-simple header
+// can call the API: the preflight gets 204 with the methods, headers and
+// lifetime, and a 429 still carries the CORS headers, so that the browser
+// shows it, Retry-After included, rather than a network error.
+func TestCORSPreflight(t *testing.T) {
+	ds := mustServer(t).Dataset()
+	cfg := DefaultConfig()
+	cfg.CORSOrigins = []string{"https://mairie.example"}
+	cfg.RateLimit, cfg.RateBurst = 1, 1
+	h := New(cfg, ds, nil).Handler()
+	preflight := func(origin string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodOptions, "/v1/stations/nearest?lat=45&lon=5", nil)
+		req.Header.Set("Origin", origin)
+		req.Header.Set("Access-Control-Request-Method", "GET")
+		req.Header.Set("Access-Control-Request-Headers", "x-request-id, if-none-match")
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	for range 3 { // preflights are not rate limited
+		rec := preflight("https://mairie.example")
+		hd := rec.Header()
+		if rec.Code != http.StatusNoContent || hd.Get("Access-Control-Allow-Origin") != "https://mairie.example" ||
+			!strings.Contains(hd.Get("Access-Control-Allow-Methods"), "GET") ||
+			!strings.Contains(strings.ToLower(hd.Get("Access-Control-Allow-Headers")), "x-request-id") ||
+			!strings.Contains(strings.ToLower(hd.Get("Access-Control-Allow-Headers")), "if-none-match") ||
+			hd.Get("Access-Control-Max-Age") == "" {
+			t.Fatalf("preflight = %d %v, want 204 with the CORS headers", rec.Code, hd)
+		}
+	}
+	if rec := preflight("https://evil.example"); rec.Header().Get("Access-Control-Allow-Origin") != "" || rec.Header().Get("Access-Control-Allow-Methods") != "" {
+		t.Errorf("preflight from another origin got CORS headers: %v", rec.Header())
+	}
+	var last *httptest.ResponseRecorder
+	for range 3 {
+		last = get(t, h, "/v1/stations/gn-1004321", "Origin", "https://mairie.example")
+	}
+	if last.Code != http.StatusTooManyRequests || last.Header().Get("Retry-After") == "" ||
+		last.Header().Get("Access-Control-Allow-Origin") != "https://mairie.example" ||
+		!strings.Contains(last.Header().Get("Access-Control-Expose-Headers"), "Retry-After") {
+		t.Errorf("429 = %d %v, want the CORS headers and Retry-After exposed", last.Code, last.Header())
+	}
+}
