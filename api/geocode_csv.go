@@ -175,8 +175,8 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 // setBatchOption applies one non-file field of the upload. Unknown
 // fields are ignored, as api-adresse does, so that clients sending its
 // other options still work.
-func setBatchOption(opts *data.BatchOptions, name, value string) error {
-	value = strings.TrimSpace(value)
+func setBatchOption(opts *data.BatchOptions, name, raw string) error {
+	value := strings.TrimSpace(raw)
 	switch name {
 	case "columns":
 		if value == "" {
@@ -188,8 +188,9 @@ func setBatchOption(opts *data.BatchOptions, name, value string) error {
 	case "citycode":
 		opts.Citycode = value
 	case "delimiter":
-		if value == "" {
-			// A tab, which the trimming above took for white space.
+		if raw == "\t" {
+			// A tab, which trimming takes for white space; an empty value
+			// asks, like no value, for the delimiter to be detected.
 			value = "tab"
 		}
 		d, err := data.ParseDelimiter(value)
@@ -197,6 +198,15 @@ func setBatchOption(opts *data.BatchOptions, name, value string) error {
 			return badParam("delimiter", "must be one of , ; | or tab, got "+strconv.Quote(value))
 		}
 		opts.Delimiter = d
+	case "formulas":
+		switch value {
+		case "", "neutralise", "neutralize":
+			opts.RawCells = false
+		case "raw":
+			opts.RawCells = true
+		default:
+			return badParam("formulas", "must be neutralise or raw, got "+strconv.Quote(value))
+		}
 	}
 	return nil
 }

@@ -108,9 +108,12 @@ func (s *Server) registerAdminRoutes(e *gin.Engine) {
 	})
 }
 
+// authorised checks an Authorization header: the Bearer scheme, whose
+// name is case-insensitive (RFC 9110 §11.1), then the token.
 func (s *Server) authorised(header string) bool {
-	token, ok := strings.CutPrefix(header, "Bearer ")
-	return ok && subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.AdminToken)) == 1
+	scheme, token, ok := strings.Cut(header, " ")
+	return ok && strings.EqualFold(scheme, "Bearer") &&
+		subtle.ConstantTimeCompare([]byte(strings.TrimLeft(token, " ")), []byte(s.cfg.AdminToken)) == 1
 }
 
 func newReloadJSON(st *reloadStatus) *reloadJSON {

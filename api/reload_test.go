@@ -94,15 +94,18 @@ func TestAdminReload(t *testing.T) {
 	loads := 0
 	cfg.Loader = func(context.Context) (*data.Dataset, error) { loads++; return ds, nil }
 	h := New(cfg, ds, nil).Handler()
-	for _, auth := range []string{"", "Bearer wrong", "Basic s3cret", "s3cret"} {
+	for _, auth := range []string{"", "Bearer wrong", "Basic s3cret", "s3cret", "Bearer", "Bearers3cret", "Bearer s3cret2"} {
 		rec := post(h, auth)
 		if rec.Code != http.StatusUnauthorized || rec.Header().Get("WWW-Authenticate") == "" {
 			t.Errorf("reload with %q = %d, want 401 with WWW-Authenticate", auth, rec.Code)
 		}
 		decodeProblem(t, rec)
 	}
-	if rec := post(h, "Bearer s3cret"); rec.Code != 200 || loads != 1 {
-		t.Errorf("reload with the token = %d after %d loads, want 200 after 1", rec.Code, loads)
+	// The scheme's name is case-insensitive (RFC 9110 §11.1).
+	for i, auth := range []string{"Bearer s3cret", "bearer s3cret", "BEARER  s3cret"} {
+		if rec := post(h, auth); rec.Code != 200 || loads != i+1 {
+			t.Errorf("reload with %q = %d after %d loads, want 200 after %d", auth, rec.Code, loads, i+1)
+		}
 	}
 }
 

@@ -67,6 +67,10 @@ type BatchOptions struct {
 	// Flush, when set, is called after each written chunk of rows so
 	// that a streamed answer reaches the client as it is produced.
 	Flush func()
+	// RawCells writes every cell as it is. By default a cell that a
+	// spreadsheet would take for a formula is written behind a single
+	// quote (see neutraliseFormula): the files are opened in spreadsheets.
+	RawCells bool
 }
 
 // BatchStats summarises a batch run.
@@ -316,7 +320,11 @@ func (d *Dataset) GeocodeCSV(ctx context.Context, r io.Reader, w io.Writer, opts
 	stats := BatchStats{Encoding: in.encoding, Delimiter: in.sep}
 	cw := csv.NewWriter(w)
 	cw.Comma = in.sep
-	if err := cw.Write(append(append([]string{}, in.header...), BatchResultColumns...)); err != nil {
+	cells := neutraliseRow
+	if opts.RawCells {
+		cells = func(row []string) []string { return row }
+	}
+	if err := cw.Write(cells(append(append([]string{}, in.header...), BatchResultColumns...))); err != nil {
 		return stats, err
 	}
 	workers := opts.Workers
@@ -398,7 +406,7 @@ func (d *Dataset) GeocodeCSV(ctx context.Context, r io.Reader, w io.Writer, opts
 			default:
 				stats.Errors++
 			}
-			if err := cw.Write(row.out); err != nil {
+			if err := cw.Write(cells(row.out)); err != nil {
 				cancel()
 				return stats, err
 			}
