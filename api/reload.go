@@ -5,8 +5,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -55,7 +57,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	}
 	status := &reloadStatus{At: start, OK: err == nil}
 	if err != nil {
-		status.Error = err.Error()
+		status.Error = publicError(err)
 		if cur := s.ds.Load(); cur != nil {
 			status.Version = cur.Version()
 		}
@@ -72,6 +74,9 @@ func (s *Server) Reload(ctx context.Context) error {
 	return nil
 }
 
+// acceptable refuses a dataset that lost too much of any kind of data
+// against the one serving: stations per force, communes, boundaries,
+// jurisdiction rows, addresses or directory records, or rows in all.
 func (s *Server) acceptable(next *data.Dataset) error {
 	cur := s.ds.Load()
 	if cur == nil {
@@ -81,8 +86,17 @@ func (s *Server) acceptable(next *data.Dataset) error {
 	if ratio <= 0 {
 		ratio = DefaultConfig().ReloadMinRatio
 	}
-	if got, had := next.Report().Kept(), cur.Report().Kept(); float64(got) < ratio*float64(had) {
-		return fmt.Errorf("%w: the new data keeps %d rows, fewer than %.0f%% of the %d rows serving now", ErrReloadRefused, got, ratio*100, had)
+	var lost []string
+	had, got := cur.Sizes(), next.Sizes()
+	had = append(had, data.Size{Kind: "rows", N: cur.Report().Kept()})
+	got = append(got, data.Size{Kind: "rows", N: next.Report().Kept()})
+	for i, h := range had {
+		if h.N > 0 && float64(got[i].N) < ratio*float64(h.N) {
+			lost = append(lost, fmt.Sprintf("%s %d of %d", h.Kind, got[i].N, h.N))
+		}
+	}
+	if len(lost) > 0 {
+		return fmt.Errorf("%w: less than %.0f%% of the data serving now would remain: %s", ErrReloadRefused, ratio*100, strings.Join(lost, "; "))
 	}
 	return nil
 }
@@ -100,7 +114,7 @@ func (s *Server) registerAdminRoutes(e *gin.Engine) {
 			return
 		}
 		if err := s.Reload(c.Request.Context()); err != nil {
-			writeProblem(c, http.StatusUnprocessableEntity, typeReloadRefused, err.Error())
+			writeProblem(c, http.StatusUnprocessableEntity, typeReloadRefused, publicError(err))
 			return
 		}
 		ds := s.ds.Load()
@@ -114,6 +128,28 @@ func (s *Server) authorised(header string) bool {
 	scheme, token, ok := strings.Cut(header, " ")
 	return ok && strings.EqualFold(scheme, "Bearer") &&
 		subtle.ConstantTimeCompare([]byte(strings.TrimLeft(token, " ")), []byte(s.cfg.AdminToken)) == 1
+}
+
+// absolutePath matches a file system path that an error message names
+// after a space, quote, parenthesis or equals sign (not after "scheme:",
+// so that URLs stay).
+var absolutePath = regexp.MustCompile(`(^|[\s"'(=])/[^\s"'():,;]*`)
+
+// publicError is an error's message as answers may show it: what went
+// wrong, never where on the server's file system. The log keeps the full
+// message.
+func publicError(err error) string {
+	msg := err.Error()
+	for e := err; e != nil; {
+		var pe *fs.PathError
+		if !errors.As(e, &pe) {
+			break
+		}
+		msg = strings.ReplaceAll(msg, pe.Op+" "+pe.Path+": ", "")
+		msg = strings.ReplaceAll(msg, pe.Path, "")
+		e = pe.Err
+	}
+	return absolutePath.ReplaceAllString(msg, "$1(path withheld)")
 }
 
 func newReloadJSON(st *reloadStatus) *reloadJSON {

@@ -27,8 +27,8 @@ type Config struct {
 	Now func() time.Time
 	// Loader builds a new dataset for Reload; nil disables reloads.
 	Loader Loader
-	// ReloadMinRatio refuses a reload that keeps fewer rows than this
-	// fraction of the rows serving now.
+	// ReloadMinRatio refuses a reload that keeps less than this fraction
+	// of any kind of data serving now (see data.Dataset.Sizes).
 	ReloadMinRatio float64
 	// AdminToken is the bearer token of POST /admin/reload; empty disables
 	// the endpoint (404).
