@@ -99,7 +99,7 @@ func (s *Server) registerGeocodeRoutes(g *gin.RouterGroup) {
 	}
 	getAndHead(g, "/geocode", s.geocode)
 	getAndHead(g, "/reverse", s.reverse)
-	g.POST("/geocode/csv", s.batchSlot(), s.geocodeCSV)
+	g.POST("/geocode/csv", s.geocodeCSV)
 }
 
 func (s *Server) geocode(c *gin.Context) {

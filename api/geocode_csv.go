@@ -17,9 +17,14 @@ import (
 	"guichet/data"
 )
 
-// Deadlines of a batch request, which replace the server's timeouts.
+// A batch upload may take longer than the server's read timeout, but not
+// by sending slowly: it must keep up an average of batchMinRate bytes a
+// second, with batchRateGrace of slack, or it is cut (see minRateReader).
+// Its answer gets batchWriteWindow more after each flush instead of the
+// server's write timeout.
 const (
-	batchReadWindow  = 15 * time.Minute
+	batchMinRate     = 8 << 10
+	batchRateGrace   = 10 * time.Second
 	batchWriteWindow = 30 * time.Second
 )
 
@@ -33,13 +38,56 @@ const (
 	maxBatchFieldBytes = 1 << 10
 )
 
-// typeUnsupportedMedia is the problem of a batch upload that is not
-// multipart/form-data.
-const typeUnsupportedMedia = "/problems/unsupported-media-type"
+// Problems of the batch upload: not multipart/form-data, or sent too
+// slowly.
+const (
+	typeUnsupportedMedia = "/problems/unsupported-media-type"
+	typeSlowUpload       = "/problems/upload-too-slow"
+)
 
 func init() {
 	problemTitles[typeUnsupportedMedia] = "Unsupported media type"
+	problemTitles[typeSlowUpload] = "Upload too slow"
 }
+
+// minRateReader cuts a request body that falls behind rate bytes a
+// second on average, after grace: before each read it sets the
+// connection's read deadline to the instant the bytes received so far
+// stop being enough. A client trickling bytes is cut within grace, while
+// one sending steadily at the rate may take as long as its upload needs.
+type minRateReader struct {
+	body  io.ReadCloser
+	rc    *http.ResponseController
+	start time.Time
+	rate  int
+	grace time.Duration
+	n     int64
+	// deadlines is false where the connection has none (HTTP/2 streams
+	// aside, tests' recorders): the server's timeouts then apply.
+	deadlines bool
+}
+
+func newMinRateReader(body io.ReadCloser, rc *http.ResponseController, rate int, grace time.Duration) *minRateReader {
+	m := &minRateReader{body: body, rc: rc, start: time.Now(), rate: rate, grace: grace}
+	m.deadlines = m.setDeadline() == nil
+	return m
+}
+
+func (m *minRateReader) setDeadline() error {
+	owed := time.Duration(float64(m.n) / float64(m.rate) * float64(time.Second))
+	return m.rc.SetReadDeadline(m.start.Add(m.grace + owed))
+}
+
+func (m *minRateReader) Read(p []byte) (int, error) {
+	if m.deadlines {
+		_ = m.setDeadline()
+	}
+	n, err := m.body.Read(p)
+	m.n += int64(n)
+	return n, err
+}
+
+func (m *minRateReader) Close() error { return m.body.Close() }
 
 // geocodeCSV answers POST /v1/geocode/csv like api-adresse's /search/csv/:
 // a multipart upload whose "data" part is the CSV file, with repeatable
@@ -63,9 +111,7 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 		return
 	}
 	rc := http.NewResponseController(c.Writer)
-	// The upload itself may take longer than ReadTimeout on a slow link;
-	// MaxBatchBytes bounds what it can send in that time.
-	_ = rc.SetReadDeadline(time.Now().Add(batchReadWindow))
+	c.Request.Body = newMinRateReader(c.Request.Body, rc, s.batchMinRate, s.batchRateGrace)
 	mr, err := c.Request.MultipartReader()
 	if err != nil {
 		s.fail(c, badParam("data", "the multipart body cannot be read: "+err.Error()))
@@ -145,6 +191,14 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	// The slot is taken only now, with the whole upload on disk: a client
+	// sending slowly holds a socket and a file, never the processor time
+	// that other uploads wait for.
+	release, ok := s.takeBatchSlot(c)
+	if !ok {
+		return
+	}
+	defer release()
 	h := c.Writer.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="geocoded.csv"`)
@@ -212,10 +266,17 @@ func setBatchOption(opts *data.BatchOptions, name, raw string) error {
 }
 
 // failUpload maps a failure to read the upload: the body cap gives 413,
-// anything else is the client's malformed body.
+// a sender below the minimum rate 408, anything else is the client's
+// malformed body.
 func (s *Server) failUpload(c *gin.Context, err error, prefix string) {
 	if isTooLarge(err) {
 		s.fail(c, err)
+		return
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		c.Header("Connection", "close")
+		writeProblem(c, http.StatusRequestTimeout, typeSlowUpload,
+			"the upload was slower than "+strconv.Itoa(s.batchMinRate)+" bytes a second on average")
 		return
 	}
 	s.fail(c, badParam("data", prefix+err.Error()))

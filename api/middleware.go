@@ -305,21 +305,19 @@ func tooLargeLimit(err error) int64 {
 	return 0
 }
 
-// batchSlot admits at most Config.BatchConcurrency batch requests at once:
-// a batch keeps a core busy for seconds, and lookups must stay fast while
-// it runs. A request finding no free slot is refused at once rather than
-// queued, since a queued upload holds its body in memory.
-func (s *Server) batchSlot() gin.HandlerFunc {
-	return func(c *gin.Context) {
-		select {
-		case s.batchSem <- struct{}{}:
-			defer func() { <-s.batchSem }()
-			c.Next()
-		default:
-			c.Header("Retry-After", "10")
-			writeProblem(c, http.StatusServiceUnavailable, typeBusy,
-				"all batch geocoding slots are busy; retry later")
-		}
+// takeBatchSlot admits at most Config.BatchConcurrency batch requests at
+// once: a batch keeps a core busy for seconds, and lookups must stay fast
+// while it runs. A request finding no free slot is refused at once with
+// 503 rather than queued. The caller calls release when done.
+func (s *Server) takeBatchSlot(c *gin.Context) (release func(), ok bool) {
+	select {
+	case s.batchSem <- struct{}{}:
+		return func() { <-s.batchSem }, true
+	default:
+		c.Header("Retry-After", "10")
+		writeProblem(c, http.StatusServiceUnavailable, typeBusy,
+			"all batch geocoding slots are busy; retry later")
+		return nil, false
 	}
 }
 

@@ -480,7 +480,12 @@ func TestBatchSlot(t *testing.T) {
 	// The slot does not depend on the path; the real upload route is
 	// taken, so the probe gets its own.
 	const batchCSVRoute = "/v1/batch-slot-probe"
-	s.engine.POST(batchCSVRoute, s.batchSlot(), func(c *gin.Context) {
+	s.engine.POST(batchCSVRoute, func(c *gin.Context) {
+		done, ok := s.takeBatchSlot(c)
+		if !ok {
+			return
+		}
+		defer done()
 		if c.Query("hold") != "" {
 			close(entered)
 			<-release

@@ -106,6 +106,10 @@ type Server struct {
 	requestIDs *requestIDs
 	limiter    *limiter
 	batchSem   chan struct{}
+	// batchMinRate and batchRateGrace are the constants of the same
+	// names; tests shorten them.
+	batchMinRate   int
+	batchRateGrace time.Duration
 }
 
 // New returns a server. ds may be nil: the server then answers /healthz
@@ -119,7 +123,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
-	s := &Server{cfg: cfg, log: log, now: cfg.Now, requestIDs: newRequestIDs()}
+	s := &Server{cfg: cfg, log: log, now: cfg.Now, requestIDs: newRequestIDs(), batchMinRate: batchMinRate, batchRateGrace: batchRateGrace}
 	if s.now == nil {
 		s.now = time.Now
 	}
