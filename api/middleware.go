@@ -183,6 +183,10 @@ func redactQuery(raw string) string {
 		if err1 != nil || err2 != nil {
 			return "-"
 		}
+		if len(pairs) == maxQueryParams {
+			// A refused flood of parameters: the log line stays short.
+			return "-"
+		}
 		k, v = logParam(k, v)
 		pairs = append(pairs, [2]string{k, v})
 	}

@@ -166,6 +166,7 @@ func TestRedactQuery(t *testing.T) {
 		// a position.
 		{"45.18812%2C5.72431", "-=-"},
 		{"Mme+Martin=1&limit=2", "-=-&limit=2"},
+		{strings.Repeat("limit=1&", maxQueryParams+1), "-"},
 	}
 	for _, tt := range tests {
 		if got := redactQuery(tt.in); got != tt.want {
