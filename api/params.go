@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/url"
 	"strconv"
 	"strings"
@@ -66,17 +67,62 @@ func checkRawQuery(raw string) error {
 			}
 		}
 		names = append(names, k)
-		if v, err = url.QueryUnescape(v); err != nil {
-			return badParam(k, "has a malformed percent-encoding")
-		}
-		if !utf8.ValidString(v) {
-			return badParam(k, "must be UTF-8 text")
-		}
-		if len(v) > maxParamChars && utf8.RuneCountInString(v) > maxParamChars {
-			return badParam(k, "must have at most "+strconv.Itoa(maxParamChars)+" characters")
+		if err := checkValue(v); err != nil {
+			return badParam(k, err.Error())
 		}
 	}
 	return nil
+}
+
+// checkValue checks one escaped value: well-formed percent-encoding, then
+// UTF-8 text of at most maxParamChars characters once decoded. It decodes
+// into a buffer on the stack, since url.QueryUnescape would allocate for
+// every escaped value, such as the + of a UTC offset.
+func checkValue(escaped string) error {
+	var buf [utf8.UTFMax * maxParamChars]byte
+	n := 0
+	for i := 0; i < len(escaped); i++ {
+		b := escaped[i]
+		switch b {
+		case '+':
+			b = ' '
+		case '%':
+			if i+2 >= len(escaped) || !isHex(escaped[i+1]) || !isHex(escaped[i+2]) {
+				return errors.New("has a malformed percent-encoding")
+			}
+			b = unhex(escaped[i+1])<<4 | unhex(escaped[i+2])
+			i += 2
+		}
+		if n == len(buf) {
+			// More bytes than maxParamChars characters can take.
+			return errTooLong
+		}
+		buf[n] = b
+		n++
+	}
+	if !utf8.Valid(buf[:n]) {
+		return errors.New("must be UTF-8 text")
+	}
+	if utf8.RuneCount(buf[:n]) > maxParamChars {
+		return errTooLong
+	}
+	return nil
+}
+
+var errTooLong = errors.New("must have at most " + strconv.Itoa(maxParamChars) + " characters")
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	}
+	return c - 'A' + 10
 }
 
 // loggedParams are the query parameters that may appear in logs, each

@@ -1,8 +1,12 @@
 package api
 
 import (
+	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"guichet/geo/geotest"
 )
 
 // TestOneRuleForEveryParameter checks that every route applies the same
@@ -62,4 +66,53 @@ func manyNames(n int) string {
 		sb.WriteString("p" + itoa(i) + "=1")
 	}
 	return sb.String()
+}
+
+// TestCheckValueMatchesQueryUnescape holds the stack decoder of checkValue
+// to url.QueryUnescape on random values.
+func TestCheckValueMatchesQueryUnescape(t *testing.T) {
+	reference := func(v string) string {
+		u, err := url.QueryUnescape(v)
+		switch {
+		case err != nil:
+			return "malformed"
+		case !utf8.ValidString(u):
+			return "utf-8"
+		case utf8.RuneCountInString(u) > maxParamChars:
+			return "long"
+		}
+		return ""
+	}
+	got := func(v string) string {
+		switch err := checkValue(v); {
+		case err == nil:
+			return ""
+		case strings.Contains(err.Error(), "percent"):
+			return "malformed"
+		case strings.Contains(err.Error(), "UTF-8"):
+			return "utf-8"
+		}
+		return "long"
+	}
+	r := geotest.Rand(t)
+	tokens := []string{"a", "é", "%C3%A9", "%C3", "%A9", "%", "%2", "%zz", "+", "%2B", "%ff", "%F0%9F%98%80", "x"}
+	for range 20000 {
+		var sb strings.Builder
+		for range r.Intn(300) {
+			sb.WriteString(tokens[r.Intn(len(tokens))])
+		}
+		v := sb.String()
+		// An over-long value that is also malformed or not UTF-8 may be
+		// refused for either reason.
+		if g, w := got(v), reference(v); g != w && !(g == "long" && len(v) > maxParamChars) {
+			t.Fatalf("checkValue(%q) = %s, want %s", v, g, w)
+		}
+	}
+}
+
+func TestCheckRawQueryAllocs(t *testing.T) {
+	const raw = "lat=45.18812&lon=5.72431&limit=5&open=2026-12-02T23%3A30%3A00%2B01%3A00&q=Saint-%C3%89tienne"
+	if n := testing.AllocsPerRun(100, func() { _ = checkRawQuery(raw) }); n != 0 {
+		t.Errorf("checkRawQuery allocates %v times, want 0", n)
+	}
 }
