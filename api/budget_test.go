@@ -55,14 +55,11 @@ func processCPU(tb testing.TB) time.Duration {
 // grow with the data show only at its scale, else the fixtures.
 func budgetDataset(tb testing.TB) *data.Dataset {
 	tb.Helper()
-	var ds *data.Dataset
-	var err error
-	if dir := os.Getenv("GUICHET_OPENDATA"); dir != "" {
-		ds, err = data.LoadDir(dir, data.Options{})
-	} else {
-		tb.Log("GUICHET_OPENDATA is not set: budgets measured on the fixtures only")
-		ds, err = data.Load(fixtureFS(tb), data.Options{})
+	if os.Getenv("GUICHET_OPENDATA") != "" {
+		return nationalDataset(tb)
 	}
+	tb.Log("GUICHET_OPENDATA is not set: budgets measured on the fixtures only")
+	ds, err := data.Load(fixtureFS(tb), data.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -141,11 +141,7 @@ func TestGeocodeCSVOfficialExampleOverHTTP(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := data.LoadDir(dir, data.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := New(DefaultConfig(), ds, nil)
+	s := New(DefaultConfig(), nationalDataset(t), nil)
 	// Exactly as the documentation's curl does: the file, then columns.
 	rec := do(t, s.Handler(), upload(t, string(file), [2]string{"columns", "adresse"}, [2]string{"columns", "postcode"}, [2]string{"columns", "city"}))
 	recs, err := csv.NewReader(rec.Body).ReadAll()
