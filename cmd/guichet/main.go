@@ -53,6 +53,12 @@ func init() {
 // errUsage marks errors already explained by the flag package.
 var errUsage = errors.New("usage")
 
+// reported marks an error the command has already told the user about, in
+// its log or with advice, so that it is not printed a second time.
+type reported struct{ error }
+
+func (r reported) Unwrap() error { return r.error }
+
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stderr)
@@ -71,7 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
-		if !errors.Is(err, errUsage) {
+		var done reported
+		if !errors.Is(err, errUsage) && !errors.As(err, &done) {
 			fmt.Fprintf(stderr, "guichet %s: %v\n", args[0], err)
 		}
 		return 1

@@ -122,26 +122,57 @@ func (m *Main) load(ctx context.Context) error {
 	}
 	if err != nil {
 		m.log.Error("cannot load data", slog.String("dir", m.DataDir), slog.Any("error", err))
-		return err
+		return reported{err}
 	}
 	m.api.SetDataset(ds)
 	rep := ds.Report()
 	m.log.Info("data loaded", slog.String("dir", m.DataDir), slog.Int("stations", ds.Len()),
 		slog.Int("rows", rep.Rows()), slog.Int("kept", rep.Kept()), slog.Any("rejected", rep.RejectedByReason()),
-		slog.Int("skipped_files", len(rep.Skipped)), slog.Duration("took", time.Since(start)), slog.String("version", ds.Version()))
+		slog.Int("skipped_files", len(rep.Skipped)), slog.Int64("took_ms", time.Since(start).Milliseconds()), slog.String("version", ds.Version()))
 	return nil
 }
 
+// fetch downloads the sources into the data directory. Each source's
+// outcome goes to the log, and what is downloading to /readyz. When the
+// sources cannot be reached, the way to run offline is logged once, and
+// the error returned is marked as reported.
 func (m *Main) fetch(ctx context.Context) error {
 	sources, err := sourceList(m.SourcesFile, "")
 	if err != nil {
 		return err
 	}
-	_, err = fetchSources(ctx, m.DataDir, sources, m.stderr)
+	f := newFetcher(m.DataDir)
+	f.Log = m.log.With(slog.String("during", "fetch"))
+	f.Status = func(st source.Status) { m.api.SetLoading(describeFetch(st)) }
+	_, err = fetchSources(ctx, f, sources)
 	if errors.Is(err, source.ErrUnreachable) {
-		fmt.Fprintf(m.stderr, offlineHelp, err)
+		// A person at a terminal reads the hint as a paragraph; a log
+		// collector gets it as a field of the one record.
+		// The failure itself was logged as it happened.
+		var attrs []any
+		terminal := isTerminal(m.stderr)
+		if !terminal {
+			attrs = append(attrs, slog.String("hint", offlineHint))
+		}
+		m.log.Error("cannot reach the official open-data sources", attrs...)
+		if terminal {
+			fmt.Fprint(m.stderr, "\n"+offlineHelp)
+		}
+		return reported{err}
 	}
 	return err
+}
+
+// describeFetch tells what a fetch is doing, as /readyz shows it.
+func describeFetch(st source.Status) string {
+	s := fmt.Sprintf("downloading %s (%d of %d)", st.Source, st.Index, st.Count)
+	switch {
+	case st.Total > 0:
+		s += fmt.Sprintf(", %s of %s", source.FormatSize(st.Bytes), source.FormatSize(st.Total))
+	case st.Bytes > 0:
+		s += ", " + source.FormatSize(st.Bytes)
+	}
+	return s
 }
 
 // refreshLoop fetches the sources again and reloads, every m.Refresh.
@@ -189,8 +220,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	case <-ctx.Done():
 	case err := <-m.loaded:
 		if err != nil {
+			// Once serve logs, its failures are log records too: nothing
+			// plain is written among them.
+			if !errors.As(err, new(reported)) {
+				m.log.Error("cannot start", slog.Any("error", err))
+			}
 			shutdown(m)
-			return err
+			return reported{err}
 		}
 		if m.Refresh > 0 {
 			go m.refreshLoop(ctx)
