@@ -33,11 +33,11 @@ works, as does any directory of files in the formats listed in README.md.
 )
 
 func runFetch(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("fetch", stderr)
+	fs := newFlags("fetch", stdout)
 	dir := fs.String("to", envOr("GUICHET_DATA", defaultDataDir()), "directory to download into (env GUICHET_DATA)")
 	ban := fs.String("ban", "", "comma-separated départements whose BAN address files to fetch, e.g. 38,69")
 	list := fs.String("sources", "", "JSON file overriding the list of sources (for mirrors)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	sources, err := sourceList(*list, *ban)

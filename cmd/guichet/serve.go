@@ -55,12 +55,12 @@ func NewMain() *Main {
 
 // ParseFlags reads the serve flags; it is separate from Run so that tests
 // can configure a Main directly.
-func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
-	fs := newFlags("serve", stderr)
-	if err := bindSettings(fs, m.settings()); err != nil {
+func (m *Main) ParseFlags(args []string, stdout io.Writer) error {
+	fs := newFlags("serve", stdout)
+	if err := bindSettings(fs.FlagSet, m.settings()); err != nil {
 		return err
 	}
-	return parseFlags(fs, args)
+	return fs.parse(args)
 }
 
 // Run starts listening at once, so that /healthz answers while the data
@@ -127,9 +127,19 @@ func (m *Main) load(ctx context.Context) error {
 	m.api.SetDataset(ds)
 	rep := ds.Report()
 	m.log.Info("data loaded", slog.String("dir", m.DataDir), slog.Int("stations", ds.Len()),
-		slog.Int("rows", rep.Rows()), slog.Int("kept", rep.Kept()), slog.Any("rejected", rep.RejectedByReason()),
+		slog.Int("rows", rep.Rows()), slog.Int("kept", rep.Kept()), rejectedAttr(rep.RejectedByReason()),
 		slog.Int("skipped_files", len(rep.Skipped)), slog.Int64("took_ms", time.Since(start).Milliseconds()), slog.String("version", ds.Version()))
 	return nil
+}
+
+// rejectedAttr logs rejection counts as a group, one field per reason,
+// which both log formats show plainly.
+func rejectedAttr(byReason map[string]int) slog.Attr {
+	var attrs []any
+	for _, r := range sortedKeys(byReason) {
+		attrs = append(attrs, slog.Int(r, byReason[r]))
+	}
+	return slog.Group("rejected", attrs...)
 }
 
 // fetch downloads the sources into the data directory. Each source's
@@ -208,9 +218,9 @@ func (m *Main) Close(ctx context.Context) error {
 	return err
 }
 
-func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	m := NewMain()
-	if err := m.ParseFlags(args, stderr); err != nil {
+	if err := m.ParseFlags(args, stdout); err != nil {
 		return err
 	}
 	if err := m.Run(ctx, stderr); err != nil {
