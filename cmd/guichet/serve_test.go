@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"guichet/data"
+	"guichet/data/source"
 )
 
 // copyDir copies the regular files of src into a new directory dst.
@@ -303,4 +305,61 @@ func TestServeWithoutNetwork(t *testing.T) {
 	}
 	assertOfflineLog(t, stderr.String())
 	t.Logf("gave up after %v", took.Round(time.Millisecond))
+}
+
+// TestReadyzWhileFetching: while serve downloads its sources, /readyz says
+// which one, as n of N, with the bytes received.
+func TestReadyzWhileFetching(t *testing.T) {
+	body, err := os.ReadFile("../../data/source/testdata/gendarmerie.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := len(body) / 2
+	release := make(chan struct{})
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.Write(body[:half])
+		w.(http.Flusher).Flush()
+		<-release
+		w.Write(body[half:])
+	}))
+	defer src.Close()
+	sources := filepath.Join(t.TempDir(), "sources.json")
+	list := fmt.Sprintf(`[{"name":"gendarmerie-units","url":%q,"format":"datagouv-gendarmerie-csv","licence":"Licence Ouverte","feeds":"stations","file":"gn.csv"},
+		{"name":"police-services","url":%q,"format":"datagouv-gendarmerie-csv","licence":"Licence Ouverte","feeds":"stations","file":"pn.csv","optional":true}]`, src.URL+"/gn.csv", src.URL+"/pn.csv")
+	if err := os.WriteFile(sources, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain()
+	m.Addr = "127.0.0.1:0"
+	m.DataDir = filepath.Join(t.TempDir(), "data")
+	m.SourcesFile = sources
+	if err := m.Run(context.Background(), &syncWriter{w: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		// Let the fetch finish before its directory is removed.
+		close(release)
+		select {
+		case <-m.loaded:
+		case <-time.After(20 * time.Second):
+			t.Error("the fetch did not finish once released")
+		}
+		shutdown(m)
+	}()
+	want := fmt.Sprintf("downloading gendarmerie-units (1 of 2), %s of %s", source.FormatSize(int64(half)), source.FormatSize(int64(len(body))))
+	var detail string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		resp, err := http.Get(m.URL() + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct{ Detail string }
+		json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if detail = p.Detail; resp.StatusCode == http.StatusServiceUnavailable && strings.HasSuffix(detail, want) {
+			return
+		}
+	}
+	t.Errorf("/readyz while the first source is half downloaded says %q, want it to end with %q", detail, want)
 }
