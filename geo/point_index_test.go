@@ -163,6 +163,7 @@ func randomQuery(r *rand.Rand) orb.Point {
 }
 
 func TestNearestBruteForce(t *testing.T) {
+	skipUnderRace(t)
 	r := geotest.Rand(t)
 	for round := 0; round < 30; round++ {
 		n := 1 + r.Intn(3000)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: every Go test (unit, national data, end-to-end server,
-# browser) under the race detector, then the allocation tests again
-# without it, sized for at most 8 minutes on 2 dedicated cores. It closes
+# browser) under the race detector, then the allocation tests and the
+# brute-force checks again without it, sized for at most 8 minutes on 2 dedicated cores. It closes
 # with the slowest tests, the tests that were skipped and why, and
 # 'N passed, N failed, N skipped'.
 #
@@ -29,9 +29,11 @@ status=0
 echo "--- go test -race ./..."
 go test -race -timeout 20m -json ./... | tee "$runs/race.json" | "$runs/testreport" || status=1
 # Allocation counts again without the race detector, which empties
-# sync.Pools at random (the tests that depend on a pool skip under it).
-echo "--- go test -run Alloc ./... (without the race detector)"
-go test -count=1 -run 'Alloc' -json ./... | tee "$runs/allocs.json" | "$runs/testreport" || status=1
+# sync.Pools at random (the tests that depend on a pool skip under it), and
+# the brute-force checks, the heaviest of which skip under it: single
+# goroutines, where it finds nothing and costs most.
+echo "--- go test -run 'Alloc|BruteForce' ./... (without the race detector)"
+go test -count=1 -run 'Alloc|BruteForce' -json ./... | tee "$runs/allocs.json" | "$runs/testreport" || status=1
 
 "$runs/testreport" -summary "$runs/race.json" "$runs/allocs.json" || status=1
 exit "$status"
