@@ -202,11 +202,12 @@ func TestNearestBruteForce(t *testing.T) {
 	}
 }
 
-// TestNearestPolesAndSparseAccept checks, against brute force, points
+// TestNearestPolesAndSparseAcceptBruteForce checks, against brute force, points
 // around the poles (where caps span every longitude) and accept functions
 // that keep few points, so that the search widens its caps and then walks
 // the tree best-first.
-func TestNearestPolesAndSparseAccept(t *testing.T) {
+func TestNearestPolesAndSparseAcceptBruteForce(t *testing.T) {
+	skipUnderRace(t)
 	r := geotest.Rand(t)
 	for round := 0; round < 10; round++ {
 		pts := randomItems(r, 500+r.Intn(2500))
