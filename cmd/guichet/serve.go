@@ -155,10 +155,11 @@ func (m *Main) fetch(ctx context.Context) error {
 	f.Log = m.log.With(slog.String("during", "fetch"))
 	f.Status = func(st source.Status) { m.api.SetLoading(describeFetch(st)) }
 	_, err = fetchSources(ctx, f, sources)
+	// Each failure was logged as it happened: the records below do not
+	// repeat them.
 	if errors.Is(err, source.ErrUnreachable) {
 		// A person at a terminal reads the hint as a paragraph; a log
 		// collector gets it as a field of the one record.
-		// The failure itself was logged as it happened.
 		var attrs []any
 		terminal := isTerminal(m.stderr)
 		if !terminal {
@@ -168,6 +169,10 @@ func (m *Main) fetch(ctx context.Context) error {
 		if terminal {
 			fmt.Fprint(m.stderr, "\n"+offlineHelp)
 		}
+		return reported{err}
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		m.log.Error("cannot fetch the official open-data sources (failures above)")
 		return reported{err}
 	}
 	return err

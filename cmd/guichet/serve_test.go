@@ -363,3 +363,29 @@ func TestReadyzWhileFetching(t *testing.T) {
 	}
 	t.Errorf("/readyz while the first source is half downloaded says %q, want it to end with %q", detail, want)
 }
+
+// TestServeFetchFailureLoggedOnce: a source that answers 404 fails the
+// start; its error is one log record, not repeated in a summary.
+func TestServeFetchFailureLoggedOnce(t *testing.T) {
+	missing := httptest.NewServer(http.NotFoundHandler())
+	defer missing.Close()
+	sources := filepath.Join(t.TempDir(), "sources.json")
+	list := fmt.Sprintf(`[{"name":"gendarmerie-units","url":%q,"format":"datagouv-gendarmerie-csv","licence":"Licence Ouverte","feeds":"stations","file":"gn.csv"}]`, missing.URL+"/gn.csv")
+	if err := os.WriteFile(sources, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "empty"), "--sources", sources}, nil, io.Discard, &syncWriter{w: &stderr})
+	if code == 0 {
+		t.Fatal("serve exited 0 with a required source missing")
+	}
+	log := stderr.String()
+	for line := range strings.Lines(log) {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("a line of the log is not JSON: %q", line)
+		}
+	}
+	if n := strings.Count(log, "404 Not Found"); n != 1 {
+		t.Errorf("the 404 is reported %d times, want once:\n%s", n, log)
+	}
+}
