@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test command: every Go test (unit, national data, end-to-end server,
 # browser) under the race detector, then the allocation tests and the
-# brute-force checks again without it; sized for at most 8 minutes on 2
-# dedicated cores. It closes with the slowest tests, the tests that were
+# brute-force checks again without it: about 4 minutes on 2 cores (the
+# budget is 8). It closes with the slowest tests, the tests that were
 # skipped and why, and 'N passed, N failed, N skipped'.
 #
 # National-data tests read GUICHET_OPENDATA; it defaults to ../shared/data
