@@ -84,7 +84,11 @@ func (s *Server) current(c *gin.Context) *data.Dataset {
 	ds := s.ds.Load()
 	if ds == nil {
 		c.Header("Retry-After", "5")
-		writeProblem(c, http.StatusServiceUnavailable, typeNotReady, "the open data is still loading")
+		detail := "the open data is still loading"
+		if what := s.loading.Load(); what != nil && *what != "" {
+			detail += ": " + *what
+		}
+		writeProblem(c, http.StatusServiceUnavailable, typeNotReady, detail)
 	}
 	return ds
 }

@@ -152,6 +152,7 @@ func contractCases() []contractCase {
 		return contractCase{name: name, method: http.MethodGet, target: target, status: status}
 	}
 	return []contractCase{
+		get("index", "/", 200),
 		get("healthz", "/healthz", 200),
 		get("readyz", "/readyz", 200),
 		{name: "readyz before data", method: "GET", target: "/readyz", status: 503, server: "empty"},

@@ -69,7 +69,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	s.SetDataset(next)
 	status.Version = next.Version()
 	s.lastReload.Store(status)
-	s.log.Info("reloaded", slog.String("version", next.Version()), slog.Int("stations", next.Len()), slog.Duration("took", time.Since(start)))
+	s.log.Info("reloaded", slog.String("version", next.Version()), slog.Int("stations", next.Len()), slog.Int64("took_ms", time.Since(start).Milliseconds()))
 	s.ObserveReload(true)
 	return nil
 }

@@ -101,6 +101,7 @@ type Server struct {
 	encoded    atomic.Pointer[encodeCache]
 	reloadMu   sync.Mutex
 	lastReload atomic.Pointer[reloadStatus]
+	loading    atomic.Pointer[string] // what the first load is doing, for /readyz
 
 	metrics    *metrics
 	requestIDs *requestIDs
@@ -141,6 +142,7 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	})
 	s.engine = e
 	s.registerWidgetRoutes(e)
+	s.registerIndexRoute(e)
 	s.registerHealthRoutes(e)
 	s.registerDocsRoutes(e)
 	s.registerAdminRoutes(e)
@@ -171,6 +173,11 @@ func (s *Server) SetDataset(ds *data.Dataset) {
 		s.fragments(ds) // now, rather than in the first request to need them
 	}
 }
+
+// SetLoading says what the first load is doing, e.g. which file it is
+// downloading; /readyz and every data route tell it until a dataset is in
+// place.
+func (s *Server) SetLoading(what string) { s.loading.Store(&what) }
 
 // Dataset returns the dataset currently served, or nil before the first load.
 func (s *Server) Dataset() *data.Dataset { return s.ds.Load() }
@@ -250,6 +257,23 @@ func (s *Server) allowOrigin(origin string) string {
 		}
 	}
 	return ""
+}
+
+// registerIndexRoute answers GET / with where to go next, so that someone
+// who opens the server's address in a browser or with curl is not left
+// with a bare 404.
+func (s *Server) registerIndexRoute(e *gin.Engine) {
+	getAndHead(e, "/", func(c *gin.Context) {
+		c.JSON(http.StatusOK, gin.H{
+			"name":    "guichet",
+			"summary": "Which police station or gendarmerie to go to, anywhere in France.",
+			"docs":    "/docs",
+			"openapi": "/openapi.json",
+			"example": "/v1/stations/nearest?lat=45.188&lon=5.724",
+			"widget":  "/widget",
+			"ready":   "/readyz",
+		})
+	})
 }
 
 func (s *Server) registerHealthRoutes(e *gin.Engine) {

@@ -260,6 +260,11 @@ func TestMetaAndHealth(t *testing.T) {
 	if rec := get(t, h, "/v1/stations/nearest?lat=45&lon=5"); rec.Code != 503 {
 		t.Errorf("nearest before load = %d, want 503", rec.Code)
 	}
+	const loading = "downloading gendarmerie-units (2 of 7), 1.0 MB of 4.0 MB"
+	s.SetLoading(loading)
+	if p := decodeProblem(t, get(t, h, "/readyz")); !strings.HasSuffix(p.Detail, ": "+loading) {
+		t.Errorf("readyz while loading says %q, want it to end with %q", p.Detail, loading)
+	}
 	s.SetDataset(mustServer(t).Dataset())
 	if rec := get(t, h, "/readyz"); rec.Code != 200 {
 		t.Errorf("readyz after load = %d", rec.Code)
@@ -271,6 +276,19 @@ func TestMetaAndHealth(t *testing.T) {
 	}
 	if m.Counts["stations"] != 12 || m.Report.Kept != 12 || m.Report.RejectedByReason[data.ReasonZeroCoordinates] != 1 || len(m.Report.Skipped) != 2 {
 		t.Errorf("meta = %+v", m)
+	}
+}
+
+// TestIndex: the server's root points to the documentation rather than
+// answering a bare 404.
+func TestIndex(t *testing.T) {
+	rec := get(t, New(DefaultConfig(), nil, nil).Handler(), "/")
+	var links map[string]string
+	if err := json.Unmarshal(rec.Body.Bytes(), &links); rec.Code != 200 || err != nil {
+		t.Fatalf("GET / = %d %s (%v)", rec.Code, rec.Body, err)
+	}
+	if links["docs"] != "/docs" || links["openapi"] != "/openapi.json" {
+		t.Errorf("GET / = %v, want links to /docs and /openapi.json", links)
 	}
 }
 

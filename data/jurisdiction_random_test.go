@@ -119,6 +119,7 @@ func TestLocateBruteForce(t *testing.T) {
 		boxes = []orb.Bound{{Min: orb.Point{1.99, 45.99}, Max: orb.Point{2.41, 46.41}}}
 	}
 	shapes := ds.communes.shapes
+	grid := newBoxGrid(shapes)
 	const n = 20000
 	var kinds [4]int
 	var onBoundary, outside, shared int
@@ -127,9 +128,9 @@ func TestLocateBruteForce(t *testing.T) {
 		kinds[kind]++
 		p := randomPoint(rng, shapes, boxes, kind)
 		var cands []int32
-		for k := range shapes {
+		for _, k := range grid.covering(p) {
 			if shapes[k].bound.Contains(p) && planar.MultiPolygonContains(shapes[k].geom, p) {
-				cands = append(cands, int32(k))
+				cands = append(cands, k)
 			}
 		}
 		got, ok := ds.communes.polygons.Locate(p)
@@ -160,9 +161,9 @@ func TestLocateBruteForce(t *testing.T) {
 			// than 1e-7 could be misjudged.
 			q := orb.Point{p[0] + 1e-7, p[1] + 1e-14}
 			var want []int32
-			for k := range shapes {
+			for _, k := range grid.covering(q) {
 				if shapes[k].bound.Contains(q) && planar.MultiPolygonContains(shapes[k].geom, q) {
-					want = append(want, int32(k))
+					want = append(want, k)
 				}
 			}
 			// Only vertices are exactly on edges; a point interpolated
@@ -202,6 +203,61 @@ func TestLocateBruteForce(t *testing.T) {
 		n, kinds[0], kinds[1], kinds[2], kinds[3], outside, onBoundary, shared)
 	if onBoundary == 0 {
 		t.Error("no point fell on a boundary: the edge sampler is broken")
+	}
+}
+
+// boxGrid files each shape under every cell of a uniform grid that its
+// bounding box overlaps, so that the brute-force oracle tests only the
+// shapes whose box may hold a point instead of all 35,000. It shares no
+// code with the index under test: a box holding p has min ≤ p ≤ max on
+// each axis, and floor is monotonic, so p's cell is among the box's.
+type boxGrid struct {
+	cells map[[2]int][]int32
+}
+
+const boxGridCell = 0.1 // degrees
+
+func gridCell(x, y float64) [2]int {
+	return [2]int{int(math.Floor(x / boxGridCell)), int(math.Floor(y / boxGridCell))}
+}
+
+func newBoxGrid(shapes []communeShape) *boxGrid {
+	g := &boxGrid{cells: map[[2]int][]int32{}}
+	for k, s := range shapes {
+		lo, hi := gridCell(s.bound.Min[0], s.bound.Min[1]), gridCell(s.bound.Max[0], s.bound.Max[1])
+		for i := lo[0]; i <= hi[0]; i++ {
+			for j := lo[1]; j <= hi[1]; j++ {
+				g.cells[[2]int{i, j}] = append(g.cells[[2]int{i, j}], int32(k))
+			}
+		}
+	}
+	return g
+}
+
+// covering returns the shapes whose bounding box may contain p, in index
+// order: every shape whose box does is among them.
+func (g *boxGrid) covering(p orb.Point) []int32 { return g.cells[gridCell(p[0], p[1])] }
+
+// TestBoxGridMissesNoShape checks the oracle's filter itself against a
+// scan of every box, on random points, vertices and box corners.
+func TestBoxGridMissesNoShape(t *testing.T) {
+	rng := geotest.Rand(t)
+	ds := syntheticCommunes(rng, 40)
+	shapes := ds.communes.shapes
+	grid := newBoxGrid(shapes)
+	box := orb.Bound{Min: orb.Point{1.99, 45.99}, Max: orb.Point{2.41, 46.41}}
+	for i := range 20000 {
+		p := randomPoint(rng, shapes, []orb.Bound{box}, i%4)
+		if i%5 == 0 { // exactly on a box corner, where floor and bounds meet
+			b := shapes[rng.Intn(len(shapes))].bound
+			p = orb.Point{b.Min[0], b.Max[1]}
+		}
+		got := grid.covering(p)
+		for k := range shapes {
+			if shapes[k].bound.Contains(p) && !containsInt32(got, int32(k)) {
+				t.Fatalf("point %v is in the box of shape %d, which the grid does not return", p, k)
+			}
+		}
 	}
 }
 

@@ -452,7 +452,10 @@ func loadCommunes(tb testing.TB, dir string) []*geojson.Feature {
 	return out
 }
 
-func TestLocateCommunes(t *testing.T) {
+// TestLocateCommunesBruteForce locates random points among the national
+// communes and checks each against a scan of every polygon.
+func TestLocateCommunesBruteForce(t *testing.T) {
+	skipUnderRace(t)
 	feats := loadCommunes(t, opendatatest.Dir(t))
 	var ix PolygonIndex[int]
 	for i, f := range feats {

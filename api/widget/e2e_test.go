@@ -34,6 +34,9 @@ type e2eResult struct {
 	Screenshots     string            `json:"screenshots"`
 }
 
+// enableE2E says how to install what the browser test needs.
+const enableE2E = "to run the browser test, apt-get install -y chromium nodejs npm, then (cd scripts/widget-e2e && npm ci)"
+
 // requireE2E skips the test, or fails it in CI, when something the browser
 // test needs is missing.
 func requireE2E(t *testing.T, ok bool, why string) {
@@ -55,20 +58,20 @@ func TestWidgetInBrowser(t *testing.T) {
 	requireE2E(t, dataDir != "", "GUICHET_OPENDATA is not set: the widget browser test runs on the national open data")
 	requireE2E(t, !testing.Short(), "browser test skipped in -short mode")
 	node, err := exec.LookPath("node")
-	requireE2E(t, err == nil, "node is not installed: the widget browser test needs it")
+	requireE2E(t, err == nil, "node is not installed: "+enableE2E)
 	chromium := os.Getenv("CHROMIUM")
 	if chromium == "" {
 		chromium = "/usr/bin/chromium"
 	}
 	_, err = os.Stat(chromium)
-	requireE2E(t, err == nil, chromium+" is missing: apt-get install -y chromium")
+	requireE2E(t, err == nil, chromium+" is missing: "+enableE2E)
 	root, err := filepath.Abs("../..")
 	if err != nil {
 		t.Fatal(err)
 	}
 	script := filepath.Join(root, "scripts", "widget-e2e")
 	_, err = os.Stat(filepath.Join(script, "node_modules", "playwright-core"))
-	requireE2E(t, err == nil, "playwright-core is not installed: run npm ci in scripts/widget-e2e")
+	requireE2E(t, err == nil, "playwright-core is not installed: "+enableE2E)
 	dataDir, err = filepath.Abs(dataDir)
 	if err != nil {
 		t.Fatal(err)

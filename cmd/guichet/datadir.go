@@ -1,15 +1,10 @@
 package main
 
-import (
-	"errors"
-	"flag"
-
-	"guichet/data"
-)
+import "guichet/data"
 
 // dataFlag defines the --data flag of the commands that read a data
 // directory.
-func dataFlag(fs *flag.FlagSet) *string {
+func dataFlag(fs *flags) *string {
 	return fs.String("data", envOr("GUICHET_DATA", ""), "directory of open-data files (env GUICHET_DATA)")
 }
 
@@ -27,7 +22,7 @@ func loadData(dir string) (*data.Dataset, error) {
 // does any other work.
 func requireDataDir(dir string) error {
 	if dir == "" {
-		return errors.New("no data directory: pass --data DIR or set GUICHET_DATA")
+		return usagef("no data directory: pass --data DIR or set GUICHET_DATA")
 	}
 	return nil
 }

@@ -16,8 +16,10 @@ import (
 	"guichet/data/source"
 )
 
-// offlineHelp is printed when the official sources cannot be reached.
-const offlineHelp = `guichet could not reach the official open-data sources (%v).
+// offlineHelp is printed, to a person, when the official sources cannot
+// be reached; offlineHint is the same as one line, for a log record.
+const (
+	offlineHelp = `guichet could not reach the official open-data sources.
 
 To run without network access, point guichet at a directory that already
 holds the open-data files:
@@ -27,25 +29,31 @@ holds the open-data files:
 A directory prepared on a connected machine with 'guichet fetch --to DIR'
 works, as does any directory of files in the formats listed in README.md.
 `
+	offlineHint = "to run without network access, start with --data DIR (or GUICHET_DATA=DIR) naming a directory of open-data files, e.g. one prepared on a connected machine with 'guichet fetch --to DIR'"
+)
 
 func runFetch(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("fetch", stderr)
+	fs := newFlags("fetch", stdout)
 	dir := fs.String("to", envOr("GUICHET_DATA", defaultDataDir()), "directory to download into (env GUICHET_DATA)")
 	ban := fs.String("ban", "", "comma-separated départements whose BAN address files to fetch, e.g. 38,69")
 	list := fs.String("sources", "", "JSON file overriding the list of sources (for mirrors)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	sources, err := sourceList(*list, *ban)
 	if err != nil {
 		return err
 	}
-	m, err := fetchSources(ctx, *dir, sources, stderr)
+	f := newFetcher(*dir)
+	f.Progress = stderr
+	m, err := fetchSources(ctx, f, sources)
 	for _, e := range m.Sources {
 		fmt.Fprintf(stdout, "%-24s %-13s %10d bytes %7d rows  %s\n", e.Name, e.Status, e.Size, e.Rows, e.Error)
 	}
 	if errors.Is(err, source.ErrUnreachable) {
-		fmt.Fprintf(stderr, offlineHelp, err)
+		// Each failure is already on stderr, as it happened.
+		fmt.Fprint(stderr, "\n"+offlineHelp)
+		return reported{err}
 	}
 	return err
 }
@@ -77,11 +85,18 @@ func sourceList(overrideFile, ban string) ([]source.Source, error) {
 	return sources, nil
 }
 
-func fetchSources(ctx context.Context, dir string, sources []source.Source, progress io.Writer) (source.Manifest, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+func fetchSources(ctx context.Context, f *source.Fetcher, sources []source.Source) (source.Manifest, error) {
+	if err := os.MkdirAll(f.Dir, 0o755); err != nil {
 		return source.Manifest{}, err
 	}
-	f := &source.Fetcher{
+	return f.Fetch(ctx, sources)
+}
+
+// newFetcher returns the fetcher of the official sources into dir: a
+// network failure on the first source stops it at once, other failures
+// are retried.
+func newFetcher(dir string) *source.Fetcher {
+	return &source.Fetcher{
 		Dir: dir,
 		Client: &http.Client{Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
@@ -92,11 +107,9 @@ func fetchSources(ctx context.Context, dir string, sources []source.Source, prog
 		Verify: func(path string, s source.Source) (int, error) {
 			return data.VerifyFile(path, s.Format)
 		},
-		Progress: progress,
-		Retries:  3,
-		Backoff:  time.Second,
+		Retries: 3,
+		Backoff: time.Second,
 	}
-	return f.Fetch(ctx, sources)
 }
 
 // defaultDataDir is where guichet keeps the data it downloads itself: the

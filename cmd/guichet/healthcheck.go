@@ -8,17 +8,11 @@ import (
 	"time"
 )
 
-// The healthcheck command lets a container probe the server without a
-// shell or curl: the runtime image holds nothing but this binary.
-func init() {
-	commands["healthcheck"] = command{"exit 0 when the server answers its health URL with 200 (for container HEALTHCHECK)", runHealthcheck}
-}
-
 func runHealthcheck(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("healthcheck", stderr)
+	fs := newFlags("healthcheck", stdout)
 	url := fs.String("url", envOr("GUICHET_HEALTHCHECK_URL", "http://127.0.0.1:8080/healthz"), "URL that must answer 200 (env GUICHET_HEALTHCHECK_URL)")
 	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)

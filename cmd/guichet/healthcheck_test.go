@@ -29,7 +29,7 @@ func TestHealthcheck(t *testing.T) {
 		{"unhealthy", []string{"--url", srv.URL + "/healthz"}, 503, 1},
 		{"wrong path", []string{"--url", srv.URL + "/nope"}, 200, 1},
 		{"nothing listening", []string{"--url", "http://127.0.0.1:1/healthz", "--timeout", "1s"}, 200, 1},
-		{"bad flag", []string{"--nope"}, 200, 1},
+		{"bad flag", []string{"--nope"}, 200, 2},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,13 +6,16 @@ import (
 	"net/url"
 )
 
-func runLocate(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("locate", stderr)
+func runLocate(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
+	fs := newFlags("locate", stdout)
 	dir := dataFlag(fs)
 	lat := fs.String("lat", "", "latitude, WGS84 decimal degrees")
 	lon := fs.String("lon", "", "longitude, WGS84 decimal degrees")
 	margin := fs.String("boundary-m", "", "distance to a commune boundary, in metres, within which neighbours are named (default 50)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if err := requireFlags(map[string]string{"lat": *lat, "lon": *lon}); err != nil {
 		return err
 	}
 	ds, err := loadData(*dir)

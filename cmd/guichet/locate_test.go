@@ -26,19 +26,23 @@ func TestLocateCommand(t *testing.T) {
 		t.Errorf("guichet locate in Paris = %+v, want 75101 police arrondissement-approximate", got)
 	}
 
+	// Errors name the flag, as a command line would, not the HTTP query.
 	for _, tc := range []struct {
 		args []string
+		code int
 		want string
 	}{
-		{[]string{"--lat", "47", "--lon", "-3"}, "/problems/not-found"},
-		{[]string{"--lat", "north", "--lon", "5"}, "/problems/invalid-parameter"},
-		{[]string{"--lat", "45.05", "--lon", "5.05", "--boundary-m", "-5"}, "boundary_m"},
+		{[]string{"--lat", "47", "--lon", "-3"}, exitFailure, "guichet locate: data: not found: no commune at lat 47.00000, lon -3.00000"},
+		{[]string{"--lat", "north", "--lon", "5"}, exitUsage, `guichet locate: --lat must be a decimal number, got "north"`},
+		{[]string{"--lat", "45.05", "--lon", "5.05", "--boundary-m", "-5"}, exitUsage, "guichet locate: --boundary-m "},
+		{[]string{"--lat", "45.05"}, exitUsage, "guichet locate: --lon is required"},
 	} {
 		out.Reset()
 		errOut.Reset()
 		args := append([]string{"locate", "--data", dir}, tc.args...)
-		if code := run(context.Background(), args, nil, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), tc.want) {
-			t.Errorf("guichet %v = %d, stderr %q; want 1 and %q", args, code, errOut.String(), tc.want)
+		code := run(context.Background(), args, nil, &out, &errOut)
+		if code != tc.code || !strings.HasPrefix(errOut.String(), tc.want) || strings.Contains(errOut.String(), "{") {
+			t.Errorf("guichet %v = %d, stderr %q; want %d and %q, without JSON", args, code, errOut.String(), tc.code, tc.want)
 		}
 	}
 }

@@ -55,12 +55,12 @@ func NewMain() *Main {
 
 // ParseFlags reads the serve flags; it is separate from Run so that tests
 // can configure a Main directly.
-func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
-	fs := newFlags("serve", stderr)
-	if err := bindSettings(fs, m.settings()); err != nil {
+func (m *Main) ParseFlags(args []string, stdout io.Writer) error {
+	fs := newFlags("serve", stdout)
+	if err := bindSettings(fs.FlagSet, m.settings()); err != nil {
 		return err
 	}
-	return parseFlags(fs, args)
+	return fs.parse(args)
 }
 
 // Run starts listening at once, so that /healthz answers while the data
@@ -122,26 +122,72 @@ func (m *Main) load(ctx context.Context) error {
 	}
 	if err != nil {
 		m.log.Error("cannot load data", slog.String("dir", m.DataDir), slog.Any("error", err))
-		return err
+		return reported{err}
 	}
 	m.api.SetDataset(ds)
 	rep := ds.Report()
 	m.log.Info("data loaded", slog.String("dir", m.DataDir), slog.Int("stations", ds.Len()),
-		slog.Int("rows", rep.Rows()), slog.Int("kept", rep.Kept()), slog.Any("rejected", rep.RejectedByReason()),
-		slog.Int("skipped_files", len(rep.Skipped)), slog.Duration("took", time.Since(start)), slog.String("version", ds.Version()))
+		slog.Int("rows", rep.Rows()), slog.Int("kept", rep.Kept()), rejectedAttr(rep.RejectedByReason()),
+		slog.Int("skipped_files", len(rep.Skipped)), slog.Int64("took_ms", time.Since(start).Milliseconds()), slog.String("version", ds.Version()))
 	return nil
 }
 
+// rejectedAttr logs rejection counts as a group, one field per reason,
+// which both log formats show plainly.
+func rejectedAttr(byReason map[string]int) slog.Attr {
+	var attrs []any
+	for _, r := range sortedKeys(byReason) {
+		attrs = append(attrs, slog.Int(r, byReason[r]))
+	}
+	return slog.Group("rejected", attrs...)
+}
+
+// fetch downloads the sources into the data directory. Each source's
+// outcome goes to the log, and what is downloading to /readyz. When the
+// sources cannot be reached, the way to run offline is logged once, and
+// the error returned is marked as reported.
 func (m *Main) fetch(ctx context.Context) error {
 	sources, err := sourceList(m.SourcesFile, "")
 	if err != nil {
 		return err
 	}
-	_, err = fetchSources(ctx, m.DataDir, sources, m.stderr)
+	f := newFetcher(m.DataDir)
+	f.Log = m.log.With(slog.String("during", "fetch"))
+	f.Status = func(st source.Status) { m.api.SetLoading(describeFetch(st)) }
+	_, err = fetchSources(ctx, f, sources)
+	// Each failure was logged as it happened: the records below do not
+	// repeat them.
 	if errors.Is(err, source.ErrUnreachable) {
-		fmt.Fprintf(m.stderr, offlineHelp, err)
+		// A person at a terminal reads the hint as a paragraph; a log
+		// collector gets it as a field of the one record.
+		var attrs []any
+		terminal := isTerminal(m.stderr)
+		if !terminal {
+			attrs = append(attrs, slog.String("hint", offlineHint))
+		}
+		m.log.Error("cannot reach the official open-data sources", attrs...)
+		if terminal {
+			fmt.Fprint(m.stderr, "\n"+offlineHelp)
+		}
+		return reported{err}
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		m.log.Error("cannot fetch the official open-data sources (failures above)")
+		return reported{err}
 	}
 	return err
+}
+
+// describeFetch tells what a fetch is doing, as /readyz shows it.
+func describeFetch(st source.Status) string {
+	s := fmt.Sprintf("downloading %s (%d of %d)", st.Source, st.Index, st.Count)
+	switch {
+	case st.Total > 0:
+		s += fmt.Sprintf(", %s of %s", source.FormatSize(st.Bytes), source.FormatSize(st.Total))
+	case st.Bytes > 0:
+		s += ", " + source.FormatSize(st.Bytes)
+	}
+	return s
 }
 
 // refreshLoop fetches the sources again and reloads, every m.Refresh.
@@ -177,9 +223,9 @@ func (m *Main) Close(ctx context.Context) error {
 	return err
 }
 
-func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writer) error {
+func runServe(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	m := NewMain()
-	if err := m.ParseFlags(args, stderr); err != nil {
+	if err := m.ParseFlags(args, stdout); err != nil {
 		return err
 	}
 	if err := m.Run(ctx, stderr); err != nil {
@@ -189,8 +235,13 @@ func runServe(ctx context.Context, args []string, _ io.Reader, _, stderr io.Writ
 	case <-ctx.Done():
 	case err := <-m.loaded:
 		if err != nil {
+			// Once serve logs, its failures are log records too: nothing
+			// plain is written among them.
+			if !errors.As(err, new(reported)) {
+				m.log.Error("cannot start", slog.Any("error", err))
+			}
 			shutdown(m)
-			return err
+			return reported{err}
 		}
 		if m.Refresh > 0 {
 			go m.refreshLoop(ctx)

@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -16,6 +19,7 @@ import (
 	"time"
 
 	"guichet/data"
+	"guichet/data/source"
 )
 
 // copyDir copies the regular files of src into a new directory dst.
@@ -224,10 +228,16 @@ func TestReloadUnderLoad(t *testing.T) {
 	t.Logf("%d requests during 20 reloads, %d failed", requests.Load(), failures.Load())
 }
 
+// TestServeOfflineGuidance: with no data and sources that refuse
+// connections, serve stops after the first source, logs the way to run
+// offline once, in the log's own format, and exits non-zero.
 func TestServeOfflineGuidance(t *testing.T) {
 	sources := filepath.Join(t.TempDir(), "sources.json")
-	list := `[{"name":"gendarmerie-units","url":"http://127.0.0.1:1/gn.csv","format":"datagouv-gendarmerie-csv","licence":"Licence Ouverte","feeds":"stations","file":"gn.csv"}]`
-	if err := os.WriteFile(sources, []byte(list), 0o644); err != nil {
+	var list []string
+	for _, name := range []string{"gendarmerie-units", "police-services", "referential"} {
+		list = append(list, fmt.Sprintf(`{"name":%q,"url":"http://127.0.0.1:1/%[1]s.csv","format":"datagouv-gendarmerie-csv","licence":"Licence Ouverte","feeds":"stations","file":"%[1]s.csv"}`, name))
+	}
+	if err := os.WriteFile(sources, []byte("["+strings.Join(list, ",")+"]"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
@@ -235,10 +245,147 @@ func TestServeOfflineGuidance(t *testing.T) {
 	if code == 0 {
 		t.Fatal("serve with no data and no network exited 0")
 	}
-	out := stderr.String()
-	for _, want := range []string{"could not reach the official open-data sources", "guichet serve --data DIR", "GUICHET_DATA"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("stderr lacks %q:\n%s", want, out)
+	assertOfflineLog(t, stderr.String())
+	if strings.Contains(stderr.String(), "police-services") {
+		t.Errorf("serve tried the second source after the first could not be reached:\n%s", stderr.String())
+	}
+}
+
+// assertOfflineLog checks serve's log of a start without network: JSON
+// lines only, the refusal reported once, the --data hint given once.
+func assertOfflineLog(t *testing.T, log string) {
+	t.Helper()
+	for line := range strings.Lines(log) {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("a line of the log is not JSON: %q", line)
 		}
+	}
+	if n := strings.Count(log, "--data DIR"); n != 1 {
+		t.Errorf("the --data DIR hint appears %d times, want once:\n%s", n, log)
+	}
+	if n := strings.Count(log, "connection refused"); n != 1 {
+		t.Errorf("the refusal is reported %d times, want once:\n%s", n, log)
+	}
+}
+
+// TestServeWithoutNetwork runs the guichet binary as a person would, on
+// the real list of official sources, behind a proxy that refuses every
+// connection: it must give up, with the hint, well within ten seconds.
+func TestServeWithoutNetwork(t *testing.T) {
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := "http://" + closed.Addr().String()
+	closed.Close() // nothing listens there any more: connections are refused
+
+	cmd := exec.Command(os.Args[0], "serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "empty"))
+	cmd.Env = append(os.Environ(), runMainEnv+"=1", "HTTPS_PROXY="+proxy, "HTTP_PROXY="+proxy, "NO_PROXY=", "GUICHET_DATA=", "GUICHET_SOURCES=")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("serve still running after 30 s without network:\n%s", stderr.String())
+	}
+	took := time.Since(start)
+	if err == nil {
+		t.Errorf("serve exited 0 without network")
+	}
+	if took > 10*time.Second {
+		t.Errorf("serve took %v to give up without network, want at most 10 s", took)
+	}
+	assertOfflineLog(t, stderr.String())
+	t.Logf("gave up after %v", took.Round(time.Millisecond))
+}
+
+// TestReadyzWhileFetching: while serve downloads its sources, /readyz says
+// which one, as n of N, with the bytes received.
+func TestReadyzWhileFetching(t *testing.T) {
+	body, err := os.ReadFile("../../data/source/testdata/gendarmerie.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	half := len(body) / 2
+	release := make(chan struct{})
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(body)))
+		w.Write(body[:half])
+		w.(http.Flusher).Flush()
+		<-release
+		w.Write(body[half:])
+	}))
+	defer src.Close()
+	sources := filepath.Join(t.TempDir(), "sources.json")
+	list := fmt.Sprintf(`[{"name":"gendarmerie-units","url":%q,"format":"datagouv-gendarmerie-csv","licence":"Licence Ouverte","feeds":"stations","file":"gn.csv"},
+		{"name":"police-services","url":%q,"format":"datagouv-gendarmerie-csv","licence":"Licence Ouverte","feeds":"stations","file":"pn.csv","optional":true}]`, src.URL+"/gn.csv", src.URL+"/pn.csv")
+	if err := os.WriteFile(sources, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain()
+	m.Addr = "127.0.0.1:0"
+	m.DataDir = filepath.Join(t.TempDir(), "data")
+	m.SourcesFile = sources
+	if err := m.Run(context.Background(), &syncWriter{w: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		// Let the fetch finish before its directory is removed.
+		close(release)
+		select {
+		case <-m.loaded:
+		case <-time.After(20 * time.Second):
+			t.Error("the fetch did not finish once released")
+		}
+		shutdown(m)
+	}()
+	want := fmt.Sprintf("downloading gendarmerie-units (1 of 2), %s of %s", source.FormatSize(int64(half)), source.FormatSize(int64(len(body))))
+	var detail string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		resp, err := http.Get(m.URL() + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct{ Detail string }
+		json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if detail = p.Detail; resp.StatusCode == http.StatusServiceUnavailable && strings.HasSuffix(detail, want) {
+			return
+		}
+	}
+	t.Errorf("/readyz while the first source is half downloaded says %q, want it to end with %q", detail, want)
+}
+
+// TestServeFetchFailureLoggedOnce: a source that answers 404 fails the
+// start; its error is one log record, not repeated in a summary.
+func TestServeFetchFailureLoggedOnce(t *testing.T) {
+	missing := httptest.NewServer(http.NotFoundHandler())
+	defer missing.Close()
+	sources := filepath.Join(t.TempDir(), "sources.json")
+	list := fmt.Sprintf(`[{"name":"gendarmerie-units","url":%q,"format":"datagouv-gendarmerie-csv","licence":"Licence Ouverte","feeds":"stations","file":"gn.csv"}]`, missing.URL+"/gn.csv")
+	if err := os.WriteFile(sources, []byte(list), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--data", filepath.Join(t.TempDir(), "empty"), "--sources", sources}, nil, io.Discard, &syncWriter{w: &stderr})
+	if code == 0 {
+		t.Fatal("serve exited 0 with a required source missing")
+	}
+	log := stderr.String()
+	for line := range strings.Lines(log) {
+		if !json.Valid([]byte(line)) {
+			t.Errorf("a line of the log is not JSON: %q", line)
+		}
+	}
+	if n := strings.Count(log, "404 Not Found"); n != 1 {
+		t.Errorf("the 404 is reported %d times, want once:\n%s", n, log)
 	}
 }

@@ -4,15 +4,17 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"guichet/data"
 )
 
 func runValidate(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("validate", stderr)
+	fs := newFlags("validate", stdout)
 	dir := dataFlag(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	ds, err := loadData(*dir)
@@ -37,8 +39,27 @@ func printReport(w io.Writer, ds *data.Dataset) {
 		fmt.Fprintf(w, "rejected %s\n", r.Error())
 	}
 	counts := ds.CountByForce()
-	fmt.Fprintf(w, "\n%d rows read, %d kept (%d of them merged into a station of another file), rejected by reason %v\n",
-		rep.Rows(), rep.Kept(), rep.Merged(), rep.RejectedByReason())
+	fmt.Fprintf(w, "\n%d rows read, %d kept (%d of them merged into a station of another file), %s\n",
+		rep.Rows(), rep.Kept(), rep.Merged(), describeRejections(rep.RejectedByReason()))
 	fmt.Fprintf(w, "%d stations: %d gendarmerie, %d police; version %s\n", ds.Len(), counts[data.Gendarmerie], counts[data.Police], ds.Version())
 	fmt.Fprintf(w, "%d communes and arrondissements, %d commune boundaries\n", ds.CommuneCount(), ds.BoundaryCount())
+}
+
+// describeRejections writes rejection counts as a sentence, most frequent
+// reason first: "3 rejected: 2 zero coordinates, 1 duplicate id".
+func describeRejections(byReason map[string]int) string {
+	total := 0
+	reasons := sortedKeys(byReason)
+	for _, r := range reasons {
+		total += byReason[r]
+	}
+	if total == 0 {
+		return "none rejected"
+	}
+	slices.SortStableFunc(reasons, func(a, b string) int { return byReason[b] - byReason[a] })
+	parts := make([]string, len(reasons))
+	for i, r := range reasons {
+		parts[i] = fmt.Sprintf("%d %s", byReason[r], strings.ReplaceAll(r, "_", " "))
+	}
+	return fmt.Sprintf("%d rejected: %s", total, strings.Join(parts, ", "))
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -34,9 +35,14 @@ var (
 	// all (DNS failure, connection refused, timeout): working offline from
 	// an existing data directory is then the only option.
 	ErrUnreachable = errors.New("source: network unreachable")
-	ErrTruncated   = errors.New("source: truncated download")
-	ErrStatus      = errors.New("source: unexpected HTTP status")
-	ErrFormat      = errors.New("source: file does not match its format")
+	// ErrOffline wraps ErrUnreachable when the very first connection of a
+	// fetch fails at the network level (DNS, refused, unreachable): no
+	// source has answered, the others would fail the same way, so Fetch
+	// stops at once instead of retrying each of them.
+	ErrOffline   = fmt.Errorf("%w: no source could be reached", ErrUnreachable)
+	ErrTruncated = errors.New("source: truncated download")
+	ErrStatus    = errors.New("source: unexpected HTTP status")
+	ErrFormat    = errors.New("source: file does not match its format")
 )
 
 // maxRetryAfter bounds the wait a server may ask for, so that a misbehaving
@@ -95,10 +101,25 @@ type Fetcher struct {
 	// Progress receives a progress bar when it is a terminal, and a plain
 	// line every few seconds otherwise. Nil means silent.
 	Progress io.Writer
+	// Log, when set, receives the outcome of each source (downloaded,
+	// retrying, failed) as structured records, instead of plain lines on
+	// Progress, for a program whose standard error is a log stream.
+	Log *slog.Logger
+	// Status, when set, is called as each source starts and as its bytes
+	// arrive, so that a server can tell what it is waiting for.
+	Status func(Status)
 
 	Retries int           // extra attempts after a network error, a 5xx or a 429
 	Backoff time.Duration // first wait between attempts, doubled each time; 0 means 1s
 	Now     func() time.Time
+}
+
+// Status is what a Fetch is doing: the Index-th source of Count (from 1),
+// and the bytes received of its file. Total is -1 while unknown.
+type Status struct {
+	Source       string
+	Index, Count int
+	Bytes, Total int64
 }
 
 // Fetch downloads each source into f.Dir and writes the manifest there.
@@ -124,26 +145,35 @@ func (f *Fetcher) Fetch(ctx context.Context, sources []Source) (Manifest, error)
 
 	var m Manifest
 	var errs []error
-	for _, s := range sources {
+	reached := false // whether any host has answered during this fetch
+	for i, s := range sources {
 		if ctx.Err() != nil {
 			break
 		}
 		p := previous[s.Name]
+		if f.Status != nil {
+			f.Status(Status{Source: s.Name, Index: i + 1, Count: len(sources), Total: -1})
+		}
+		e, err := f.fetchRetrying(ctx, s, p, i+1, len(sources), !reached)
+		if err != nil && ctx.Err() != nil {
+			break // the previous entry, if any, is kept below
+		}
 		delete(previous, s.Name)
-		e, err := f.fetchRetrying(ctx, s, p)
+		if err == nil || !errors.Is(err, ErrUnreachable) {
+			reached = true
+		}
 		if err != nil {
-			if ctx.Err() != nil {
-				// Keep what the previous manifest said about this file.
-				if p.Name != "" {
-					m.Sources = append(m.Sources, p)
-				}
-				break
-			}
 			e = failedEntry(s, p, err)
+			if errors.Is(err, ErrOffline) {
+				f.note(slog.LevelError, s.Name, "failed, no network", err)
+				m.Sources = append(m.Sources, e)
+				errs = append(errs, err)
+				break // the sources not tried keep their previous entries
+			}
 			if s.Optional {
-				f.printf("skipped optional source, %v\n", err)
+				f.note(slog.LevelWarn, s.Name, "skipped optional source", err)
 			} else {
-				f.printf("failed, %v\n", err)
+				f.note(slog.LevelError, s.Name, "failed", err)
 				errs = append(errs, err)
 			}
 		}
@@ -187,13 +217,18 @@ func (r *retryable) Unwrap() error { return r.err }
 
 // fetchRetrying fetches one source, retrying with exponential backoff and
 // jitter on failures that may be temporary.
-func (f *Fetcher) fetchRetrying(ctx context.Context, s Source, prev Entry) (Entry, error) {
+// When first is set, no host has answered yet: a failure to connect at all
+// is then taken as having no network, returned at once as ErrOffline.
+func (f *Fetcher) fetchRetrying(ctx context.Context, s Source, prev Entry, index, count int, first bool) (Entry, error) {
 	backoff := f.Backoff
 	if backoff <= 0 {
 		backoff = time.Second
 	}
 	for attempt := 0; ; attempt++ {
-		e, err := f.fetchOnce(ctx, s, prev)
+		e, err := f.fetchOnce(ctx, s, prev, index, count)
+		if cause := noNetwork(err); first && cause != nil {
+			return e, fmt.Errorf("%s: %w: %w", s.Name, ErrOffline, cause)
+		}
 		var r *retryable
 		if err == nil || !errors.As(err, &r) || attempt >= f.Retries {
 			if r != nil {
@@ -209,7 +244,7 @@ func (f *Fetcher) fetchRetrying(ctx context.Context, s Source, prev Entry) (Entr
 			}
 			wait += rand.N(wait/2 + 1) // jitter spreads out clients retrying together
 		}
-		f.printf("%v; retrying in %v\n", r.err, wait.Round(time.Millisecond))
+		f.note(slog.LevelWarn, s.Name, "retrying in "+wait.Round(time.Millisecond).String(), r.err)
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
@@ -222,7 +257,7 @@ func (f *Fetcher) fetchRetrying(ctx context.Context, s Source, prev Entry) (Entr
 
 // fetchOnce makes one conditional GET of s and, on success, replaces the
 // file in f.Dir.
-func (f *Fetcher) fetchOnce(ctx context.Context, s Source, prev Entry) (Entry, error) {
+func (f *Fetcher) fetchOnce(ctx context.Context, s Source, prev Entry, index, count int) (Entry, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.URL, nil)
 	if err != nil {
 		return Entry{}, fmt.Errorf("%s: source: %w", s.Name, err)
@@ -254,7 +289,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, s Source, prev Entry) (Entry, e
 		e.FetchedAt = f.now()
 		e.Status = StatusNotModified
 		e.Error = ""
-		f.printf("%s: not modified\n", s.Name)
+		f.note(slog.LevelInfo, s.Name, "not modified", nil)
 		return e, nil
 	case resp.StatusCode == http.StatusOK:
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
@@ -274,11 +309,16 @@ func (f *Fetcher) fetchOnce(ctx context.Context, s Source, prev Entry) (Entry, e
 		LastModified: resp.Header.Get("Last-Modified"),
 		Status:       StatusDownloaded,
 	}
-	if err := f.download(ctx, s, resp, &e); err != nil {
+	if err := f.download(ctx, s, resp, &e, index, count); err != nil {
 		return Entry{}, err
 	}
 	e.FetchedAt = f.now()
-	f.printf("%s: downloaded %s, %d rows, sha256 %.12s\n", s.Name, formatSize(e.Size), e.Rows, e.SHA256)
+	if f.Log != nil {
+		f.Log.Info("downloaded", slog.String("source", s.Name), slog.Int64("bytes", e.Size),
+			slog.Int("rows", e.Rows), slog.String("sha256", e.SHA256))
+	} else {
+		f.printf("%s: downloaded %s, %d rows, sha256 %.12s\n", s.Name, FormatSize(e.Size), e.Rows, e.SHA256)
+	}
 	return e, nil
 }
 
@@ -294,7 +334,7 @@ func (f *Fetcher) hasFile(s Source, prev Entry) bool {
 
 // download streams the body to a temporary file, checks it is complete and
 // valid, then renames it over s.File. The temporary file never survives.
-func (f *Fetcher) download(ctx context.Context, s Source, resp *http.Response, e *Entry) (err error) {
+func (f *Fetcher) download(ctx context.Context, s Source, resp *http.Response, e *Entry, index, count int) (err error) {
 	tmp, err := os.CreateTemp(f.Dir, ".tmp*-"+s.File)
 	if err != nil {
 		return fmt.Errorf("%s: source: %w", s.Name, err)
@@ -307,7 +347,7 @@ func (f *Fetcher) download(ctx context.Context, s Source, resp *http.Response, e
 	}()
 
 	h := sha256.New()
-	bar := f.newProgress(s.Name, resp.ContentLength)
+	bar := f.newProgress(s.Name, resp.ContentLength, index, count)
 	n, err := io.Copy(io.MultiWriter(tmp, h, bar), resp.Body)
 	bar.done()
 	switch {
@@ -370,6 +410,28 @@ func unreachable(err error) bool {
 		errors.Is(err, syscall.EHOSTUNREACH)
 }
 
+// noNetwork returns the cause when err, from fetchOnce, failed to make any
+// connection at all: the name did not resolve, or the host, the network or
+// the proxy refused or could not be routed to. A timeout is not enough: it
+// may be a slow host on a working network.
+func noNetwork(err error) error {
+	if !errors.Is(err, ErrUnreachable) {
+		return nil
+	}
+	var dns *net.DNSError
+	if errors.As(err, &dns) {
+		return dns
+	}
+	if !errors.Is(err, syscall.ECONNREFUSED) && !errors.Is(err, syscall.ENETUNREACH) && !errors.Is(err, syscall.EHOSTUNREACH) {
+		return nil
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		return op
+	}
+	return err
+}
+
 // retryAfter parses a Retry-After header, in seconds or as an HTTP date.
 func (f *Fetcher) retryAfter(v string) time.Duration {
 	if v == "" {
@@ -389,6 +451,24 @@ func (f *Fetcher) now() time.Time {
 		return f.Now().UTC()
 	}
 	return time.Now().UTC()
+}
+
+// note reports one event about a source: a structured record on f.Log
+// when set, else a plain line on f.Progress.
+func (f *Fetcher) note(level slog.Level, source, msg string, err error) {
+	if f.Log != nil {
+		attrs := []slog.Attr{slog.String("source", source)}
+		if err != nil {
+			attrs = append(attrs, slog.String("error", err.Error()))
+		}
+		f.Log.LogAttrs(context.Background(), level, msg, attrs...)
+		return
+	}
+	if err != nil {
+		f.printf("%s, %v\n", msg, err)
+	} else {
+		f.printf("%s: %s\n", source, msg)
+	}
 }
 
 func (f *Fetcher) printf(format string, args ...any) {

@@ -6,9 +6,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -482,7 +484,7 @@ func TestProgressPlain(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	size := formatSize(int64(len(body)))
+	size := FormatSize(int64(len(body)))
 	for _, want := range []string{
 		"gendarmerie-units: " + size + " of " + size + " (100%)\n",
 		"gendarmerie-units: downloaded " + size + ", 3 rows, sha256 ",
@@ -508,8 +510,8 @@ func TestFormatSize(t *testing.T) {
 		{3_400_000_000, "3.4 GB"},
 	}
 	for _, tt := range tests {
-		if got := formatSize(tt.n); got != tt.want {
-			t.Errorf("formatSize(%d) = %q, want %q", tt.n, got, tt.want)
+		if got := FormatSize(tt.n); got != tt.want {
+			t.Errorf("FormatSize(%d) = %q, want %q", tt.n, got, tt.want)
 		}
 	}
 }
@@ -523,5 +525,96 @@ func TestProgressBar(t *testing.T) {
 	p.total = -1 // unknown, as for a compressed transfer
 	if got, want := p.line(), "ban-38: 1.0 MB"; got != want {
 		t.Errorf("line() = %q, want %q", got, want)
+	}
+}
+
+// TestFetchOffline: when the first source cannot be connected to at all,
+// the fetch stops at once, without retrying and without trying the other
+// sources, which would fail the same way on a machine with no network.
+func TestFetchOffline(t *testing.T) {
+	srv := newServer(t, mustRead(t, "gendarmerie.csv"))
+	f := newFetcher(t)
+	f.Retries = 3
+	f.Backoff = time.Hour // a retry would hang the test
+	var out bytes.Buffer
+	f.Progress = &out
+	refused := Source{Name: "gendarmerie-units", URL: "http://127.0.0.1:1/gn.csv", File: "gn.csv"}
+	start := time.Now()
+	m, err := f.Fetch(context.Background(), []Source{refused, srv.source("police-services")})
+	if !errors.Is(err, ErrOffline) || !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("Fetch error = %v, want %v", err, ErrOffline)
+	}
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("Fetch took %v to conclude there is no network", took)
+	}
+	if n := srv.requests.Load(); n != 0 {
+		t.Errorf("the second source got %d requests after the first could not be reached", n)
+	}
+	if len(m.Sources) != 1 || m.Sources[0].Status != StatusFailed {
+		t.Errorf("manifest = %+v, want only the failed first source", m.Sources)
+	}
+	if strings.Contains(out.String(), "retrying") || strings.Count(out.String(), "connection refused") != 1 {
+		t.Errorf("progress %q: want the refusal reported once, without retries", out.String())
+	}
+}
+
+// TestFetchUnreachableLaterRetries: once a host has answered, the network
+// works, and a source that cannot be reached is retried like any other
+// transient failure.
+func TestFetchUnreachableLaterRetries(t *testing.T) {
+	srv := newServer(t, mustRead(t, "gendarmerie.csv"))
+	f := newFetcher(t)
+	f.Retries = 2
+	var out bytes.Buffer
+	f.Progress = &out
+	refused := Source{Name: "ban-38", URL: "http://127.0.0.1:1/ban.csv", File: "ban.csv"}
+	_, err := f.Fetch(context.Background(), []Source{srv.source("gendarmerie-units"), refused})
+	if !errors.Is(err, ErrUnreachable) || errors.Is(err, ErrOffline) {
+		t.Fatalf("Fetch error = %v, want %v but not %v", err, ErrUnreachable, ErrOffline)
+	}
+	if n := strings.Count(out.String(), "retrying"); n != 2 {
+		t.Errorf("%d retries reported, want 2:\n%s", n, out.String())
+	}
+}
+
+func TestFetchStatus(t *testing.T) {
+	body := mustRead(t, "gendarmerie.csv")
+	srv := newServer(t, body)
+	f := newFetcher(t)
+	var got []Status
+	f.Status = func(s Status) { got = append(got, s) }
+	if _, err := f.Fetch(context.Background(), []Source{srv.source("gendarmerie-units"), srv.source("police-services")}); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 4 {
+		t.Fatalf("statuses %+v: want a start and bytes for each source", got)
+	}
+	if s := got[0]; s.Source != "gendarmerie-units" || s.Index != 1 || s.Count != 2 || s.Bytes != 0 {
+		t.Errorf("first status %+v", s)
+	}
+	last := got[len(got)-1]
+	if last.Source != "police-services" || last.Index != 2 || last.Count != 2 || last.Bytes != int64(len(body)) {
+		t.Errorf("last status %+v, want police-services 2 of 2 with %d bytes", last, len(body))
+	}
+}
+
+// TestFetchLog: with a logger, outcomes are records of that logger, and
+// nothing is written as plain text.
+func TestFetchLog(t *testing.T) {
+	srv := newServer(t, mustRead(t, "gendarmerie.csv"))
+	f := newFetcher(t)
+	var logs, plain bytes.Buffer
+	f.Log = slog.New(slog.NewJSONHandler(&logs, nil))
+	f.Progress = &plain
+	f.Now = func() time.Time { return time.Now().Add(time.Hour) } // every write would report
+	if _, err := f.Fetch(context.Background(), []Source{srv.source("gendarmerie-units")}); err != nil {
+		t.Fatal(err)
+	}
+	if plain.Len() != 0 {
+		t.Errorf("plain text written beside the log: %q", plain.String())
+	}
+	var rec struct{ Msg, Source string }
+	if err := json.Unmarshal(logs.Bytes(), &rec); err != nil || rec.Msg != "downloaded" || rec.Source != "gendarmerie-units" {
+		t.Errorf("log %q (%v), want one downloaded record", logs.String(), err)
 	}
 }

@@ -25,17 +25,30 @@ type progress struct {
 	n     int64
 	last  time.Time
 	now   func() time.Time
+
+	status       func(Status) // nil when nobody asked
+	index, count int
 }
 
-func (f *Fetcher) newProgress(name string, total int64) *progress {
-	return &progress{
-		w:     f.Progress,
-		term:  isTerminal(f.Progress),
-		name:  name,
-		total: total,
-		last:  f.now(),
-		now:   f.now,
+func (f *Fetcher) newProgress(name string, total int64, index, count int) *progress {
+	p := &progress{
+		w:      f.Progress,
+		term:   isTerminal(f.Progress),
+		name:   name,
+		total:  total,
+		last:   f.now(),
+		now:    f.now,
+		status: f.Status,
+		index:  index,
+		count:  count,
 	}
+	if f.Log != nil {
+		p.w = nil // the log gets outcomes, not progress lines
+	}
+	if p.status != nil {
+		p.status(Status{Source: name, Index: index, Count: count, Total: total})
+	}
+	return p
 }
 
 // isTerminal reports whether w is a character device such as a terminal.
@@ -50,6 +63,9 @@ func isTerminal(w io.Writer) bool {
 
 func (p *progress) Write(b []byte) (int, error) {
 	p.n += int64(len(b))
+	if p.status != nil {
+		p.status(Status{Source: p.name, Index: p.index, Count: p.count, Bytes: p.n, Total: p.total})
+	}
 	if p.w == nil {
 		return len(b), nil
 	}
@@ -81,20 +97,20 @@ func (p *progress) report() {
 
 func (p *progress) line() string {
 	if p.total <= 0 {
-		return fmt.Sprintf("%s: %s", p.name, formatSize(p.n))
+		return fmt.Sprintf("%s: %s", p.name, FormatSize(p.n))
 	}
 	pct := p.n * 100 / p.total
 	if !p.term {
-		return fmt.Sprintf("%s: %s of %s (%d%%)", p.name, formatSize(p.n), formatSize(p.total), pct)
+		return fmt.Sprintf("%s: %s of %s (%d%%)", p.name, FormatSize(p.n), FormatSize(p.total), pct)
 	}
 	fill := int(pct) * barWidth / 100
 	return fmt.Sprintf("%s [%s%s] %3d%% %s", p.name,
-		strings.Repeat("=", fill), strings.Repeat(" ", barWidth-fill), pct, formatSize(p.total))
+		strings.Repeat("=", fill), strings.Repeat(" ", barWidth-fill), pct, FormatSize(p.total))
 }
 
-// formatSize writes a byte count in decimal units, as download sizes are
+// FormatSize writes a byte count in decimal units, as download sizes are
 // usually shown.
-func formatSize(n int64) string {
+func FormatSize(n int64) string {
 	const unit = 1000
 	if n < unit {
 		return fmt.Sprintf("%d B", n)
