@@ -102,6 +102,34 @@ func (p *osmParser) unsupported(sentinel error, msg string) error {
 
 func (p *osmParser) isDigit() bool { return p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' }
 
+// listGoesOn takes a ',' (spaces around it are ignored, as opening_hours.js
+// ignores all spaces between tokens) when what follows satisfies more, and
+// reports whether it did; otherwise the cursor does not move.
+func (p *osmParser) listGoesOn(more func() bool) bool {
+	save := p.i
+	p.space()
+	if p.take(",") {
+		p.space()
+		if !p.eof() && more() {
+			return true
+		}
+	}
+	p.i = save
+	return false
+}
+
+// dash takes a '-' with optional spaces around it.
+func (p *osmParser) dash() bool {
+	save := p.i
+	p.space()
+	if p.take("-") {
+		p.space()
+		return true
+	}
+	p.i = save
+	return false
+}
+
 // year4 reports whether a four-digit year starts at the cursor.
 func (p *osmParser) year4() bool {
 	if p.i+4 > len(p.s) {
@@ -152,7 +180,7 @@ func (p *osmParser) rule() (rule, error) {
 	explicit := false
 	if p.take("24/7") {
 		r.times = []timeRange{{0, 1440}}
-		explicit = true
+		p.space()
 	} else {
 		if p.year4() && !p.monthAfterYear() {
 			if err := p.years(&r); err != nil {
@@ -209,8 +237,10 @@ func (p *osmParser) rule() (rule, error) {
 		}
 		r.comment = p.s[p.i : p.i+end]
 		p.i += end + 1
-		if !explicit && p.i-start == end+2 {
-			// A rule that is only a comment says nothing certain.
+		if !explicit {
+			// A comment without a state says nothing certain, as in
+			// opening_hours.js: "Sa 09:00-12:00 \"sur rendez-vous\"" is
+			// unknown then.
 			r.status = Unknown
 		}
 	}
@@ -236,7 +266,7 @@ func (p *osmParser) years(r *rule) error {
 			return p.errf("year before 1900")
 		}
 		yr := yearRange{y, y}
-		if p.take("-") {
+		if p.dash() {
 			if !p.year4() {
 				return p.errf("expected year")
 			}
@@ -246,10 +276,9 @@ func (p *osmParser) years(r *rule) error {
 			}
 		}
 		r.years = append(r.years, yr)
-		if !(p.peek(",") && p.i+1 < len(p.s) && func() bool { p.i++; ok := p.year4(); p.i--; return ok }()) {
+		if !p.listGoesOn(p.year4) {
 			return nil
 		}
-		p.i++
 	}
 }
 
@@ -297,7 +326,7 @@ func (p *osmParser) dates(r *rule) error {
 			return err
 		}
 		to := from
-		if p.take("-") {
+		if p.dash() {
 			if p.isDigit() && !p.year4() && from.day != 0 {
 				to.day, _ = p.number(2)
 				if to.day < 1 || to.day > 31 {
@@ -320,12 +349,7 @@ func (p *osmParser) dates(r *rule) error {
 			return p.errf("date range goes backwards")
 		}
 		r.dates = append(r.dates, dateRange{from, to})
-		save := p.i
-		if !p.take(",") {
-			return nil
-		}
-		if p.month() == 0 && !p.monthAfterYear() {
-			p.i = save
+		if !p.listGoesOn(func() bool { return p.month() != 0 || p.monthAfterYear() }) {
 			return nil
 		}
 	}
@@ -338,7 +362,7 @@ func (p *osmParser) weeks(r *rule) error {
 			return p.errf("expected week number 01-53")
 		}
 		w := weekRange{from, from, 1}
-		if p.take("-") {
+		if p.dash() {
 			to, ok := p.number(2)
 			if !ok || to < from || to > 53 {
 				return p.errf("expected week number after '-'")
@@ -356,10 +380,9 @@ func (p *osmParser) weeks(r *rule) error {
 			}
 		}
 		r.weeks = append(r.weeks, w)
-		if !p.peek(",") || p.i+1 >= len(p.s) || p.s[p.i+1] < '0' || p.s[p.i+1] > '9' {
+		if !p.listGoesOn(p.isDigit) {
 			return nil
 		}
-		p.i++
 	}
 }
 
@@ -381,7 +404,7 @@ func (p *osmParser) weekdays(r *rule) error {
 			p.i += 2
 			r.hasWd = true
 			switch {
-			case p.take("-"):
+			case p.dash():
 				e := p.weekday()
 				if e < 0 {
 					return p.errf("expected weekday after '-'")
@@ -401,12 +424,7 @@ func (p *osmParser) weekdays(r *rule) error {
 				r.wdays[d].on = true
 			}
 		}
-		if !p.peek(",") || p.i+1 >= len(p.s) {
-			return nil
-		}
-		p.i++
-		if p.weekday() < 0 && !p.peek("PH") && !p.peek("SH") {
-			p.i--
+		if !p.listGoesOn(func() bool { return p.weekday() >= 0 || p.peek("PH") || p.peek("SH") }) {
 			return nil
 		}
 	}
@@ -472,7 +490,7 @@ func (p *osmParser) times(r *rule) error {
 		if p.peek("+") {
 			return p.unsupported(ErrUnsupported, "open-ended times are not supported")
 		}
-		if !p.take("-") {
+		if !p.dash() {
 			return p.unsupported(ErrUnsupported, "points in time are not supported; use a range")
 		}
 		for _, w := range []string{"sunrise", "sunset", "dawn", "dusk", "("} {
@@ -492,10 +510,11 @@ func (p *osmParser) times(r *rule) error {
 		if p.peek("/") {
 			return p.unsupported(ErrUnsupported, "periodic times are not supported")
 		}
-		if !p.peek(",") || p.i+1 >= len(p.s) || p.s[p.i+1] < '0' || p.s[p.i+1] > '9' {
+		// "08:00-12:00, 14:00-18:00" is one list of times: a ',' starts
+		// another rule only before something else than a time.
+		if !p.listGoesOn(p.isDigit) {
 			return nil
 		}
-		p.i++
 	}
 }
 
@@ -516,12 +535,20 @@ func (s *Schedule) computeOSM() string {
 		if i > 0 {
 			b.WriteString([...]string{"; ", ", ", " || "}[r.kind])
 		}
-		r.write(&b)
+		// A ',' that would continue a list of times or days must follow
+		// a state to start a rule.
+		forceState := false
+		if i+1 < len(s.rules) && s.rules[i+1].kind == ruleAdditional {
+			nx := &s.rules[i+1]
+			startsWithDay := len(nx.years) == 0 && (len(nx.dates) > 0 && nx.dates[0].from.year == 0 || len(nx.weeks) > 0 || nx.hasWd)
+			forceState = len(r.times) == 0 || !startsWithDay || len(r.years)+len(r.dates)+len(r.weeks) == 0 && !r.hasWd
+		}
+		r.write(&b, forceState)
 	}
 	return b.String()
 }
 
-func (r *rule) write(b *strings.Builder) {
+func (r *rule) write(b *strings.Builder, forceState bool) {
 	n := b.Len()
 	sep := func() {
 		if b.Len() > n {
@@ -601,7 +628,9 @@ func (r *rule) write(b *strings.Builder) {
 	case r.status == Unknown && (r.comment == "" || b.Len() > n):
 		sep()
 		b.WriteString("unknown")
-	case r.status == Open && b.Len() == n:
+	case r.status == Open && (b.Len() == n || r.comment != "" || forceState):
+		// Without a state, a comment would make the rule unknown.
+		sep()
 		b.WriteString("open")
 	}
 	if r.comment != "" {

@@ -114,7 +114,7 @@ func TestFromPlages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := sc.OSM(), `Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00 "sur rendez-vous"`; got != want {
+	if got, want := sc.OSM(), `Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00 open "sur rendez-vous"`; got != want {
 		t.Errorf("FromPlages().OSM() = %q, want %q", got, want)
 	}
 	if sc, _ := FromPlages(nil); !sc.Unknown() {
