@@ -161,17 +161,28 @@ func (p *osmParser) weekday() int {
 	return -1
 }
 
-// monthAfterYear reports whether "YYYY Mon" starts at the cursor.
+// monthAfterYear reports whether a date "YYYY Mon DD" starts at the
+// cursor. A year followed by a month without a day is a year selector
+// then a month selector, as in opening_hours.js: "2027 Nov-Feb" is
+// November to February, in 2027.
 func (p *osmParser) monthAfterYear() bool {
 	if !p.year4() {
 		return false
 	}
 	save := p.i
+	defer func() { p.i = save }()
 	p.i += 4
 	p.space()
-	ok := p.month() != 0
-	p.i = save
-	return ok
+	if p.month() == 0 {
+		return false
+	}
+	p.i += 3
+	p.space()
+	if !p.isDigit() || p.year4() {
+		return false
+	}
+	p.number(2)
+	return !p.peek(":")
 }
 
 func (p *osmParser) rule() (rule, error) {
@@ -411,7 +422,7 @@ func (p *osmParser) weekdays(r *rule) error {
 				}
 				p.i += 2
 				for k := d; ; k = (k + 1) % 7 {
-					r.wdays[k].on = true
+					r.wdays[k] = nthSel{on: true, all: true}
 					if k == e {
 						break
 					}
@@ -421,7 +432,7 @@ func (p *osmParser) weekdays(r *rule) error {
 					return err
 				}
 			default:
-				r.wdays[d].on = true
+				r.wdays[d] = nthSel{on: true, all: true}
 			}
 		}
 		if !p.listGoesOn(func() bool { return p.weekday() >= 0 || p.peek("PH") || p.peek("SH") }) {
@@ -430,28 +441,31 @@ func (p *osmParser) weekdays(r *rule) error {
 	}
 }
 
-// nth parses the inside of "[1,3]", "[-1]" or "[1-2]" and the closing bracket.
+// nth parses the inside of "[1,3]", "[-1]" or "[1-2]" and the closing
+// bracket. A day also given plain stays every occurrence of it.
 func (p *osmParser) nth(sel *nthSel) error {
-	sel.on = true
+	var pos, neg uint8
 	for {
-		neg := p.take("-")
+		p.space()
+		neg1 := p.take("-")
 		n, ok := p.number(1)
 		if !ok || n < 1 || n > 5 {
 			return p.errf("expected occurrence 1-5 or -1 to -5")
 		}
 		to := n
-		if !neg && p.take("-") {
+		if !neg1 && p.dash() {
 			if to, ok = p.number(1); !ok || to < n || to > 5 {
 				return p.errf("bad occurrence range")
 			}
 		}
 		for k := n; k <= to; k++ {
-			if neg {
-				sel.neg |= 1 << (k - 1)
+			if neg1 {
+				neg |= 1 << (k - 1)
 			} else {
-				sel.pos |= 1 << (k - 1)
+				pos |= 1 << (k - 1)
 			}
 		}
+		p.space()
 		if p.take("]") {
 			break
 		}
@@ -461,6 +475,11 @@ func (p *osmParser) nth(sel *nthSel) error {
 	}
 	if p.peek(" +") || p.peek(" -") || p.peek("+") {
 		return p.unsupported(ErrUnsupported, "day offsets after [n] are not supported")
+	}
+	if !sel.all {
+		sel.on = true
+		sel.pos |= pos
+		sel.neg |= neg
 	}
 	return nil
 }

@@ -56,9 +56,10 @@ const (
 
 // nthSel restricts a weekday to some of its occurrences in the month: bit
 // k of pos is the (k+1)th, bit k of neg the (k+1)th from the end. Both zero
-// means every occurrence.
+// means every occurrence; all records that the day was also given plain
+// ("Th,Th[5]" is every Thursday), so that no [n] restricts it.
 type nthSel struct {
-	on       bool
+	on, all  bool
 	pos, neg uint8
 }
 
@@ -91,8 +92,10 @@ type rule struct {
 
 	// Set by finish. resets: for the days it selects, the rule discards
 	// what earlier rules gave (see finish). wraps: a range ends after
-	// midnight.
-	resets, wraps bool
+	// midnight. fallback: "||" came before the rule, or before the rules
+	// it follows through ","; as in opening_hours.js, "A || B, C" makes C
+	// a fallback too.
+	resets, wraps, fallback bool
 }
 
 // hasDate reports whether the rule has a selector of days (opening_hours.js:
@@ -267,7 +270,7 @@ func (s *Schedule) evalDay(cur, prev *day, buf []span) []span {
 			if r.resets {
 				out = out[:0]
 			}
-			fb := r.kind == ruleFallback
+			fb := r.fallback
 			if len(r.times) == 0 {
 				out = append(out, span{0, 1440, r.status, fb, false, r.comment})
 			}
@@ -316,6 +319,7 @@ func (s *Schedule) finish() *Schedule {
 	s.simple = true
 	for i := range s.rules {
 		r := &s.rules[i]
+		r.fallback = r.kind == ruleFallback || r.kind == ruleAdditional && i > 0 && s.rules[i-1].fallback
 		r.resets = r.kind == ruleNormal && (r.status == Open || r.status == Unknown) &&
 			(r.hasDate() || i > 0 && r.status == Open && !s.rules[i-1].hasDate())
 		if r.ph {
