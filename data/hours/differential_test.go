@@ -426,6 +426,9 @@ func TestDifferentialOpeningHoursJS(t *testing.T) {
 	if float64(all.agree) < minAgreement*float64(all.n) {
 		t.Errorf("agreement %s on %d pairs, below %.1f %%", pct(all.agree, all.n), all.n, 100*minAgreement)
 	}
+	if float64(all.comments) < minAgreement*float64(all.n) {
+		t.Errorf("comments agree on %s of %d pairs, below %.1f %%", pct(all.comments, all.n), all.n, 100*minAgreement)
+	}
 }
 
 func mustZone(t *testing.T, name string) *time.Location {
