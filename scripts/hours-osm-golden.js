@@ -2,10 +2,11 @@
 // change that opening_hours.js gives for OSM values at fixed instants in
 // Europe/Paris, for the differential test of package data/hours.
 //
-// Usage (go test never needs node):
+// Usage (the golden test never needs node; the live differential test,
+// data/hours/differential_test.go, runs scripts/hours-oracle/oracle.js):
 //
-//	npm install --prefix /tmp/ohjs opening_hours@3.15.0
-//	NODE_PATH=/tmp/ohjs/node_modules TZ=Europe/Paris \
+//	(cd scripts/hours-oracle && npm ci)
+//	NODE_PATH=scripts/hours-oracle/node_modules TZ=Europe/Paris \
 //	  node scripts/hours-osm-golden.js > data/hours/testdata/osm-golden.json
 'use strict';
 

@@ -26,6 +26,19 @@ func BenchmarkAt(b *testing.B) {
 	}
 }
 
+// typicalOSM is a station's hours as OpenStreetMap writes them.
+const typicalOSM = "Mo-Fr 08:00-12:00,14:00-18:00; Sa 09:00-12:00; PH off"
+
+func BenchmarkAtOSM(b *testing.B) {
+	ts, _, loc := benchTimes(b)
+	sc := mustParse(b, typicalOSM)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		sc.At(ts[i%len(ts)], loc)
+	}
+}
+
 func BenchmarkIsOpen(b *testing.B) {
 	ts, sc, loc := benchTimes(b)
 	b.ReportAllocs()
@@ -53,5 +66,9 @@ func TestAtDoesNotAllocate(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { sc.IsOpen(at, loc) }); n != 0 {
 		t.Errorf("IsOpen allocates %v times, want 0", n)
+	}
+	osm := mustParse(t, typicalOSM)
+	if n := testing.AllocsPerRun(100, func() { osm.At(at, loc) }); n != 0 {
+		t.Errorf("At of %q allocates %v times, want 0", typicalOSM, n)
 	}
 }

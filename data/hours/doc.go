@@ -15,16 +15,22 @@
 // occurrences of a repeated hour (the autumn DST change) have the same
 // state, and a boundary that falls in a skipped hour (the spring change)
 // takes effect at the first instant after the gap. State.Next is the first
-// instant after t whose state or comment differs.
+// instant after t whose status differs; a new comment or rule with the
+// same status is no change.
 //
-// Rules follow opening_hours: a rule separated by ";" replaces, for the
-// days it selects, what earlier rules gave; "," adds to them; "||" fills
-// only the times no earlier rule covers. A time range past midnight
-// ("Fr 20:00-02:00") belongs to the day it starts on and overflows into
-// the next; as in opening_hours.js, a later ";" rule selecting Saturday
-// also replaces that overflow ("Fr 20:00-02:00; Sa 10:00-12:00" is closed
-// on Saturday at 01:00), and a Saturday range covering the same minute
-// wins over it.
+// Rules follow opening_hours as opening_hours.js (3.15) evaluates them,
+// checked against it by a differential test. For a day, the rules that
+// select it apply in order, a later one winning on the minutes it covers;
+// a ";" rule that opens or says unknown first discards what earlier rules
+// gave the day (when it has a day selector, or when neither it nor the
+// rule before has one), while a closing rule or a "," rule only adds
+// ("Mo-Fr 08:00-18:00; Mo-Fr 12:00-14:00 off" closes the lunch hours
+// only). A "||" rule, and the "," rules that follow it, apply only while
+// the state is closed. A time range past midnight ("Fr 20:00-02:00")
+// gives the next day its part after midnight, in the rule's place: a
+// later ";" rule selecting Saturday discards it ("Fr 20:00-02:00; Sa
+// 10:00-12:00" is closed on Saturday at 01:00). A comment without a state
+// makes the rule unknown. "08:00-12:00, 14:00-18:00" is one list of times.
 //
 // Where opening_hours.js reports the name of a public holiday as the
 // comment of a PH rule, State.Comment stays the rule's own comment and

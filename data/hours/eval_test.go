@@ -264,3 +264,50 @@ func TestAtUntilSpilledHoliday(t *testing.T) {
 func sameState(a, b State) bool {
 	return a.Status == b.Status && a.Comment == b.Comment && a.Reason == b.Reason && a.Next.Equal(b.Next)
 }
+
+// TestOpeningHoursJSRules pins, without node, what opening_hours.js 3.15.0
+// gives for the rules that decide which rule wins a minute.
+func TestOpeningHoursJSRules(t *testing.T) {
+	loc := LocaleFor("75")
+	utc := func(s string) time.Time {
+		tm, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tm
+	}
+	tests := []struct {
+		value   string
+		at      string
+		status  Status
+		next    string
+		comment string
+	}{
+		// The tail after midnight is a rule of its own: Friday's reset does not reach it.
+		{"Fr 20:00-02:00; Fr 10:00-12:00", "2026-12-05T01:00:00+01:00", Open, "2026-12-05T01:00:00Z", ""},
+		{"Mo-Fr 08:00-18:00; We off", "2026-12-09T10:00:00+01:00", Closed, "2026-12-10T07:00:00Z", ""},
+		// A rule without days resets when the rule before has none either...
+		{"10:00-12:00; 14:00-16:00", "2026-12-09T11:00:00+01:00", Closed, "2026-12-09T13:00:00Z", ""},
+		// ... and adds to the days of the rule before otherwise.
+		{"Mo 08:00-10:00; 12:00-14:00", "2026-12-07T09:00:00+01:00", Open, "2026-12-07T09:00:00Z", ""},
+		// A fallback applies where the state is closed, explicitly too.
+		{"Mo-Fr off || 10:00-12:00", "2026-12-07T11:00:00+01:00", Open, "2026-12-07T11:00:00Z", ""},
+		{"Th,Th[5] 10:00-10:45", "2026-12-03T10:10:00+01:00", Open, "2026-12-03T09:45:00Z", ""},
+		// "A || B, C": C is a fallback, and the state is not closed.
+		{`Mo-Su 08:00-18:00 || "x", 10:00-20:00 off`, "2026-12-07T19:00:00+01:00", Unknown, "2026-12-08T07:00:00Z", "x"},
+		{"2027 Nov-Feb Mo-Su 10:00-12:00", "2027-01-04T11:00:00+01:00", Open, "2027-01-04T11:00:00Z", ""},
+	}
+	for _, tt := range tests {
+		st := mustParse(t, tt.value).At(utc(tt.at), loc)
+		if st.Status != tt.status || !st.Next.Equal(utc(tt.next)) || st.Comment != tt.comment {
+			t.Errorf("%q at %s = %v next %v comment %q, want %v next %s comment %q",
+				tt.value, tt.at, st.Status, st.Next.UTC(), st.Comment, tt.status, tt.next, tt.comment)
+		}
+	}
+	// Week lists a tail that Friday's own ranges do not reach on Saturday.
+	w := mustParse(t, "Fr 20:00-02:00; Fr 10:00-12:00").Week()
+	if len(w[4].Open) != 1 || w[4].Open[0] != (TimeRange{"10:00", "12:00"}) ||
+		len(w[5].Open) != 1 || w[5].Open[0] != (TimeRange{"00:00", "02:00"}) {
+		t.Errorf("Week() = %+v", w)
+	}
+}

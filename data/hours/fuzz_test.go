@@ -57,12 +57,35 @@ func FuzzParseOSM(f *testing.F) {
 		"Su[1],We[-1] 10:00-12:00", "Jan-Mar Mo 10:00-12:00", "Dec 24-26 off", "2026 Dec 24 10:00-11:00",
 		"week 01-10/2 Mo 10:00-12:00", `Mo-Fr 08:00-12:00 || "sur rendez-vous"`, "PH,Su 10:00-12:00",
 		"Dec 24-Jan 02 off", "2026-2027 Mo 22:00-26:00", "SH off", "Mo sunrise-sunset",
+		"Th,Th[5] 10:00-10:45", "2027 Nov-Feb We,Tu-Su", `"x" || We 18:30-22:00 closed, 11:30-22:30, 12:57-16:00`,
 	} {
 		f.Add(s)
 	}
+	for _, row := range issueRows {
+		f.Add(row.value)
+	}
+	for _, s := range nationalOSMValues(f) {
+		f.Add(s)
+	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if sc, err := ParseOSM(s); err == nil {
-			checkStable(t, sc)
+		sc, err := ParseOSM(s)
+		if err != nil {
+			return
+		}
+		checkStable(t, sc)
+		sc.Week()
+		// Next is a change of status.
+		loc := LocaleFor("38")
+		at := time.Date(2026, 3, 28, 23, 30, 0, 0, loc.Location)
+		for range 4 {
+			st := sc.At(at, loc)
+			if st.Next.IsZero() {
+				break
+			}
+			if again := sc.At(st.Next, loc); again.Status == st.Status {
+				t.Fatalf("At(%v) = %v next %v, and At(next) = %v too", at, st.Status, st.Next, again.Status)
+			}
+			at = st.Next
 		}
 	})
 }

@@ -102,6 +102,34 @@ func (p *osmParser) unsupported(sentinel error, msg string) error {
 
 func (p *osmParser) isDigit() bool { return p.i < len(p.s) && p.s[p.i] >= '0' && p.s[p.i] <= '9' }
 
+// listGoesOn takes a ',' (spaces around it are ignored, as opening_hours.js
+// ignores all spaces between tokens) when what follows satisfies more, and
+// reports whether it did; otherwise the cursor does not move.
+func (p *osmParser) listGoesOn(more func() bool) bool {
+	save := p.i
+	p.space()
+	if p.take(",") {
+		p.space()
+		if !p.eof() && more() {
+			return true
+		}
+	}
+	p.i = save
+	return false
+}
+
+// dash takes a '-' with optional spaces around it.
+func (p *osmParser) dash() bool {
+	save := p.i
+	p.space()
+	if p.take("-") {
+		p.space()
+		return true
+	}
+	p.i = save
+	return false
+}
+
 // year4 reports whether a four-digit year starts at the cursor.
 func (p *osmParser) year4() bool {
 	if p.i+4 > len(p.s) {
@@ -133,17 +161,28 @@ func (p *osmParser) weekday() int {
 	return -1
 }
 
-// monthAfterYear reports whether "YYYY Mon" starts at the cursor.
+// monthAfterYear reports whether a date "YYYY Mon DD" starts at the
+// cursor. A year followed by a month without a day is a year selector
+// then a month selector, as in opening_hours.js: "2027 Nov-Feb" is
+// November to February, in 2027.
 func (p *osmParser) monthAfterYear() bool {
 	if !p.year4() {
 		return false
 	}
 	save := p.i
+	defer func() { p.i = save }()
 	p.i += 4
 	p.space()
-	ok := p.month() != 0
-	p.i = save
-	return ok
+	if p.month() == 0 {
+		return false
+	}
+	p.i += 3
+	p.space()
+	if !p.isDigit() || p.year4() {
+		return false
+	}
+	p.number(2)
+	return !p.peek(":")
 }
 
 func (p *osmParser) rule() (rule, error) {
@@ -152,7 +191,7 @@ func (p *osmParser) rule() (rule, error) {
 	explicit := false
 	if p.take("24/7") {
 		r.times = []timeRange{{0, 1440}}
-		explicit = true
+		p.space()
 	} else {
 		if p.year4() && !p.monthAfterYear() {
 			if err := p.years(&r); err != nil {
@@ -209,8 +248,10 @@ func (p *osmParser) rule() (rule, error) {
 		}
 		r.comment = p.s[p.i : p.i+end]
 		p.i += end + 1
-		if !explicit && p.i-start == end+2 {
-			// A rule that is only a comment says nothing certain.
+		if !explicit {
+			// A comment without a state says nothing certain, as in
+			// opening_hours.js: "Sa 09:00-12:00 \"sur rendez-vous\"" is
+			// unknown then.
 			r.status = Unknown
 		}
 	}
@@ -236,7 +277,7 @@ func (p *osmParser) years(r *rule) error {
 			return p.errf("year before 1900")
 		}
 		yr := yearRange{y, y}
-		if p.take("-") {
+		if p.dash() {
 			if !p.year4() {
 				return p.errf("expected year")
 			}
@@ -246,10 +287,9 @@ func (p *osmParser) years(r *rule) error {
 			}
 		}
 		r.years = append(r.years, yr)
-		if !(p.peek(",") && p.i+1 < len(p.s) && func() bool { p.i++; ok := p.year4(); p.i--; return ok }()) {
+		if !p.listGoesOn(p.year4) {
 			return nil
 		}
-		p.i++
 	}
 }
 
@@ -297,7 +337,7 @@ func (p *osmParser) dates(r *rule) error {
 			return err
 		}
 		to := from
-		if p.take("-") {
+		if p.dash() {
 			if p.isDigit() && !p.year4() && from.day != 0 {
 				to.day, _ = p.number(2)
 				if to.day < 1 || to.day > 31 {
@@ -320,12 +360,7 @@ func (p *osmParser) dates(r *rule) error {
 			return p.errf("date range goes backwards")
 		}
 		r.dates = append(r.dates, dateRange{from, to})
-		save := p.i
-		if !p.take(",") {
-			return nil
-		}
-		if p.month() == 0 && !p.monthAfterYear() {
-			p.i = save
+		if !p.listGoesOn(func() bool { return p.month() != 0 || p.monthAfterYear() }) {
 			return nil
 		}
 	}
@@ -338,7 +373,7 @@ func (p *osmParser) weeks(r *rule) error {
 			return p.errf("expected week number 01-53")
 		}
 		w := weekRange{from, from, 1}
-		if p.take("-") {
+		if p.dash() {
 			to, ok := p.number(2)
 			if !ok || to < from || to > 53 {
 				return p.errf("expected week number after '-'")
@@ -356,10 +391,9 @@ func (p *osmParser) weeks(r *rule) error {
 			}
 		}
 		r.weeks = append(r.weeks, w)
-		if !p.peek(",") || p.i+1 >= len(p.s) || p.s[p.i+1] < '0' || p.s[p.i+1] > '9' {
+		if !p.listGoesOn(p.isDigit) {
 			return nil
 		}
-		p.i++
 	}
 }
 
@@ -381,14 +415,14 @@ func (p *osmParser) weekdays(r *rule) error {
 			p.i += 2
 			r.hasWd = true
 			switch {
-			case p.take("-"):
+			case p.dash():
 				e := p.weekday()
 				if e < 0 {
 					return p.errf("expected weekday after '-'")
 				}
 				p.i += 2
 				for k := d; ; k = (k + 1) % 7 {
-					r.wdays[k].on = true
+					r.wdays[k] = nthSel{on: true, all: true}
 					if k == e {
 						break
 					}
@@ -398,42 +432,40 @@ func (p *osmParser) weekdays(r *rule) error {
 					return err
 				}
 			default:
-				r.wdays[d].on = true
+				r.wdays[d] = nthSel{on: true, all: true}
 			}
 		}
-		if !p.peek(",") || p.i+1 >= len(p.s) {
-			return nil
-		}
-		p.i++
-		if p.weekday() < 0 && !p.peek("PH") && !p.peek("SH") {
-			p.i--
+		if !p.listGoesOn(func() bool { return p.weekday() >= 0 || p.peek("PH") || p.peek("SH") }) {
 			return nil
 		}
 	}
 }
 
-// nth parses the inside of "[1,3]", "[-1]" or "[1-2]" and the closing bracket.
+// nth parses the inside of "[1,3]", "[-1]" or "[1-2]" and the closing
+// bracket. A day also given plain stays every occurrence of it.
 func (p *osmParser) nth(sel *nthSel) error {
-	sel.on = true
+	var pos, neg uint8
 	for {
-		neg := p.take("-")
+		p.space()
+		neg1 := p.take("-")
 		n, ok := p.number(1)
 		if !ok || n < 1 || n > 5 {
 			return p.errf("expected occurrence 1-5 or -1 to -5")
 		}
 		to := n
-		if !neg && p.take("-") {
+		if !neg1 && p.dash() {
 			if to, ok = p.number(1); !ok || to < n || to > 5 {
 				return p.errf("bad occurrence range")
 			}
 		}
 		for k := n; k <= to; k++ {
-			if neg {
-				sel.neg |= 1 << (k - 1)
+			if neg1 {
+				neg |= 1 << (k - 1)
 			} else {
-				sel.pos |= 1 << (k - 1)
+				pos |= 1 << (k - 1)
 			}
 		}
+		p.space()
 		if p.take("]") {
 			break
 		}
@@ -443,6 +475,11 @@ func (p *osmParser) nth(sel *nthSel) error {
 	}
 	if p.peek(" +") || p.peek(" -") || p.peek("+") {
 		return p.unsupported(ErrUnsupported, "day offsets after [n] are not supported")
+	}
+	if !sel.all {
+		sel.on = true
+		sel.pos |= pos
+		sel.neg |= neg
 	}
 	return nil
 }
@@ -472,7 +509,7 @@ func (p *osmParser) times(r *rule) error {
 		if p.peek("+") {
 			return p.unsupported(ErrUnsupported, "open-ended times are not supported")
 		}
-		if !p.take("-") {
+		if !p.dash() {
 			return p.unsupported(ErrUnsupported, "points in time are not supported; use a range")
 		}
 		for _, w := range []string{"sunrise", "sunset", "dawn", "dusk", "("} {
@@ -492,10 +529,11 @@ func (p *osmParser) times(r *rule) error {
 		if p.peek("/") {
 			return p.unsupported(ErrUnsupported, "periodic times are not supported")
 		}
-		if !p.peek(",") || p.i+1 >= len(p.s) || p.s[p.i+1] < '0' || p.s[p.i+1] > '9' {
+		// "08:00-12:00, 14:00-18:00" is one list of times: a ',' starts
+		// another rule only before something else than a time.
+		if !p.listGoesOn(p.isDigit) {
 			return nil
 		}
-		p.i++
 	}
 }
 
@@ -516,12 +554,20 @@ func (s *Schedule) computeOSM() string {
 		if i > 0 {
 			b.WriteString([...]string{"; ", ", ", " || "}[r.kind])
 		}
-		r.write(&b)
+		// A ',' that would continue a list of times or days must follow
+		// a state to start a rule.
+		forceState := false
+		if i+1 < len(s.rules) && s.rules[i+1].kind == ruleAdditional {
+			nx := &s.rules[i+1]
+			startsWithDay := len(nx.years) == 0 && (len(nx.dates) > 0 && nx.dates[0].from.year == 0 || len(nx.weeks) > 0 || nx.hasWd)
+			forceState = len(r.times) == 0 || !startsWithDay || len(r.years)+len(r.dates)+len(r.weeks) == 0 && !r.hasWd
+		}
+		r.write(&b, forceState)
 	}
 	return b.String()
 }
 
-func (r *rule) write(b *strings.Builder) {
+func (r *rule) write(b *strings.Builder, forceState bool) {
 	n := b.Len()
 	sep := func() {
 		if b.Len() > n {
@@ -601,7 +647,9 @@ func (r *rule) write(b *strings.Builder) {
 	case r.status == Unknown && (r.comment == "" || b.Len() > n):
 		sep()
 		b.WriteString("unknown")
-	case r.status == Open && b.Len() == n:
+	case r.status == Open && (b.Len() == n || r.comment != "" || forceState):
+		// Without a state, a comment would make the rule unknown.
+		sep()
 		b.WriteString("open")
 	}
 	if r.comment != "" {

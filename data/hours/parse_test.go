@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -114,7 +115,7 @@ func TestFromPlages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := sc.OSM(), `Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00 "sur rendez-vous"`; got != want {
+	if got, want := sc.OSM(), `Mo-Fr 08:30-12:00,13:30-17:00; Sa 09:00-12:00 open "sur rendez-vous"`; got != want {
 		t.Errorf("FromPlages().OSM() = %q, want %q", got, want)
 	}
 	if sc, _ := FromPlages(nil); !sc.Unknown() {
@@ -164,7 +165,7 @@ func TestOSMRoundTrip(t *testing.T) {
 
 // distinctHours returns the distinct horaire_ouverture values of a
 // referential CSV.
-func distinctHours(t *testing.T, path string) map[string]bool {
+func distinctHours(t testing.TB, path string) map[string]bool {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -240,4 +241,23 @@ func TestNationalFile(t *testing.T) {
 	if st := sc.At(at, loc); st.Status != Open || !st.Next.IsZero() || sc.OSM() != "24/7" {
 		t.Errorf("24h/24 - 7j/7: At = %+v, OSM %q", st, sc.OSM())
 	}
+}
+
+// nationalOSMValues returns the OSM form of every distinct opening-hours
+// value of the national gendarmerie file, real station schedules, or nil
+// without GUICHET_OPENDATA.
+func nationalOSMValues(tb testing.TB) []string {
+	tb.Helper()
+	dir := os.Getenv("GUICHET_OPENDATA")
+	if dir == "" {
+		return nil
+	}
+	var out []string
+	for s := range distinctHours(tb, filepath.Join(dir, "forces-de-l-ordre", "pel-referentiels", "pwb_ref_unite_gn.csv")) {
+		if sc, err := Parse(s); err == nil && sc.OSM() != "" {
+			out = append(out, sc.OSM())
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }

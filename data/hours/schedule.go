@@ -30,8 +30,9 @@ func (s Status) String() string {
 type State struct {
 	Status  Status
 	Comment string
-	// Next is the first instant after t at which Status or Comment
-	// changes; zero if nothing changes within five years.
+	// Next is the first instant after t at which Status changes (a new
+	// comment or rule with the same status is no change); zero if nothing
+	// changes within five years.
 	Next time.Time
 	// Reason explains an exception, e.g. "Jour férié : Toussaint", when a
 	// public holiday decided the state.
@@ -55,9 +56,10 @@ const (
 
 // nthSel restricts a weekday to some of its occurrences in the month: bit
 // k of pos is the (k+1)th, bit k of neg the (k+1)th from the end. Both zero
-// means every occurrence.
+// means every occurrence; all records that the day was also given plain
+// ("Th,Th[5]" is every Thursday), so that no [n] restricts it.
 type nthSel struct {
-	on       bool
+	on, all  bool
 	pos, neg uint8
 }
 
@@ -87,14 +89,27 @@ type rule struct {
 	times   []timeRange // empty: the whole day
 	status  Status
 	comment string
+
+	// Set by finish. resets: for the days it selects, the rule discards
+	// what earlier rules gave (see finish). wraps: a range ends after
+	// midnight. fallback: "||" came before the rule, or before the rules
+	// it follows through ","; as in opening_hours.js, "A || B, C" makes C
+	// a fallback too.
+	resets, wraps, fallback bool
 }
 
-// span is a rule's time range resolved for one day.
+// hasDate reports whether the rule has a selector of days (opening_hours.js:
+// a non-empty date selector list).
+func (r *rule) hasDate() bool {
+	return r.hasWd || len(r.years)+len(r.dates)+len(r.weeks) > 0
+}
+
+// span is a rule's time range resolved for one day, [from, to) in minutes.
 type span struct {
 	from, to int32
 	status   Status
 	fallback bool
-	rule     int32 // index of the rule that gave the span
+	wrapped  bool // the part after midnight of a range of the day before
 	comment  string
 }
 
@@ -105,11 +120,13 @@ type Schedule struct {
 	usesPH  bool
 	spill   bool // some range ends after midnight
 	// simple schedules select days by weekday and PH only; their days are
-	// precomputed in table[weekday][holiday].
-	simple   bool
-	table    [7][2][]span
-	resets   [7][2]int32
-	constant bool // every day is one identical full-day state
+	// precomputed in table[weekday][holiday][day before is a holiday].
+	simple bool
+	table  [7][2][2][]span
+	// constant: every minute has the same status; fixed: and the same
+	// comment.
+	constant, fixed bool
+	commented       bool // some rule has a comment
 
 	// Week and OSM are derived once, on first use: API responses ask for
 	// them on every request.
@@ -131,9 +148,6 @@ type day struct {
 	d   int
 	wd  int // time.Weekday, or 7 for "no weekday" (Week's PH column)
 	hol *holidayRule
-	// reset is the index of the last ";" rule selecting the day, or -1:
-	// it also replaces overflow from the day before given by earlier rules.
-	reset int32
 }
 
 // makeDay describes day dn in dy; the civil date is only computed for
@@ -243,101 +257,133 @@ func (d dateSpec) key(dflt int) int {
 	return d.year*512 + int(d.month)*32 + day
 }
 
-// evalDay appends to buf the spans the rules give day dy, in rule order.
-// It sets dy.reset.
-func (s *Schedule) evalDay(dy *day, buf []span) []span {
+// evalDay appends to buf the spans of day cur, in the order in which
+// opening_hours.js applies them (getStatePair): each rule selecting cur,
+// then, right after it, the part after midnight of its ranges when it
+// selected the day before (prev; nil when no range wraps). A rule that
+// resets discards the spans before it, overflow included.
+func (s *Schedule) evalDay(cur, prev *day, buf []span) []span {
 	out := buf[:0]
-	dy.reset = -1
 	for i := range s.rules {
 		r := &s.rules[i]
-		if !r.matches(dy) {
-			continue
+		if r.matches(cur) {
+			if r.resets {
+				out = out[:0]
+			}
+			fb := r.fallback
+			if len(r.times) == 0 {
+				out = append(out, span{0, 1440, r.status, fb, false, r.comment})
+			}
+			for _, t := range r.times {
+				out = append(out, span{int32(t.from), int32(min(t.to, 1440)), r.status, fb, false, r.comment})
+			}
 		}
-		if r.kind == ruleNormal {
-			out = out[:0]
-			dy.reset = int32(i)
-		}
-		fb := r.kind == ruleFallback
-		if len(r.times) == 0 {
-			out = append(out, span{0, 1440, r.status, fb, int32(i), r.comment})
-			continue
-		}
-		for _, t := range r.times {
-			out = append(out, span{int32(t.from), int32(t.to), r.status, fb, int32(i), r.comment})
+		if r.wraps && prev != nil && r.matches(prev) {
+			// opening_hours.js makes the overflow a rule of its own that
+			// is never a fallback, whatever separator came before.
+			for _, t := range r.times {
+				if t.to > 1440 {
+					out = append(out, span{0, int32(t.to - 1440), r.status, false, true, r.comment})
+				}
+			}
 		}
 	}
 	return out
 }
 
-// spans returns the spans of day dy, from the table for simple schedules.
-func (s *Schedule) spans(dy *day, buf []span) []span {
+// spans returns the spans of day cur, from the table for simple schedules.
+// prev is the day before, needed only when a range wraps.
+func (s *Schedule) spans(cur, prev *day, buf []span) []span {
 	if s.simple {
-		h := 0
-		if dy.hol != nil {
+		h, ph := 0, 0
+		if cur.hol != nil {
 			h = 1
 		}
-		dy.reset = s.resets[dy.wd][h]
-		return s.table[dy.wd][h]
+		if prev != nil && prev.hol != nil {
+			ph = 1
+		}
+		return s.table[cur.wd][h][ph]
 	}
-	return s.evalDay(dy, buf)
+	return s.evalDay(cur, prev, buf)
 }
 
 // finish precomputes evaluation data once the rules are set.
+//
+// A ";" rule (not "," nor "||") that opens or says unknown resets the
+// days it selects when it has a day selector, or, without one, when it
+// opens and the rule before has none either; a closing rule never
+// resets: "Mo-Fr 08:00-18:00; Mo-Fr 12:00-14:00 off" closes only the
+// lunch hours. This is opening_hours.js's rule, which the specification
+// leaves open.
 func (s *Schedule) finish() *Schedule {
 	s.simple = true
 	for i := range s.rules {
 		r := &s.rules[i]
+		r.fallback = r.kind == ruleFallback || r.kind == ruleAdditional && i > 0 && s.rules[i-1].fallback
+		r.resets = r.kind == ruleNormal && (r.status == Open || r.status == Unknown) &&
+			(r.hasDate() || i > 0 && r.status == Open && !s.rules[i-1].hasDate())
 		if r.ph {
 			s.usesPH = true
 		}
-		if len(r.years)+len(r.dates)+len(r.weeks) > 0 {
-			s.simple = false
+		if r.comment != "" {
+			s.commented = true
 		}
-		for _, w := range r.wdays {
-			if w.pos|w.neg != 0 {
-				s.simple = false
-			}
+		if len(r.years)+len(r.dates)+len(r.weeks) > 0 || hasNth(r) {
+			s.simple = false
 		}
 		for _, t := range r.times {
 			if t.to > 1440 {
-				s.spill = true
+				r.wraps, s.spill = true, true
 			}
 		}
 	}
 	if !s.simple {
 		return s
 	}
-	s.constant = true
-	var first []span
+	s.constant, s.fixed = true, true
+	var first key
 	for wd := range 7 {
 		for h := range 2 {
-			dy := day{wd: wd}
-			if h == 1 {
-				dy.hol = &holidayRule{}
-			}
-			sp := s.evalDay(&dy, nil)
-			s.table[wd][h], s.resets[wd][h] = sp, dy.reset
-			if wd == 0 && h == 0 {
-				first = sp
-			}
-			if !sameFullDay(sp, first) {
-				s.constant = false
+			for ph := range 2 {
+				cur, prev := day{wd: wd}, day{wd: (wd + 6) % 7}
+				if h == 1 {
+					cur.hol = &holidayRule{}
+				}
+				if ph == 1 {
+					prev.hol = &holidayRule{}
+				}
+				sp := s.evalDay(&cur, &prev, nil)
+				s.table[wd][h][ph] = sp
+				k, one := uniform(sp)
+				if wd == 0 && h == 0 && ph == 0 {
+					first = k
+				}
+				if !one || k.status != first.status {
+					s.constant = false
+				}
+				if !one || k != first {
+					s.fixed = false
+				}
 			}
 		}
 	}
 	return s
 }
 
-// sameFullDay reports whether a and b are the same single state for the
-// whole day (or both empty).
-func sameFullDay(a, b []span) bool {
-	full := func(sp []span) bool {
-		return len(sp) == 0 || len(sp) == 1 && sp[0].from == 0 && sp[0].to == 1440
+// uniform reports whether spans give one state to every minute of the
+// day, and which.
+func uniform(sp []span) (key, bool) {
+	k0, _ := lookup(sp, 0)
+	for _, x := range sp {
+		for _, m := range [2]int32{x.from, x.to} {
+			if m < 1440 {
+				if k, _ := lookup(sp, m); k != k0 {
+					return k0, false
+				}
+			}
+		}
 	}
-	if !full(a) || !full(b) || len(a) != len(b) {
-		return false
-	}
-	return len(a) == 0 || a[0].status == b[0].status && a[0].comment == b[0].comment
+	return k0, true
 }
 
 // key is what a change of state means for Next.
@@ -346,29 +392,26 @@ type key struct {
 	comment string
 }
 
-// lookup finds the state at minute m of a day given its spans and those of
-// the day before. Own spans win over the previous day's overflow, which
-// counts only if its rule is not older than the day's last ";" rule
-// (reset); later rules win over earlier ones; fallback spans only fill
-// gaps; uncovered minutes are closed. fromPrev reports whether the
-// previous day decided.
-func lookup(cur, prev []span, reset int32, m int32) (k key, fromPrev bool) {
-	for pass := range 2 {
-		fb := pass == 1
-		for i := len(cur) - 1; i >= 0; i-- {
-			sp := &cur[i]
-			if sp.fallback == fb && sp.from <= m && m < sp.to {
-				return key{sp.status, sp.comment}, false
-			}
-		}
-		for i := len(prev) - 1; i >= 0; i-- {
-			sp := &prev[i]
-			if sp.fallback == fb && sp.rule >= reset && sp.from <= m+1440 && m+1440 < sp.to {
-				return key{sp.status, sp.comment}, true
-			}
+// differs reports whether k is a change from k0: of status, or also of
+// comment when withComment.
+func differs(k, k0 key, withComment bool) bool {
+	return k.status != k0.status || withComment && k.comment != k0.comment
+}
+
+// lookup finds the state at minute m of a day from its spans, as
+// opening_hours.js does: every span covering m applies in order, a
+// fallback span only while the state so far is closed; uncovered minutes
+// are closed. wrapped reports whether the deciding span is the day
+// before's overflow.
+func lookup(sp []span, m int32) (k key, wrapped bool) {
+	k.status = Closed
+	for i := range sp {
+		x := &sp[i]
+		if x.from <= m && m < x.to && (!x.fallback || k.status == Closed) {
+			k.status, k.comment, wrapped = x.status, x.comment, x.wrapped
 		}
 	}
-	return key{status: Closed}, false
+	return k, wrapped
 }
 
 func location(loc Locale) *time.Location {
@@ -383,30 +426,28 @@ func (s *Schedule) eval(st *State, w int64, r Region) {
 	dn := int(floorDiv64(w, 86400))
 	m := int32((w - int64(dn)*86400) / 60)
 	if s.simple {
-		// Table lookups need no buffers; zeroing them costs more than the
+		// Table lookups need no buffer; zeroing one costs more than the
 		// lookup itself.
-		s.evalIn(st, dn, m, r, nil, nil)
+		s.evalIn(st, dn, m, r, nil)
 		return
 	}
-	var bufs [2][16]span
-	s.evalIn(st, dn, m, r, bufs[0][:0], bufs[1][:0])
+	var buf [24]span
+	s.evalIn(st, dn, m, r, buf[:0])
 }
 
-func (s *Schedule) evalIn(st *State, dn int, m int32, r Region, bufA, bufB []span) {
-	var cur day
+func (s *Schedule) evalIn(st *State, dn int, m int32, r Region, buf []span) {
+	var cur, prev day
 	s.makeDay(&cur, dn, r)
-	curSp := s.spans(&cur, bufA)
-	var prev day
-	var prevSp []span
+	var pp *day
 	if s.spill {
 		s.makeDay(&prev, dn-1, r)
-		prevSp = s.spans(&prev, bufB)
+		pp = &prev
 	}
-	k, fromPrev := lookup(curSp, prevSp, cur.reset, m)
+	k, wrapped := lookup(s.spans(&cur, pp, buf), m)
 	st.Status, st.Comment, st.Reason = k.status, k.comment, ""
 	if s.usesPH {
 		h := cur.hol
-		if fromPrev {
+		if wrapped {
 			h = prev.hol
 		}
 		if h != nil {
@@ -438,13 +479,14 @@ func (s *Schedule) At(t time.Time, loc Locale) State {
 	off, end := zoneOf(l, t.Unix())
 	var st State
 	s.eval(&st, t.Unix()+off, loc.Region)
-	st.Next = s.next(t.Unix(), off, end, l, loc.Region, key{st.Status, st.Comment})
+	st.Next = s.next(t.Unix(), off, end, l, loc.Region, key{st.Status, st.Comment}, false)
 	return st
 }
 
 // AtUntil returns the state at t, as At does, and the instant until which
-// At returns that same state, Next included: a caller may reuse it for any
-// instant in [t, until). until is t when the state cannot be reused.
+// At returns that same state, Next, Comment and Reason included: a caller
+// may reuse it for any instant in [t, until). until is t when the state
+// cannot be reused.
 func (s *Schedule) AtUntil(t time.Time, loc Locale) (State, time.Time) {
 	st := s.At(t, loc)
 	if st.Next.IsZero() {
@@ -452,8 +494,15 @@ func (s *Schedule) AtUntil(t time.Time, loc Locale) (State, time.Time) {
 		// horizon reaches further: only At can say.
 		return st, t
 	}
+	until := st.Next
+	if s.commented {
+		// The comment may change before the status does.
+		l := location(loc)
+		off, end := zoneOf(l, t.Unix())
+		until = s.next(t.Unix(), off, end, l, loc.Region, key{st.Status, st.Comment}, true)
+	}
 	if !s.usesPH {
-		return st, st.Next
+		return st, until
 	}
 	if s.spill {
 		// The holiday named in Reason may be the previous day's, until a
@@ -464,7 +513,7 @@ func (s *Schedule) AtUntil(t time.Time, loc Locale) (State, time.Time) {
 	// the status does not.
 	l := location(loc)
 	y, m, d := t.In(l).Date()
-	return st, minTime(st.Next, time.Date(y, m, d+1, 0, 0, 0, 0, l))
+	return st, minTime(until, time.Date(y, m, d+1, 0, 0, 0, 0, l))
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -474,15 +523,15 @@ func minTime(a, b time.Time) time.Time {
 	return a
 }
 
-// next returns the first instant after t whose state differs from k0, or
-// the zero time if none within the horizon. It walks the periods of one
-// zone offset so that wall-clock boundaries map to instants even across
-// DST changes.
+// next returns the first instant after t whose state differs from k0 (in
+// status, or also in comment when withComment), or the zero time if none
+// within the horizon. It walks the periods of one zone offset so that
+// wall-clock boundaries map to instants even across DST changes.
 //
 // off is the zone offset at t and end the end of its period (zoneOf),
 // which the caller already knows.
-func (s *Schedule) next(t, off, end int64, l *time.Location, r Region, k0 key) time.Time {
-	if s.constant {
+func (s *Schedule) next(t, off, end int64, l *time.Location, r Region, k0 key, withComment bool) time.Time {
+	if s.fixed || s.constant && !withComment {
 		return time.Time{}
 	}
 	limit := t + int64(horizon/time.Second)
@@ -491,7 +540,7 @@ func (s *Schedule) next(t, off, end int64, l *time.Location, r Region, k0 key) t
 		segEnd := min(end, limit)
 		wallMin := floorDiv64(cur+off, 60)
 		limitMin := floorDiv64(segEnd+off+59, 60)
-		if wm, ok := s.nextWallChange(wallMin, limitMin, r, k0); ok {
+		if wm, ok := s.nextWallChange(wallMin, limitMin, r, k0, withComment); ok {
 			if at := wm*60 - off; at < segEnd {
 				return time.Unix(at, 0).In(l)
 			}
@@ -502,7 +551,7 @@ func (s *Schedule) next(t, off, end int64, l *time.Location, r Region, k0 key) t
 		cur = segEnd
 		off, end = zoneOf(l, cur)
 		var st State
-		if s.eval(&st, cur+off, r); (key{st.Status, st.Comment}) != k0 {
+		if s.eval(&st, cur+off, r); differs(key{st.Status, st.Comment}, k0, withComment) {
 			return time.Unix(cur, 0).In(l)
 		}
 	}
@@ -511,52 +560,37 @@ func (s *Schedule) next(t, off, end int64, l *time.Location, r Region, k0 key) t
 
 // nextWallChange returns the first wall minute after wallMin, before
 // limitMin, at which the state differs from k0.
-func (s *Schedule) nextWallChange(wallMin, limitMin int64, r Region, k0 key) (int64, bool) {
+func (s *Schedule) nextWallChange(wallMin, limitMin int64, r Region, k0 key, withComment bool) (int64, bool) {
 	if s.simple {
-		return s.nextWallChangeIn(wallMin, limitMin, r, k0, nil)
+		return s.nextWallChangeIn(wallMin, limitMin, r, k0, withComment, nil)
 	}
-	var bufs [2][16]span
-	return s.nextWallChangeIn(wallMin, limitMin, r, k0, &bufs)
+	var buf [24]span
+	return s.nextWallChangeIn(wallMin, limitMin, r, k0, withComment, buf[:0])
 }
 
-// nextWallChangeIn does the work of nextWallChange; bufs is nil for
-// simple schedules. Two buffers suffice: a new day replaces the one
-// before yesterday.
-func (s *Schedule) nextWallChangeIn(wallMin, limitMin int64, r Region, k0 key, bufs *[2][16]span) (int64, bool) {
-	buf := func(k int) []span {
-		if bufs == nil {
-			return nil
-		}
-		return bufs[k][:0]
-	}
+// nextWallChangeIn does the work of nextWallChange; buf is nil for simple
+// schedules. One buffer suffices: a day's spans are built from the rules
+// alone, never from the spans of the day before.
+func (s *Schedule) nextWallChangeIn(wallMin, limitMin int64, r Region, k0 key, withComment bool, buf []span) (int64, bool) {
 	dn := int(floorDiv64(wallMin, 1440))
 	m := int32(wallMin - int64(dn)*1440)
-	// Without ranges past midnight, the day before never decides.
-	var prevSp []span
+	var days [2]day
+	cur, prev := &days[0], &days[1]
+	s.makeDay(cur, dn, r)
+	var pp *day
 	if s.spill {
-		var prev day
-		s.makeDay(&prev, dn-1, r)
-		prevSp = s.spans(&prev, buf(0))
+		s.makeDay(prev, dn-1, r)
+		pp = prev
 	}
-	var cur day
-	s.makeDay(&cur, dn, r)
-	curSp := s.spans(&cur, buf(1))
-	nb := 0
+	sp := s.spans(cur, pp, buf)
 	for int64(dn)*1440 < limitMin {
-		// The next boundary after m: a span edge of today, the end of
-		// yesterday's overflow, or midnight.
+		// The next boundary after m: a span edge or midnight.
 		b := int32(1440)
-		for _, sp := range curSp {
-			if sp.from > m && sp.from < b {
-				b = sp.from
-			}
-			if sp.to > m && sp.to < b {
-				b = sp.to
-			}
-		}
-		for _, sp := range prevSp {
-			if e := sp.to - 1440; e > m && e < b {
-				b = e
+		for i := range sp {
+			if x := &sp[i]; x.from > m && x.from < b {
+				b = x.from
+			} else if x.to > m && x.to < b {
+				b = x.to
 			}
 		}
 		at := int64(dn)*1440 + int64(b)
@@ -565,15 +599,17 @@ func (s *Schedule) nextWallChangeIn(wallMin, limitMin int64, r Region, k0 key, b
 		}
 		if b == 1440 {
 			dn++
-			prevSp = curSp
-			s.makeDay(&cur, dn, r)
-			curSp = s.spans(&cur, buf(nb))
-			nb = 1 - nb
+			cur, prev = prev, cur
+			s.makeDay(cur, dn, r)
+			if s.spill {
+				pp = prev
+			}
+			sp = s.spans(cur, pp, buf)
 			m = 0
 		} else {
 			m = b
 		}
-		if k, _ := lookup(curSp, prevSp, cur.reset, m); k != k0 {
+		if k, _ := lookup(sp, m); differs(k, k0, withComment) {
 			return at, true
 		}
 	}
@@ -593,7 +629,7 @@ func (s *Schedule) Intervals(from, to time.Time, loc Locale) []Interval {
 		off, zend := zoneOf(l, t.Unix())
 		var st State
 		s.eval(&st, t.Unix()+off, loc.Region)
-		n := s.next(t.Unix(), off, zend, l, loc.Region, key{st.Status, st.Comment})
+		n := s.next(t.Unix(), off, zend, l, loc.Region, key{st.Status, st.Comment}, false)
 		end := n
 		if n.IsZero() || n.After(to) {
 			end = to

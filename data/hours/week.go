@@ -20,15 +20,25 @@ type DaySpec struct {
 // gets from the rules that select days by weekday or PH only (rules with
 // year, month, date, week or nth-weekday selectors are exceptions and are
 // left out). A "PH" entry is appended when some rule selects public
-// holidays; it gives the hours of those rules alone, as if the holiday
-// fell on no particular weekday. Ranges past midnight belong to the day
-// they start on. An unknown schedule gives nil.
+// holidays; it gives the hours of a holiday that falls on no particular
+// weekday. A range that goes on after midnight belongs to the day it
+// starts on ("Fr 20:00-02:00" is Friday's); when the day it starts on
+// gives no range up to midnight, its part after midnight is listed on the
+// next day (the PH entry, which has no next day, lists it from "24:00").
+// An unknown schedule gives nil.
 //
 // The week is computed once per schedule and shared: callers must not
 // modify the returned slice.
 func (s *Schedule) Week() []DaySpec {
 	s.weekOnce.Do(func() { s.week = s.computeWeek() })
 	return s.week
+}
+
+// minuteStates are the states of the minutes of one day, with whether
+// the day before's overflow decided each.
+type minuteStates struct {
+	st      [1440]key
+	wrapped [1440]bool
 }
 
 func (s *Schedule) computeWeek() []DaySpec {
@@ -40,17 +50,106 @@ func (s *Schedule) computeWeek() []DaySpec {
 		if len(r.years)+len(r.dates)+len(r.weeks) > 0 || hasNth(&r) {
 			continue
 		}
+		// r keeps the resets flag it has among all the rules.
 		typical.rules = append(typical.rules, r)
+	}
+	fold := func(cur, prev day) *minuteStates {
+		var ms minuteStates
+		sp := typical.evalDay(&cur, &prev, nil)
+		for m := range ms.st {
+			ms.st[m], ms.wrapped[m] = lookup(sp, int32(m))
+		}
+		return &ms
+	}
+	// days[k] is the weekday k (Monday first) after a weekday; ph a holiday
+	// on no weekday, phNext the day after it.
+	var days [7]*minuteStates
+	for k := range 7 {
+		wd := (k + 1) % 7
+		days[k] = fold(day{wd: wd}, day{wd: (wd + 6) % 7})
 	}
 	out := make([]DaySpec, 0, 8)
 	for k := range 7 {
-		wd := (k + 1) % 7
-		out = append(out, daySpec(osmDays[wd], typical.evalDay(&day{wd: wd}, nil)))
+		prev, next := days[(k+6)%7], days[(k+1)%7]
+		out = append(out, daySpec(osmDays[(k+1)%7], days[k], next, attached(prev, days[k]), false))
 	}
 	if s.usesPH {
-		out = append(out, daySpec("PH", typical.evalDay(&day{wd: 7, hol: &holidayRule{}}, nil)))
+		ph := fold(day{wd: 7, hol: &holidayRule{}}, day{wd: 7})
+		phNext := fold(day{wd: 7}, day{wd: 7, hol: &holidayRule{}})
+		out = append(out, daySpec("PH", ph, phNext, 0, true))
 	}
 	return out
+}
+
+// overflow returns how many minutes from midnight the day before's
+// overflow decides in next with one state other than closed.
+func overflow(next *minuteStates) int {
+	n := 0
+	for n < 1440 && next.wrapped[n] && next.st[n] == next.st[0] && next.st[n].status != Closed {
+		n++
+	}
+	return n
+}
+
+// attached returns how many minutes from midnight of cur continue, as
+// overflow, a range of prev that reaches midnight: they are listed with
+// prev.
+func attached(prev, cur *minuteStates) int {
+	n := overflow(cur)
+	if n == 0 || prev.st[1439].status != cur.st[0].status {
+		return 0
+	}
+	return n
+}
+
+// daySpec lists the open and unknown runs of cur from minute skip, those
+// continuing after midnight into next's overflow included; loose lists
+// next's overflow from "24:00" when no run of cur reaches midnight.
+func daySpec(name string, cur, next *minuteStates, skip int, loose bool) DaySpec {
+	d := DaySpec{Day: name, Open: []TimeRange{}}
+	var st [2880]key
+	copy(st[:1440], cur.st[:])
+	for m := 1440; m < 2880; m++ {
+		st[m] = key{status: Closed}
+	}
+	ext := attached(cur, next)
+	if ext == 0 && loose {
+		ext = overflow(next)
+	}
+	copy(st[1440:1440+ext], next.st[:ext])
+	seen := map[string]bool{}
+	for m := skip; m < 2880; {
+		k := st[m]
+		if k.comment != "" && !seen[k.comment] {
+			seen[k.comment] = true
+			if d.Comment != "" {
+				d.Comment += " ; "
+			}
+			d.Comment += k.comment
+		}
+		if k.status == Closed {
+			m++
+			continue
+		}
+		e := m
+		for e < 2880 && st[e].status == k.status {
+			e++
+		}
+		tr := TimeRange{hhmm(m), hhmm(e)}
+		if m >= 1440 {
+			tr.From = "24:00"
+			tr.To = hhmm(e - 1440)
+		} else if e > 1440 {
+			tr.To = hhmm(e - 1440)
+		}
+		if k.status == Open {
+			d.Open = append(d.Open, tr)
+		} else {
+			d.Unknown = append(d.Unknown, tr)
+		}
+		m = e
+	}
+	return d
 }
 
 func hasNth(r *rule) bool {
@@ -60,55 +159,6 @@ func hasNth(r *rule) bool {
 		}
 	}
 	return false
-}
-
-// daySpec resolves overlapping spans, later ones winning, minute by minute
-// and lists the open and unknown runs.
-func daySpec(name string, sp []span) DaySpec {
-	d := DaySpec{Day: name, Open: []TimeRange{}}
-	var st [2880]Status // Closed is not the zero value, so track coverage
-	var set [2880]bool
-	comments := map[string]bool{}
-	for pass := range 2 {
-		for _, x := range sp {
-			if x.fallback != (pass == 1) {
-				continue
-			}
-			for m := x.from; m < x.to; m++ {
-				if pass == 0 || !set[m] {
-					st[m], set[m] = x.status, true
-				}
-			}
-			if x.comment != "" && !comments[x.comment] {
-				comments[x.comment] = true
-				if d.Comment != "" {
-					d.Comment += " ; "
-				}
-				d.Comment += x.comment
-			}
-		}
-	}
-	for m := 0; m < 2880; {
-		if !set[m] || st[m] == Closed {
-			m++
-			continue
-		}
-		e := m
-		for e < 2880 && set[e] && st[e] == st[m] {
-			e++
-		}
-		tr := TimeRange{hhmm(m), hhmm(e)}
-		if e > 1440 {
-			tr.To = hhmm(e - 1440)
-		}
-		if st[m] == Open {
-			d.Open = append(d.Open, tr)
-		} else {
-			d.Unknown = append(d.Unknown, tr)
-		}
-		m = e
-	}
-	return d
 }
 
 func hhmm(m int) string {
