@@ -35,6 +35,8 @@ type Dataset struct {
 
 type builder struct {
 	stations []Station
+	// lines[i] is the line of its source file stations[i] starts on.
+	lines []int
 	byID     map[string]int32
 	report   Report
 	// schedules shares one parsed schedule between stations with the same
@@ -85,6 +87,7 @@ func (b *builder) addStation(fr *FileReport, line int, s Station) {
 	s.Locale = hours.LocaleFor(s.Departement)
 	b.byID[s.ID] = int32(len(b.stations))
 	b.stations = append(b.stations, s)
+	b.lines = append(b.lines, line)
 	fr.Kept++
 }
 
@@ -105,7 +108,7 @@ func (b *builder) build(loadedAt time.Time, version string) *Dataset {
 		ds.open = buildOpenIndex(ds.stations)
 	}
 	if !b.communes.empty() {
-		ds.communes = b.communes.build(ds.stations, &ds.report)
+		ds.communes = b.communes.build(ds.stations, b.lines, &ds.report)
 	}
 	ds.geocoder = b.buildGeocoder(ds.communes)
 	return ds
