@@ -36,9 +36,9 @@ type Dataset struct {
 type builder struct {
 	stations []Station
 	// lines[i] is the line of its source file stations[i] starts on.
-	lines []int
-	byID     map[string]int32
-	report   Report
+	lines  []int
+	byID   map[string]int32
+	report Report
 	// schedules shares one parsed schedule between stations with the same
 	// text: the national file has 3,032 units but 656 distinct values.
 	schedules map[string]*hours.Schedule
