@@ -183,18 +183,25 @@ func TestPilotPoliceLinkedByTerritory(t *testing.T) {
 		t.Fatalf("%d police stations loaded, want the %d pilot ones", n, len(pilot))
 	}
 	polygons := communePolygons(t, dir, deps)
-	// inTerritory tells, from the raw boundaries, whether p lies in a
+	// inTerritory tells, from the raw boundaries, whether st lies in a
 	// commune of the service; 2018 codes are mapped to current communes.
-	inTerritory := func(service string, p orb.Point) bool {
-		for code, g := range polygons {
-			if !geometryContains(g, p) {
-				continue
-			}
-			cm, err := codeless.Commune(code)
-			for _, c := range territory[service] {
-				if c == code || err == nil && c == cm.Code {
-					return true
+	containing := map[*Station][]string{}
+	inTerritory := func(service string, st *Station) bool {
+		codes, ok := containing[st]
+		if !ok {
+			for code, g := range polygons {
+				if geometryContains(g, st.Location) {
+					codes = append(codes, code)
+					if cm, err := codeless.Commune(code); err == nil {
+						codes = append(codes, cm.Code)
+					}
 				}
+			}
+			containing[st] = codes
+		}
+		for _, c := range territory[service] {
+			if slices.Contains(codes, c) {
+				return true
 			}
 		}
 		return false
@@ -222,7 +229,7 @@ func TestPilotPoliceLinkedByTerritory(t *testing.T) {
 			}
 			ok := true
 			for _, st := range u.Stations {
-				if !inTerritory(service, st.Location) {
+				if !inTerritory(service, st) {
 					ok = false
 					t.Errorf("commune %s, service %s: %s (%v) lies outside the service's territory", code, service, st.Name, st.Location)
 				}
