@@ -260,17 +260,9 @@ func TestPilotPoliceLinkedByTerritory(t *testing.T) {
 	}
 	t.Logf("without codes: %d of the %d communes of the %d pilot services in the competence table get a commissariat inside their service's territory", served, communes, len(territory))
 
-	// With the codes, the load keeps only the boundaries of the pilot
-	// départements, where every pilot station and territory lies: a
-	// second national load would double the test's time for nothing.
-	coded, err := Load(replacedFS{base: os.DirFS(dir), hide: func(name string) bool {
-		base := path.Base(name)
-		return strings.HasPrefix(base, "communes-") && strings.HasSuffix(base, ".geojson") &&
-			!slices.ContainsFunc(deps, func(d string) bool { return strings.HasPrefix(base, "communes-"+d+"-") })
-	}}, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	// With the codes: the national directory as it is, loaded once for
+	// every national test of the package.
+	coded := nationalDataset(t)
 	for _, w := range coded.Report().Warnings() {
 		if w.Reason == ReasonOutsideServiceTerritory {
 			t.Errorf("with codes: %v", w)
