@@ -88,8 +88,8 @@ type geocodePropsJSON struct {
 type geocodeCompetentJSON struct {
 	ServiceID string `json:"service_id"`
 	Force     string `json:"force"`
-	// StationID is the station of the service, when its location is
-	// published.
+	// StationID is the station of the service nearest to the feature,
+	// when one is known.
 	StationID string `json:"station_id,omitempty"`
 }
 
@@ -263,10 +263,11 @@ func newGeocodeFeature(m *data.GeoMatch, withDistance bool) geocodeFeatureJSON {
 	comp := m.Competence()
 	p.Force = zoneName(comp.Zone)
 	p.Competent = make([]geocodeCompetentJSON, 0, len(comp.Units))
-	for _, u := range comp.Units {
+	for i := range comp.Units {
+		u := &comp.Units[i]
 		cj := geocodeCompetentJSON{ServiceID: u.ServiceID, Force: u.Force.String()}
-		if u.Station != nil {
-			cj.StationID = u.Station.ID
+		if near := u.StationsNear(m.Point, nil); len(near) > 0 {
+			cj.StationID = near[0].Station.ID
 		}
 		p.Competent = append(p.Competent, cj)
 	}

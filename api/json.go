@@ -50,12 +50,19 @@ type nearestJSON struct {
 	// point's commune, also those with no known station: a police service
 	// of which only the id is published can then be named, not omitted.
 	Competent []competentRefJSON `json:"competent,omitempty"`
+	// NoStation names, with competent=true, the competent forces of
+	// which no station is known, and what to do instead.
+	NoStation []noStationJSON `json:"no_station,omitempty"`
 }
 
 type competentRefJSON struct {
 	ServiceID string `json:"service_id"`
 	Force     string `json:"force"`
+	// StationID is the service's station nearest to the point.
 	StationID string `json:"station_id,omitempty"`
+	// StationIDs are all the service's stations, nearest first.
+	StationIDs    []string `json:"station_ids"`
+	MainStationID string   `json:"main_station_id,omitempty"`
 }
 
 type stationListJSON struct {
@@ -75,6 +82,9 @@ type fileReportJSON struct {
 	Ignored    int             `json:"ignored,omitempty"`
 	Rejected   int             `json:"rejected"`
 	Rejections []rejectionJSON `json:"rejections"`
+	// Warnings are rows kept with a field left unknown, or kept but not
+	// linked to the service their code names.
+	Warnings []rejectionJSON `json:"warnings,omitempty"`
 }
 
 type rejectionJSON struct {
@@ -144,6 +154,9 @@ func newReportJSON(r *data.Report) reportJSON {
 		fj := fileReportJSON{File: f.File, Format: f.Format, Encoding: f.Encoding, Rows: f.Rows, Kept: f.Kept, Merged: f.Merged, Ignored: f.Ignored, Rejected: len(f.Rejections), Rejections: []rejectionJSON{}}
 		for _, x := range f.Rejections {
 			fj.Rejections = append(fj.Rejections, rejectionJSON{Line: x.Line, Reason: x.Reason, Detail: x.Detail})
+		}
+		for _, x := range f.Warnings {
+			fj.Warnings = append(fj.Warnings, rejectionJSON{Line: x.Line, Reason: x.Reason, Detail: x.Detail})
 		}
 		out.Files = append(out.Files, fj)
 	}

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
+	"github.com/paulmach/orb"
 
 	"guichet/data"
 )
@@ -32,12 +33,6 @@ type communeJSON struct {
 	City string `json:"city,omitempty"`
 }
 
-type competentJSON struct {
-	ServiceID string       `json:"service_id"`
-	Force     string       `json:"force"`
-	Station   *stationJSON `json:"station,omitempty"`
-}
-
 type neighbourJSON struct {
 	Code      string  `json:"code"`
 	Name      string  `json:"name"`
@@ -54,6 +49,7 @@ type jurisdictionJSON struct {
 	Commune   communeJSON     `json:"commune"`
 	Force     string          `json:"force"`
 	Competent []competentJSON `json:"competent"`
+	NoStation []noStationJSON `json:"no_station,omitempty"`
 	Boundary  boundaryJSON    `json:"boundary"`
 	Precision string          `json:"precision"`
 }
@@ -62,6 +58,7 @@ type communeFactsJSON struct {
 	Commune   communeJSON     `json:"commune"`
 	Force     string          `json:"force"`
 	Competent []competentJSON `json:"competent"`
+	NoStation []noStationJSON `json:"no_station,omitempty"`
 	// Arrondissements lists the arrondissement codes of Paris, Lyon and
 	// Marseille, whose jurisdiction is set per arrondissement.
 	Arrondissements []string `json:"arrondissements,omitempty"`
@@ -98,24 +95,18 @@ func zoneName(z data.Zone) string {
 	return z.String()
 }
 
-func newCompetentJSON(comp data.Competence, at time.Time) []competentJSON {
-	out := make([]competentJSON, 0, len(comp.Units))
-	for _, u := range comp.Units {
-		cj := competentJSON{ServiceID: u.ServiceID, Force: u.Force.String()}
-		if u.Station != nil {
-			st := newStationJSON(u.Station, at)
-			cj.Station = &st
-		}
-		out = append(out, cj)
-	}
-	return out
-}
-
 func newCommuneFactsJSON(cm *data.Commune, at time.Time) communeFactsJSON {
+	// Without a point, the stations of a service are ordered from the
+	// commune's centre when it is known.
+	var from *orb.Point
+	if cm.HasBound {
+		from = &cm.Center
+	}
 	out := communeFactsJSON{
 		Commune:   newCommuneJSON(cm),
 		Force:     zoneName(cm.Competence.Zone),
-		Competent: newCompetentJSON(cm.Competence, at),
+		Competent: newCompetentJSON(cm.Competence, at, from),
+		NoStation: newNoStationJSON(&cm.Competence),
 	}
 	for _, a := range cm.Arrondissements {
 		out.Arrondissements = append(out.Arrondissements, a.Code)
@@ -161,7 +152,8 @@ func (s *Server) jurisdiction(c *gin.Context) {
 	out := jurisdictionJSON{
 		Commune:   newCommuneJSON(j.Commune),
 		Force:     zoneName(j.Competence.Zone),
-		Competent: newCompetentJSON(j.Competence, s.now()),
+		Competent: newCompetentJSON(j.Competence, s.now(), &p),
+		NoStation: newNoStationJSON(&j.Competence),
 		Boundary: boundaryJSON{
 			DistanceM:  roundM(j.Boundary.DistanceM),
 			Near:       j.Boundary.Near,

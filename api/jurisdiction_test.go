@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"testing"
 
 	"guichet/data"
@@ -119,15 +120,18 @@ func TestJurisdictionResponse(t *testing.T) {
 		t.Errorf("competent nearest = %+v, want only gn-1004321", near.Stations)
 	}
 
-	if len(near.Competent) != 1 || near.Competent[0] != (competentRefJSON{ServiceID: "3002739", Force: "gendarmerie", StationID: "gn-1004321"}) {
+	if len(near.Competent) != 1 || !reflect.DeepEqual(near.Competent[0], competentRefJSON{ServiceID: "3002739", Force: "gendarmerie", StationID: "gn-1004321", StationIDs: []string{"gn-1004321"}, MainStationID: "gn-1004321"}) {
 		t.Errorf("competent nearest names %+v, want the unit gn-1004321", near.Competent)
 	}
 	// A police commune whose service has no published station: no station
 	// to list, but the competent service is named rather than left out.
 	near = nearestJSON{}
 	getJSON(t, h, "/v1/stations/nearest?lat=45.15&lon=5.25&competent=true", &near)
-	if len(near.Stations) != 0 || len(near.Competent) != 1 || near.Competent[0] != (competentRefJSON{ServiceID: "60050", Force: "police"}) {
+	if len(near.Stations) != 0 || len(near.Competent) != 1 || !reflect.DeepEqual(near.Competent[0], competentRefJSON{ServiceID: "60050", Force: "police", StationIDs: []string{}}) {
 		t.Errorf("competent nearest in a police commune = %+v, want no station and service 60050 named", near)
+	}
+	if len(near.NoStation) != 1 || near.NoStation[0].Force != "police" || len(near.NoStation[0].Alternatives) != 2 {
+		t.Errorf("competent nearest in a police commune says %+v, want an explicit no_station for the police with its alternatives", near.NoStation)
 	}
 
 	var meta metaJSON

@@ -197,6 +197,11 @@ func contractCases() []contractCase {
 		{name: "communes without a query", method: "GET", target: "/v1/communes", status: 400, server: "jurisdiction"},
 		{name: "commune", method: "GET", target: "/v1/communes/38004", status: 200, server: "jurisdiction"},
 		{name: "commune, unknown", method: "GET", target: "/v1/communes/38999", status: 404, server: "jurisdiction"},
+		{name: "commune served by several commissariats", method: "GET", target: "/v1/communes/44143", status: 200, server: "police-territory"},
+		{name: "jurisdiction, police zone without commissariat", method: "GET", target: "/v1/jurisdiction?lat=47.17&lon=-1.45", status: 200, server: "police-territory"},
+		{name: "nearest competent, police zone without commissariat", method: "GET", target: "/v1/stations/nearest?lat=47.17&lon=-1.45&competent=true", status: 200, server: "police-territory"},
+		{name: "nearest competent, several commissariats", method: "GET", target: "/v1/stations/nearest?lat=47.16&lon=-1.56&competent=true", status: 200, server: "police-territory"},
+		{name: "meta with a load warning", method: "GET", target: "/v1/meta", status: 200, server: "police-territory"},
 		{name: "commune, malformed code", method: "GET", target: "/v1/communes/x", status: 400, server: "jurisdiction"},
 
 		{name: "geocode a commune", method: "GET", target: "/v1/geocode?q=alph&type=municipality", status: 200, server: "jurisdiction"},
@@ -253,6 +258,10 @@ func TestOpenAPIResponses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	pds, err := data.LoadDir("../data/testdata/police-territory", data.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	refusing := contractServer(t, ds, func(cfg *Config) {
 		cfg.Loader = func(context.Context) (*data.Dataset, error) {
 			return nil, errors.New("the data directory is empty")
@@ -260,11 +269,12 @@ func TestOpenAPIResponses(t *testing.T) {
 	})
 	limited := contractServer(t, ds, func(cfg *Config) { cfg.RateLimit, cfg.RateBurst = 0.001, 1 })
 	servers := map[string]http.Handler{
-		"":             contractServer(t, ds).Handler(),
-		"empty":        contractServer(t, nil).Handler(),
-		"jurisdiction": contractServer(t, jds).Handler(),
-		"refusing":     refusing.Handler(),
-		"limited":      limited.Handler(),
+		"":                 contractServer(t, ds).Handler(),
+		"empty":            contractServer(t, nil).Handler(),
+		"jurisdiction":     contractServer(t, jds).Handler(),
+		"police-territory": contractServer(t, pds).Handler(),
+		"refusing":         refusing.Handler(),
+		"limited":          limited.Handler(),
 	}
 	covered := map[string]bool{}
 	for _, tc := range contractCases() {

@@ -52,11 +52,13 @@ func (s *Server) nearest(c *gin.Context) {
 		return
 	}
 	var competent []competentRefJSON
+	var noStation []noStationJSON
 	if nq.Competent {
 		// Nearest has located the point already; this second lookup only
 		// names the units, including those without a station.
 		if j, err := ds.CommuneAt(nq.Point); err == nil {
-			competent = newCompetentRefs(j.Competence)
+			competent = newCompetentRefs(j.Competence, nq.Point)
+			noStation = newNoStationJSON(&j.Competence)
 		}
 	}
 	if format == "json" {
@@ -74,6 +76,11 @@ func (s *Server) nearest(c *gin.Context) {
 				refs, _ := json.Marshal(competent)
 				b = append(b, `,"competent":`...)
 				b = append(b, refs...)
+			}
+			if noStation != nil {
+				none, _ := json.Marshal(noStation)
+				b = append(b, `,"no_station":`...)
+				b = append(b, none...)
 			}
 			b = append(b, '}')
 			// With a length, net/http sends the body in one write instead of
@@ -96,7 +103,7 @@ func (s *Server) nearest(c *gin.Context) {
 		c.Render(http.StatusOK, jsonRender{stationsGeoJSON(out)})
 		return
 	}
-	c.JSON(http.StatusOK, nearestJSON{Stations: out, Competent: competent})
+	c.JSON(http.StatusOK, nearestJSON{Stations: out, Competent: competent, NoStation: noStation})
 }
 
 // stationsGeoJSON returns an RFC 7946 FeatureCollection whose feature
@@ -130,19 +137,6 @@ func stationsGeoJSON(stations []stationJSON) *geojson.FeatureCollection {
 		fc.Append(f)
 	}
 	return fc
-}
-
-// newCompetentRefs names the units of comp, with their station when known.
-func newCompetentRefs(comp data.Competence) []competentRefJSON {
-	out := make([]competentRefJSON, 0, len(comp.Units))
-	for _, u := range comp.Units {
-		ref := competentRefJSON{ServiceID: u.ServiceID, Force: u.Force.String()}
-		if u.Station != nil {
-			ref.StationID = u.Station.ID
-		}
-		out = append(out, ref)
-	}
-	return out
 }
 
 func (s *Server) getStation(c *gin.Context) {

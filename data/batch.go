@@ -525,10 +525,13 @@ func (bw *batchWorker) geocode(ctx context.Context, row *batchRow) {
 		res[13] = comp.Zone.String()
 	}
 	var services, stations []string
-	for _, u := range comp.Units {
+	for i := range comp.Units {
+		u := &comp.Units[i]
 		services = append(services, u.ServiceID)
-		if u.Station != nil {
-			stations = append(stations, u.Station.ID)
+		// A service with several stations is named by the one nearest
+		// to the address, as nearest?competent=true would.
+		if bw.near = u.StationsNear(m.Point, bw.near); len(bw.near) > 0 {
+			stations = append(stations, bw.near[0].Station.ID)
 		}
 	}
 	res[14] = strings.Join(services, "|")

@@ -93,14 +93,26 @@ type Competence struct {
 	Units []CompetentUnit
 }
 
-// CompetentUnit is one service with jurisdiction over a commune. Station
-// is nil when the service is known only by its id: the national police
-// list is not published with the jurisdiction table, and nothing is
-// invented in its place.
+// CompetentUnit is one service with jurisdiction over a commune.
+//
+// Its stations are found two ways. A station whose service code is the
+// unit's id belongs to it (every gendarmerie unit; the few police services
+// published with their code). A police station located in the unit's
+// territory, the communes the jurisdiction table gives to it, belongs to
+// it too: the national police list carries no service code. Stations is
+// empty when no station of the service is known; nothing is invented in
+// its place.
 type CompetentUnit struct {
 	ServiceID string
 	Force     Force
-	Station   *Station
+	// Station is the unit's main station, when the source says which one
+	// it is: the station bearing the service's code, or the one whose name
+	// the others extend ("Commissariat de X" and "Commissariat de X -
+	// Secteur Nord"), or the only "commissariat central"; else nil.
+	Station *Station
+	// Stations lists every station of the unit, the main one first, then
+	// by id. Callers with a point order them with StationsNear.
+	Stations []*Station
 }
 
 // Neighbour is a commune whose boundary lies near a located point.

@@ -126,9 +126,10 @@ func (c *communeSources) empty() bool {
 }
 
 // build joins the commune sources with each other and with the stations,
-// which must not move in memory afterwards. A boundary the polygon index
+// which must not move in memory afterwards; lines[i] is the source line
+// of stations[i]. A boundary the polygon index
 // refuses is rejected into rep.
-func (c *communeSources) build(stations []Station, rep *Report) *communeIndex {
+func (c *communeSources) build(stations []Station, lines []int, rep *Report) *communeIndex {
 	ix := &communeIndex{
 		byCode:     map[string]*Commune{},
 		oldCode:    map[string]*Commune{},
@@ -192,25 +193,6 @@ func (c *communeSources) build(stations []Station, rep *Report) *communeIndex {
 	}
 	sort.Slice(ix.communes, func(i, j int) bool { return ix.communes[i].Code < ix.communes[j].Code })
 
-	units := map[string]*Station{}
-	for i := range stations {
-		if k := serviceKey(&stations[i]); k != "" {
-			if _, dup := units[k]; !dup {
-				units[k] = &stations[i]
-			}
-		}
-	}
-	resolve := func(rows []competenceRow) Competence {
-		var comp Competence
-		for _, r := range rows {
-			u := CompetentUnit{ServiceID: r.serviceID, Force: r.force}
-			if st := units[r.serviceID]; st != nil && st.Force == r.force {
-				u.Station = st
-			}
-			comp.add(u)
-		}
-		return comp
-	}
 	ix.folded = make([]string, len(ix.communes))
 	for i, cm := range ix.communes {
 		ix.folded[i] = foldName(cm.Name)
@@ -220,33 +202,10 @@ func (c *communeSources) build(stations []Station, rep *Report) *communeIndex {
 		if g, ok := c.geo[cm.Code]; ok {
 			cm.Center, cm.Bound, cm.HasBound = g.center, g.bound, true
 		}
-		rows := c.competence[cm.Code]
-		for _, old := range cm.OldCodes {
-			if rows != nil {
-				break
-			}
-			rows = c.competence[old]
-		}
-		cm.Competence = resolve(rows)
-	}
-	// Cities split into arrondissements answer with the union of theirs.
-	for _, cm := range ix.communes {
-		for _, a := range cm.Arrondissements {
-			for _, u := range a.Competence.Units {
-				cm.Competence.add(u)
-			}
-		}
 		sort.Slice(cm.Arrondissements, func(i, j int) bool { return cm.Arrondissements[i].Code < cm.Arrondissements[j].Code })
 	}
-	// The table may still know a polygon under its pre-merger code, which
-	// is then more precise than the current commune's union.
 	for i := range c.shapes {
 		s := &c.shapes[i]
-		if rows := c.competence[s.code]; rows != nil {
-			s.competence = resolve(rows)
-		} else {
-			s.competence = s.commune.Competence
-		}
 		s.blocks = edgeBlocks(s.geom)
 		if err := ix.polygons.Add(s.geom, int32(i)); err != nil {
 			for k := range rep.Files {
@@ -260,7 +219,54 @@ func (c *communeSources) build(stations []Station, rep *Report) *communeIndex {
 		ix.hasPolygons = true
 	}
 	ix.shapes = c.shapes
+
+	links := c.linkStations(ix, stations, lines, rep)
+	resolve := func(rows []competenceRow) Competence {
+		var comp Competence
+		for _, r := range rows {
+			u := CompetentUnit{ServiceID: r.serviceID, Force: r.force}
+			if l := links[unitKey{r.serviceID, r.force}]; l != nil {
+				u.Station, u.Stations = l.main, l.stations
+			}
+			comp.add(u)
+		}
+		return comp
+	}
+	for _, cm := range ix.communes {
+		cm.Competence = resolve(c.rowsOf(cm))
+	}
+	// Cities split into arrondissements answer with the union of theirs.
+	for _, cm := range ix.communes {
+		for _, a := range cm.Arrondissements {
+			for _, u := range a.Competence.Units {
+				cm.Competence.add(u)
+			}
+		}
+	}
+	// The table may still know a polygon under its pre-merger code, which
+	// is then more precise than the current commune's union.
+	for i := range c.shapes {
+		s := &c.shapes[i]
+		if rows := c.competence[s.code]; rows != nil {
+			s.competence = resolve(rows)
+		} else {
+			s.competence = s.commune.Competence
+		}
+	}
 	return ix
+}
+
+// rowsOf returns the jurisdiction rows of cm, under its own code or, for
+// a table older than the last merger, under the first former code listed.
+func (c *communeSources) rowsOf(cm *Commune) []competenceRow {
+	rows := c.competence[cm.Code]
+	for _, old := range cm.OldCodes {
+		if rows != nil {
+			break
+		}
+		rows = c.competence[old]
+	}
+	return rows
 }
 
 // add adds u unless already present and updates the zone.

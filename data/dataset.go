@@ -38,8 +38,10 @@ type Dataset struct {
 
 type builder struct {
 	stations []Station
-	byID     map[string]int32
-	report   Report
+	// lines[i] is the line of its source file stations[i] starts on.
+	lines  []int
+	byID   map[string]int32
+	report Report
 	// schedules shares one parsed schedule between stations with the same
 	// text: the national file has 3,032 units but 656 distinct values.
 	schedules map[string]*hours.Schedule
@@ -88,6 +90,7 @@ func (b *builder) addStation(fr *FileReport, line int, s Station) {
 	s.Locale = hours.LocaleFor(s.Departement)
 	b.byID[s.ID] = int32(len(b.stations))
 	b.stations = append(b.stations, s)
+	b.lines = append(b.lines, line)
 	fr.Kept++
 }
 
@@ -110,7 +113,7 @@ func (b *builder) build(loadedAt time.Time, version string) *Dataset {
 		ds.open = buildOpenIndex(ds.stations)
 	}
 	if !b.communes.empty() {
-		ds.communes = b.communes.build(ds.stations, &ds.report)
+		ds.communes = b.communes.build(ds.stations, b.lines, &ds.report)
 	}
 	ds.geocoder = b.buildGeocoder(ds.communes)
 	return ds

@@ -275,9 +275,11 @@ func segmentDist2(ax, ay, bx, by float64) float64 {
 
 // isCompetent reports whether st is one of the units of comp.
 func (comp *Competence) isCompetent(st *Station) bool {
-	for _, u := range comp.Units {
-		if u.Station == st {
-			return true
+	for i := range comp.Units {
+		for _, s := range comp.Units[i].Stations {
+			if s == st {
+				return true
+			}
 		}
 	}
 	return false

@@ -444,7 +444,7 @@ func TestNationalCoverage(t *testing.T) {
 		}
 		for _, u := range s.competence.Units {
 			units++
-			if u.Station != nil {
+			if len(u.Stations) > 0 {
 				resolved++
 			}
 		}

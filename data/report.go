@@ -48,7 +48,8 @@ type FileReport struct {
 	// the other public services of a directory export; they are not rows.
 	Ignored    int
 	Rejections []Rejection
-	// Warnings are rows that were kept with a field left unknown.
+	// Warnings are rows that were kept with a field left unknown, or
+	// kept but not linked to the service their code names.
 	Warnings []Rejection
 }
 
@@ -125,6 +126,16 @@ func (fr *FileReport) reject(line int, reason, format string, args ...any) {
 
 func (fr *FileReport) warn(line int, reason, format string, args ...any) {
 	fr.Warnings = append(fr.Warnings, Rejection{File: fr.File, Line: line, Reason: reason, Detail: fmt.Sprintf(format, args...)})
+}
+
+// warnAt adds a warning to the report of file, once every file is read.
+func (r *Report) warnAt(file string, line int, reason, format string, args ...any) {
+	for i := range r.Files {
+		if r.Files[i].File == file {
+			r.Files[i].warn(line, reason, format, args...)
+			return
+		}
+	}
 }
 
 // Warnings returns every warning, ordered by file then line.

@@ -38,6 +38,9 @@ func printReport(w io.Writer, ds *data.Dataset) {
 	for _, r := range rep.Rejections() {
 		fmt.Fprintf(w, "rejected %s\n", r.Error())
 	}
+	for _, r := range rep.Warnings() {
+		fmt.Fprintf(w, "warning %s\n", r.Error())
+	}
 	counts := ds.CountByForce()
 	fmt.Fprintf(w, "\n%d rows read, %d kept (%d of them merged into a station of another file), %s\n",
 		rep.Rows(), rep.Kept(), rep.Merged(), describeRejections(rep.RejectedByReason()))

@@ -39,6 +39,8 @@
       distance: function (d) { return "à " + d; },
       competent: function (commune, force, unit) { return "À " + commune + ", la compétence revient à la " + force + (unit ? " : " + unit : "") + "."; },
       forceLower: { gendarmerie: "gendarmerie", police: "police nationale" },
+      noStation: function (force) { return "Aucun" + (force === "gendarmerie" ? "e brigade de gendarmerie compétente n’est connue" : " commissariat de police compétent n’est connu") + " ici. En cas d’urgence, appelez le 17. Pour une atteinte aux biens dont l’auteur est inconnu : "; },
+      preComplaint: "pré-plainte en ligne",
       map: function (n) { return "Carte : votre point de recherche (cercle rouge) et " + n + " lieux d’accueil numérotés."; },
       tiles: "Fond de carte : ",
       decimal: ","
@@ -75,6 +77,8 @@
       distance: function (d) { return d + " away"; },
       competent: function (commune, force, unit) { return "In " + commune + ", the competent force is the " + force + (unit ? ": " + unit : "") + "."; },
       forceLower: { gendarmerie: "gendarmerie", police: "police nationale" },
+      noStation: function (force) { return "No competent " + (force === "gendarmerie" ? "gendarmerie unit" : "police station") + " is known here. In an emergency, call 17. For a theft or damage by an unknown person: "; },
+      preComplaint: "online pre-complaint",
       map: function (n) { return "Map: your search point (red ring) and " + n + " numbered stations."; },
       tiles: "Map tiles: ",
       decimal: "."
@@ -204,6 +208,18 @@
     var force = c.force || j.force;
     var unit = c.station && c.station.name ? c.station.name : "";
     jur.appendChild(el("p", null, T.competent(j.commune.name || j.commune.code, T.forceLower[force] || force || "?", unit)));
+    // The listed stations are merely the nearest: say so when the
+    // competent force has none, rather than let them pass for it.
+    (j.no_station || []).forEach(function (n) {
+      var p = el("p", { "class": "gw-no-station" }, T.noStation(n.force));
+      (n.alternatives || []).forEach(function (a) {
+        if (a.kind === "online_pre_complaint" && /^https:\/\//.test(a.url)) {
+          p.appendChild(el("a", { href: a.url, target: "_blank", rel: "noopener noreferrer" }, T.preComplaint));
+          p.appendChild(document.createTextNode("."));
+        }
+      });
+      jur.appendChild(p);
+    });
     jur.hidden = false;
   }
 
