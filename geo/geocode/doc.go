@@ -103,7 +103,14 @@ type Match struct {
 	Score float64
 
 	HouseNumber, Street, Postcode, City, Citycode string
-	Point                                         orb.Point
+	// ParentCitycode is the code of the city of an arrondissement of
+	// Paris, Lyon or Marseille (75056 for 75109); empty elsewhere.
+	ParentCitycode string
+	// Ambiguous reports, on the first match only, that the best place
+	// of another commune is about as plausible: the query does not
+	// settle the commune. Scores are then lowered.
+	Ambiguous bool
+	Point     orb.Point
 	// DistanceM is the distance in metres to the reverse point or to
 	// Query.Bias; zero otherwise.
 	DistanceM float64
@@ -129,4 +136,12 @@ type Municipality struct {
 	Postcodes  []string
 	Center     orb.Point
 	Population int
+	// Parent is the code of the commune this one is part of: the city
+	// of a municipal arrondissement, the current commune of a former
+	// one. Places of a commune and of its parent are one commune when
+	// telling whether an answer is ambiguous.
+	Parent string
+	// District marks a municipal arrondissement: the postcode of only
+	// one of its city's arrondissements designates it.
+	District bool
 }
