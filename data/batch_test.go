@@ -176,7 +176,7 @@ func TestGeocodeCSVBadFiles(t *testing.T) {
 			if out.Len() != 0 {
 				t.Errorf("wrote %q before refusing", out.String())
 			}
-			if _, err := ScanCSV(strings.NewReader(tt.input), tt.opts); !errors.Is(err, ErrInvalid) {
+			if _, _, err := ScanCSV(strings.NewReader(tt.input), tt.opts); !errors.Is(err, ErrInvalid) {
 				t.Errorf("ScanCSV = %v, want ErrInvalid", err)
 			}
 		})
@@ -193,7 +193,7 @@ func TestGeocodeCSVMalformedQuoteContinues(t *testing.T) {
 	if !strings.Contains(field(t, recs, 1, "result_error"), "malformed CSV") {
 		t.Errorf("error row reason %q", field(t, recs, 1, "result_error"))
 	}
-	if n, err := ScanCSV(strings.NewReader(input), BatchOptions{}); n != 2 || err != nil {
+	if n, _, err := ScanCSV(strings.NewReader(input), BatchOptions{}); n != 2 || err != nil {
 		t.Errorf("ScanCSV = %d, %v; want 2 rows", n, err)
 	}
 }
@@ -262,7 +262,7 @@ func FuzzGeocodeCSV(f *testing.F) {
 			}
 			return
 		}
-		n, err := ScanCSV(strings.NewReader(input), BatchOptions{})
+		n, _, err := ScanCSV(strings.NewReader(input), BatchOptions{})
 		if err != nil || n != stats.Rows {
 			t.Fatalf("ScanCSV = %d, %v; GeocodeCSV wrote %d rows", n, err, stats.Rows)
 		}

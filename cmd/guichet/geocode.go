@@ -19,7 +19,7 @@ import (
 func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("geocode", stderr)
 	dir := dataFlag(fs)
-	columns := fs.String("columns", "", "comma-separated columns joined into the query (default: all)")
+	columns := fs.String("columns", "", "comma-separated columns joined into the query (default: those named like parts of an address)")
 	postcode := fs.String("postcode", "", "column holding a postcode that restricts each row's matches")
 	citycode := fs.String("citycode", "", "column holding an INSEE code that restricts each row's matches")
 	delimiter := fs.String("delimiter", "", "field delimiter: , ; | or tab (default: sniffed from the header)")
@@ -79,8 +79,8 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "%d rows: %d ok, %d not found, %d skipped, %d errors (%s, delimiter %q)\n",
-		stats.Rows, stats.OK, stats.NotFound, stats.Skipped, stats.Errors, stats.Encoding, stats.Delimiter)
+	fmt.Fprintf(stderr, "%d rows: %d ok, %d ambiguous, %d not found, %d skipped, %d errors (%s, delimiter %q, columns %s)\n",
+		stats.Rows, stats.OK, stats.Ambiguous, stats.NotFound, stats.Skipped, stats.Errors, stats.Encoding, stats.Delimiter, strings.Join(stats.Columns, ","))
 	return nil
 }
 
