@@ -182,8 +182,9 @@ func TestGeocodeCSVRefusals(t *testing.T) {
 		status int
 		param  string
 	}{
-		{"too many rows", upload(t, "a\n1\n2\n3\n4\n"), 413, ""},
-		{"rows at the limit", upload(t, "a\n1\n2\n3\n"), 200, ""},
+		{"too many rows", upload(t, "a\nw\nx\ny\nz\n"), 413, ""},
+		{"rows at the limit", upload(t, "a\nx\ny\nz\n"), 200, ""},
+		{"only identifiers", upload(t, "id,ref\n1,2\n"), 400, "columns"},
 		{"empty file", upload(t, ""), 400, "data"},
 		{"binary file", upload(t, "\x89PNG\r\n\x1a\n\x00\x00\x00"), 400, "data"},
 		{"10,000 columns", upload(t, strings.Repeat("c,", 9999)+"c\n1\n"), 400, "data"},

@@ -469,9 +469,9 @@ func (s *search) streetCoverage(pcMatch bool, sRow, cRow []float64) float64 {
 // communeCoverage is the share of the query's commune evidence that a
 // commune explains with the per-word credits best and the postcode: the
 // words of the commune slot (in a query with a tail, the run of tail
-// words the commune explains up to the end) and the postcode count
-// fully, the other words for streetEvidence. A query without structure
-// counts every word.
+// words the commune explains up to the end, out of all tail words) and
+// the postcode count fully, the other words for streetEvidence. A query
+// without structure counts every word.
 func (s *search) communeCoverage(best []float64, pcMatch bool) float64 {
 	if !s.slot && !s.tail {
 		var got float64
@@ -498,12 +498,20 @@ func (s *search) communeCoverage(best []float64, pcMatch bool) float64 {
 			}
 		}
 	}
+	// Every tail word weighs in: a commune explaining a longer run
+	// ("Garrigues-Sainte-Eulalie") beats one explaining its end only
+	// ("Sainte-Eulalie"), and one explaining none gets nothing from
+	// the postcode alone.
 	var inW, inGot, outW, outGot float64
 	for k, w := range s.words {
 		wt := classWeight[w.class]
-		if w.role == roleCity || k >= slotFrom {
+		switch {
+		case w.role == roleCity || k >= slotFrom:
 			inW, inGot = inW+wt, inGot+wt*best[k]
-		} else {
+		case w.role == roleTail:
+			inW += wt
+			outW, outGot = outW+wt, outGot+wt*best[k]
+		default:
 			outW, outGot = outW+wt, outGot+wt*best[k]
 		}
 	}
