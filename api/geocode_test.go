@@ -213,3 +213,31 @@ func TestGeocodeCSVRefusals(t *testing.T) {
 		})
 	}
 }
+
+func TestGeocodeCSVColumnsOption(t *testing.T) {
+	s := geocodeServer(t, DefaultConfig())
+	input := "id_plainte;adresse;ville\n1;rue Haute;Alpha\n"
+	for _, tt := range []struct {
+		name   string
+		fields [][2]string
+		want   string
+	}{
+		{"comma-separated", [][2]string{{"columns", "adresse,ville"}}, "adresse,ville"},
+		{"repeated", [][2]string{{"columns", "ville"}, {"columns", "adresse"}}, "ville,adresse"},
+		{"default: address parts, no identifier", nil, "adresse,ville"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(t, s.Handler(), upload(t, input, tt.fields...))
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if got := rec.Header().Get("X-Batch-Columns"); got != tt.want {
+				t.Errorf("X-Batch-Columns %q, want %q", got, tt.want)
+			}
+		})
+	}
+	rec := do(t, s.Handler(), upload(t, input, [2]string{"columns", "adresse,"}))
+	if rec.Code != 400 || decodeProblem(t, rec).InvalidParams[0].Name != "columns" {
+		t.Errorf("columns=adresse, : status %d %s, want 400 naming columns", rec.Code, rec.Body)
+	}
+}

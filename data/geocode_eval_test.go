@@ -314,6 +314,33 @@ func TestNationalGeocodingAccuracy(t *testing.T) {
 			t.Errorf("real addresses, %s: %d/%d, want at least 99.5 %% as published", shape, ok, total)
 		}
 	}
+	// The property on its own: the text names commune A and a street
+	// after B, the postcode is C's. C, which has the postcode, must come
+	// first, whatever the text says.
+	cases := adversarialCases(rng, ds.communes.communes, 2000)
+	var pool []*Commune
+	for _, c := range ds.communes.communes {
+		if len(c.Postcodes) > 0 {
+			pool = append(pool, c)
+		}
+	}
+	for _, c := range cases {
+		other := pool[rng.Intn(len(pool))]
+		pc := other.Postcodes[rng.Intn(len(other.Postcodes))]
+		text := evalPostcode.ReplaceAllString(c.text, "")
+		if rng.Intn(2) == 0 {
+			text += " " + pc
+		} else {
+			text = pc + " " + text
+		}
+		ms, err := ds.Geocode(ctx, geocode.Query{Text: text, Limit: 1})
+		if err != nil || len(ms) == 0 {
+			t.Errorf("Geocode(%q) = %v, %v; want a commune of %s", text, ms, err, pc)
+			continue
+		}
+		checkPostcode(text, &ms[0])
+	}
+	t.Logf("%d generated queries with the postcode of a third commune checked", len(cases))
 	if pcViolations > 0 {
 		t.Errorf("%d first matches contradict a valid postcode of their query", pcViolations)
 	}
