@@ -368,7 +368,12 @@ func TestNationalReportedAddresses(t *testing.T) {
 			t.Errorf("columns %v: citycode %s parent %s status %s, want Marseille (13055) ok", opts.Columns, city, parent, field(t, recs, 1, "result_status"))
 		}
 	}
-	recs, _ := runBatch(t, ds, "adresse,cp,ville\n3 rue Laffitte,75009,PARIS\n", BatchOptions{})
+	// Two communes named Sainte-Anne, no postcode: a guess, and said so.
+	recs, _ := runBatch(t, ds, "adresse,ville\n12 rue de la Gare,Sainte-Anne\n", BatchOptions{})
+	if st, score := field(t, recs, 1, "result_status"), field(t, recs, 1, "result_score"); st != BatchAmbiguous || score > "0.7" {
+		t.Errorf("12 rue de la Gare, Sainte-Anne: status %s score %s, want ambiguous at most 0.7", st, score)
+	}
+	recs, _ = runBatch(t, ds, "adresse,cp,ville\n3 rue Laffitte,75009,PARIS\n", BatchOptions{})
 	if got := []string{field(t, recs, 1, "result_citycode"), field(t, recs, 1, "result_parent_citycode"), field(t, recs, 1, "result_postcode")}; !slices.Equal(got, []string{"75109", "75056", "75009"}) {
 		t.Errorf("3 rue Laffitte 75009 PARIS: citycode, parent, postcode = %v, want 75109 75056 75009", got)
 	}

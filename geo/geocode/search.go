@@ -848,9 +848,10 @@ func (s *search) track(c candidate) {
 	}
 }
 
-// mayBeRunnerUp reports whether c could change the best two cities.
+// mayBeRunnerUp reports whether c could make the answer ambiguous: only
+// a candidate within ambiguityGap of the best city can.
 func (s *search) mayBeRunnerUp(c candidate) bool {
-	return s.nTop < 2 || c.key > s.top[1].key || c.city == s.top[1].city
+	return s.nTop == 0 || c.key >= s.top[0].key-ambiguityGap && c.city != s.top[0].city
 }
 
 // floor is the key a candidate must reach to be kept, once q.Limit
