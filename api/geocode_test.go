@@ -241,3 +241,21 @@ func TestGeocodeCSVColumnsOption(t *testing.T) {
 		t.Errorf("columns=adresse, : status %d %s, want 400 naming columns", rec.Code, rec.Body)
 	}
 }
+
+func TestGeocodeArrondissementFromPostcode(t *testing.T) {
+	s := geocodeServer(t, DefaultConfig())
+	rec := do(t, s.Handler(), httptest.NewRequest(http.MethodGet, "/v1/geocode?q=12+rue+de+la+Paix+75002+Paris&limit=1", nil))
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	var out struct {
+		Features []struct{ Properties geocodePropsJSON }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || len(out.Features) != 1 {
+		t.Fatalf("answer %s: %v", rec.Body, err)
+	}
+	p := out.Features[0].Properties
+	if p.Citycode != "75102" || p.ParentCitycode != "75056" || p.Postcode != "75002" || p.City != "Paris" || p.Name != "Paris 2e Arrondissement" {
+		t.Errorf("properties %+v, want citycode 75102, parent_citycode 75056, postcode 75002, city Paris, name Paris 2e Arrondissement", p)
+	}
+}
