@@ -175,3 +175,39 @@ func TestAssignRoles(t *testing.T) {
 		}
 	}
 }
+
+// FuzzGeocodeStructure checks, for any text, that scores lie in [0, 1]
+// and never increase down the list, and that a valid postcode written
+// in the text is one of the first match's commune.
+func FuzzGeocodeStructure(f *testing.F) {
+	for _, s := range []string{"14 Boulevard Sainte-Anne 53600 EVRON", "gare Saint-Charles, Marseile", "Route de Vaison-la-Romaine MALAUCENE",
+		"Marseille, rue de Rome", "75009", "rue ; , 13008 ; saint prix", "le passage 47520"} {
+		f.Add(s)
+	}
+	ix := issueIndex()
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 200 {
+			return
+		}
+		got, err := ix.Geocode(context.Background(), Query{Text: text})
+		if err != nil {
+			return
+		}
+		for i, m := range got {
+			if m.Score < 0 || m.Score > 1 || i > 0 && m.Score > got[i-1].Score {
+				t.Fatalf("Geocode(%q) scores out of order or range: %v", text, got)
+			}
+		}
+		toks, _ := tokenizeSegments(text)
+		for _, tok := range toks {
+			if len(tok) == 5 && isDigits(tok) {
+				if len(ix.byPostcode[tok]) > 0 {
+					if i := ix.byCode[got[0].Citycode]; !slices.Contains(ix.munis[i].Postcodes, tok) {
+						t.Fatalf("Geocode(%q)[0] = %s, without the valid postcode %s", text, got[0].Citycode, tok)
+					}
+				}
+				break
+			}
+		}
+	})
+}
