@@ -592,8 +592,10 @@ func (s *search) munis(filter []uint32, emit bool) []uint32 {
 		ref := m
 		// The postcode of one arrondissement names it rather than its
 		// city: "75009 Paris" is Paris 9e.
-		if d, ok := ix.districtOf(m, s.postcode()); ok {
-			ref = d
+		if pc := s.postcode(); pc != "" {
+			if d, ok := ix.districtOf(m, pc); ok {
+				ref = d
+			}
 		}
 		s.add(s.candidate(s.final(text, m, mu.Center[0], mu.Center[1]), TypeMunicipality, ref, ref))
 	}
