@@ -72,7 +72,12 @@ type geocodePropsJSON struct {
 	Citycode    string  `json:"citycode"`
 	City        string  `json:"city"`
 	OldCitycode string  `json:"oldcitycode,omitempty"`
-	OldCity     string  `json:"oldcity,omitempty"`
+	// ParentCitycode is the city of an arrondissement (75056 for 75109).
+	ParentCitycode string `json:"parent_citycode,omitempty"`
+	// MatchType is "ambiguous" on a first match that another commune
+	// fits about as well; absent otherwise.
+	MatchType string `json:"match_type,omitempty"`
+	OldCity   string `json:"oldcity,omitempty"`
 	// Context is the département code; BAN adds the département and
 	// region names, which the loaded files do not carry.
 	Context string `json:"context,omitempty"`
@@ -241,6 +246,11 @@ func newGeocodeFeature(m *data.GeoMatch, withDistance bool) geocodeFeatureJSON {
 		OldCitycode: m.OldCitycode,
 		OldCity:     m.OldCity,
 		Street:      m.Street,
+
+		ParentCitycode: m.ParentCitycode,
+	}
+	if m.Ambiguous {
+		p.MatchType = "ambiguous"
 	}
 	switch m.Type {
 	case geocode.TypeHousenumber:
@@ -248,7 +258,9 @@ func newGeocodeFeature(m *data.GeoMatch, withDistance bool) geocodeFeatureJSON {
 	case geocode.TypeStreet:
 		p.Name = m.Street
 	default:
-		p.Name = m.City
+		// The label: an arrondissement's city is Paris, its name Paris 9e
+		// Arrondissement.
+		p.Name = m.Label
 		if m.OldCity != "" {
 			p.Name = m.OldCity
 		}

@@ -91,7 +91,9 @@ func (m *minRateReader) Close() error { return m.body.Close() }
 
 // geocodeCSV answers POST /v1/geocode/csv like api-adresse's /search/csv/:
 // a multipart upload whose "data" part is the CSV file, with repeatable
-// "columns" fields and optional "postcode", "citycode" and "delimiter".
+// (or comma-separated) "columns" fields and optional "postcode",
+// "citycode" and "delimiter". The X-Batch-Columns header names the
+// columns the queries were built from.
 //
 // The output streams while rows are geocoded, so everything that can
 // refuse the upload happens first: the file part is spooled to a
@@ -176,7 +178,7 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rows, err := data.ScanCSV(spool, opts)
+	rows, columns, err := data.ScanCSV(spool, opts)
 	if err != nil {
 		s.failBatch(c, err)
 		return
@@ -204,6 +206,7 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 	h.Set("Content-Disposition", `attachment; filename="geocoded.csv"`)
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Batch-Rows", strconv.Itoa(rows))
+	h.Set("X-Batch-Columns", strings.Join(columns, ","))
 	c.Status(http.StatusOK)
 	// A large batch outlasts the server's write timeout. Each flush grants
 	// batchWriteWindow more instead, so a long answer goes through while a
@@ -233,10 +236,15 @@ func setBatchOption(opts *data.BatchOptions, name, raw string) error {
 	value := strings.TrimSpace(raw)
 	switch name {
 	case "columns":
-		if value == "" {
-			return badParam("columns", "must name a column of the header")
+		// Repeated fields, as api-adresse takes them, or one
+		// comma-separated list, as the CLI does.
+		for col := range strings.SplitSeq(value, ",") {
+			col = strings.TrimSpace(col)
+			if col == "" {
+				return badParam("columns", "must name columns of the header, repeated or separated by commas")
+			}
+			opts.Columns = append(opts.Columns, col)
 		}
-		opts.Columns = append(opts.Columns, value)
 	case "postcode":
 		opts.Postcode = value
 	case "citycode":

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,8 +124,8 @@ func TestGeocodeCSVUpload(t *testing.T) {
 	if err != nil || len(recs) != 5 {
 		t.Fatalf("output %v, %v; want header and 4 rows", recs, err)
 	}
-	status := len(recs[0]) - 7
-	if recs[0][status] != "result_status" {
+	status := slices.Index(recs[0], "result_status")
+	if status < 0 {
 		t.Fatalf("header %v", recs[0])
 	}
 	want := []string{"ok", "skipped", "error", "ok"}
@@ -148,8 +149,9 @@ func TestGeocodeCSVOfficialExampleOverHTTP(t *testing.T) {
 	if rec.Code != 200 || err != nil || len(recs) != 5 {
 		t.Fatalf("status %d, %v: %v", rec.Code, err, recs)
 	}
+	citycode, status := slices.Index(recs[0], "result_citycode"), slices.Index(recs[0], "result_status")
 	for _, r := range recs[1:] {
-		if !strings.HasPrefix(r[len(r)-8], "54") || r[len(r)-7] != "ok" {
+		if !strings.HasPrefix(r[citycode], "54") || r[status] != "ok" {
 			t.Errorf("row %v: want an ok match in Meurthe-et-Moselle", r)
 		}
 	}
@@ -176,8 +178,9 @@ func TestGeocodeCSVRefusals(t *testing.T) {
 		status int
 		param  string
 	}{
-		{"too many rows", upload(t, "a\n1\n2\n3\n4\n"), 413, ""},
-		{"rows at the limit", upload(t, "a\n1\n2\n3\n"), 200, ""},
+		{"too many rows", upload(t, "a\nw\nx\ny\nz\n"), 413, ""},
+		{"rows at the limit", upload(t, "a\nx\ny\nz\n"), 200, ""},
+		{"only identifiers", upload(t, "id,ref\n1,2\n"), 400, "columns"},
 		{"empty file", upload(t, ""), 400, "data"},
 		{"binary file", upload(t, "\x89PNG\r\n\x1a\n\x00\x00\x00"), 400, "data"},
 		{"10,000 columns", upload(t, strings.Repeat("c,", 9999)+"c\n1\n"), 400, "data"},
@@ -204,5 +207,51 @@ func TestGeocodeCSVRefusals(t *testing.T) {
 				t.Errorf("problem %+v, want a row-count 413", p)
 			}
 		})
+	}
+}
+
+func TestGeocodeCSVColumnsOption(t *testing.T) {
+	s := geocodeServer(t, DefaultConfig())
+	input := "id_plainte;adresse;ville\n1;rue Haute;Alpha\n"
+	for _, tt := range []struct {
+		name   string
+		fields [][2]string
+		want   string
+	}{
+		{"comma-separated", [][2]string{{"columns", "adresse,ville"}}, "adresse,ville"},
+		{"repeated", [][2]string{{"columns", "ville"}, {"columns", "adresse"}}, "ville,adresse"},
+		{"default: address parts, no identifier", nil, "adresse,ville"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(t, s.Handler(), upload(t, input, tt.fields...))
+			if rec.Code != 200 {
+				t.Fatalf("status %d: %s", rec.Code, rec.Body)
+			}
+			if got := rec.Header().Get("X-Batch-Columns"); got != tt.want {
+				t.Errorf("X-Batch-Columns %q, want %q", got, tt.want)
+			}
+		})
+	}
+	rec := do(t, s.Handler(), upload(t, input, [2]string{"columns", "adresse,"}))
+	if rec.Code != 400 || decodeProblem(t, rec).InvalidParams[0].Name != "columns" {
+		t.Errorf("columns=adresse, : status %d %s, want 400 naming columns", rec.Code, rec.Body)
+	}
+}
+
+func TestGeocodeArrondissementFromPostcode(t *testing.T) {
+	s := geocodeServer(t, DefaultConfig())
+	rec := do(t, s.Handler(), httptest.NewRequest(http.MethodGet, "/v1/geocode?q=12+rue+de+la+Paix+75002+Paris&limit=1", nil))
+	if rec.Code != 200 {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	var out struct {
+		Features []struct{ Properties geocodePropsJSON }
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &out); err != nil || len(out.Features) != 1 {
+		t.Fatalf("answer %s: %v", rec.Body, err)
+	}
+	p := out.Features[0].Properties
+	if p.Citycode != "75102" || p.ParentCitycode != "75056" || p.Postcode != "75002" || p.City != "Paris" || p.Name != "Paris 2e Arrondissement" {
+		t.Errorf("properties %+v, want citycode 75102, parent_citycode 75056, postcode 75002, city Paris, name Paris 2e Arrondissement", p)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,21 +41,37 @@ var BatchResultColumns = []string{
 	"result_type", "result_id", "result_housenumber", "result_street",
 	"result_postcode", "result_city", "result_citycode", "result_status",
 	"result_force", "result_competent_service", "result_competent_station_id",
-	"result_nearest_station_id", "result_nearest_station_distance_m", "result_error",
+	"result_nearest_station_id", "result_nearest_station_distance_m",
+	"result_parent_citycode", "result_error",
 }
+
+// Positions of the result columns read by name below.
+const (
+	resStatus = 12
+	resParent = 18
+	resError  = 19
+)
 
 // Values of the result_status column.
 const (
-	BatchOK       = "ok"
-	BatchNotFound = "not-found"
-	BatchSkipped  = "skipped"
-	BatchError    = "error"
+	BatchOK = "ok"
+	// BatchAmbiguous is a row whose text fits two communes about as well:
+	// its result is a guess between them (see geocode.Match.Ambiguous).
+	BatchAmbiguous = "ambiguous"
+	BatchNotFound  = "not-found"
+	BatchSkipped   = "skipped"
+	BatchError     = "error"
 )
 
 // BatchOptions tunes GeocodeCSV and ScanCSV. The zero value geocodes the
-// concatenation of every column of a sniffed CSV.
+// columns of a sniffed CSV that hold an address.
 type BatchOptions struct {
-	// Columns names the columns joined into the query; empty means all.
+	// Columns names the columns joined into the query, in this order.
+	// Empty means the columns whose header names a part of an address
+	// (adresse, rue, voie, numero, cp, code_postal, ville, commune,
+	// address, city…), never one named like an identifier (id,
+	// id_plainte, reference, code_commune…); failing any, every column
+	// neither named like an identifier nor holding only numbers.
 	Columns []string
 	// Postcode and Citycode name columns whose value restricts a row's
 	// matches.
@@ -75,10 +92,12 @@ type BatchOptions struct {
 
 // BatchStats summarises a batch run.
 type BatchStats struct {
-	Rows                          int
-	OK, NotFound, Skipped, Errors int
-	Encoding                      string
-	Delimiter                     rune
+	Rows                                     int
+	OK, Ambiguous, NotFound, Skipped, Errors int
+	Encoding                                 string
+	Delimiter                                rune
+	// Columns are the columns joined into each row's query.
+	Columns []string
 }
 
 // csvInput is an uploaded CSV, decoded and checked up to its header.
@@ -90,6 +109,16 @@ type csvInput struct {
 	queryCols []int
 	pcCol     int
 	ccCol     int
+	ahead     []batchRow // rows read to choose the query columns, not yet returned
+}
+
+// columns names the query columns.
+func (in *csvInput) columns() []string {
+	names := make([]string, len(in.queryCols))
+	for i, c := range in.queryCols {
+		names[i] = in.header[c]
+	}
+	return names
 }
 
 func invalidBatch(format string, args ...any) error {
@@ -159,11 +188,6 @@ func openCSVInput(r io.Reader, opts *BatchOptions) (*csvInput, error) {
 		}
 		in.queryCols = append(in.queryCols, i)
 	}
-	if len(in.queryCols) == 0 {
-		for i := range header {
-			in.queryCols = append(in.queryCols, i)
-		}
-	}
 	if opts.Postcode != "" {
 		if in.pcCol, err = col("postcode", opts.Postcode); err != nil {
 			return nil, err
@@ -172,6 +196,28 @@ func openCSVInput(r io.Reader, opts *BatchOptions) (*csvInput, error) {
 	if opts.Citycode != "" {
 		if in.ccCol, err = col("citycode", opts.Citycode); err != nil {
 			return nil, err
+		}
+	}
+	if len(opts.Columns) == 0 {
+		var sample [][]string
+		if !slices.ContainsFunc(header, isAddressHeader) {
+			var ahead []batchRow
+			for len(ahead) < batchSampleRows {
+				row, err := in.readRow()
+				if err != nil {
+					if !errors.Is(err, io.EOF) {
+						return nil, err
+					}
+					break
+				}
+				ahead = append(ahead, row)
+				sample = append(sample, row.fields)
+			}
+			in.ahead = ahead
+		}
+		in.queryCols = defaultQueryColumns(header, sample)
+		if len(in.queryCols) == 0 {
+			return nil, invalidBatch("columns: no column of the header (%s) looks like part of an address; name them with columns", strings.Join(header, string(in.sep)))
 		}
 	}
 	return in, nil
@@ -264,6 +310,11 @@ type batchRow struct {
 // readRow reads the next record. A record the CSV reader rejects becomes
 // a row in error; only the end of input or a read failure ends the scan.
 func (in *csvInput) readRow() (batchRow, error) {
+	if len(in.ahead) > 0 {
+		row := in.ahead[0]
+		in.ahead = in.ahead[1:]
+		return row, nil
+	}
 	rec, err := in.cr.Read()
 	if errors.Is(err, io.EOF) {
 		return batchRow{}, io.EOF
@@ -284,22 +335,22 @@ func (in *csvInput) readRow() (batchRow, error) {
 }
 
 // ScanCSV checks r as GeocodeCSV would (encoding, delimiter, header,
-// option columns) and counts its rows, without geocoding: the HTTP
-// upload uses it to refuse a file before streaming any output.
-func ScanCSV(r io.Reader, opts BatchOptions) (int, error) {
+// option columns), counts its rows and names the query columns, without
+// geocoding: the HTTP upload uses it to refuse a file before streaming
+// any output.
+func ScanCSV(r io.Reader, opts BatchOptions) (rows int, columns []string, err error) {
 	in, err := openCSVInput(r, &opts)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	n := 0
 	for {
 		if _, err := in.readRow(); err != nil {
 			if errors.Is(err, io.EOF) {
-				return n, nil
+				return rows, in.columns(), nil
 			}
-			return n, err
+			return rows, in.columns(), err
 		}
-		n++
+		rows++
 	}
 }
 
@@ -317,7 +368,7 @@ func (d *Dataset) GeocodeCSV(ctx context.Context, r io.Reader, w io.Writer, opts
 	if err != nil {
 		return BatchStats{}, err
 	}
-	stats := BatchStats{Encoding: in.encoding, Delimiter: in.sep}
+	stats := BatchStats{Encoding: in.encoding, Delimiter: in.sep, Columns: in.columns()}
 	cw := csv.NewWriter(w)
 	cw.Comma = in.sep
 	cells := neutraliseRow
@@ -399,6 +450,8 @@ func (d *Dataset) GeocodeCSV(ctx context.Context, r io.Reader, w io.Writer, opts
 			switch row.status {
 			case BatchOK:
 				stats.OK++
+			case BatchAmbiguous:
+				stats.Ambiguous++
 			case BatchNotFound:
 				stats.NotFound++
 			case BatchSkipped:
@@ -459,18 +512,20 @@ func (bw *batchWorker) geocode(ctx context.Context, row *batchRow) {
 	row.out = out
 	set := func(status, reason string) {
 		row.status = status
-		res[12] = status
-		res[18] = reason
+		res[resStatus] = status
+		res[resError] = reason
 	}
 	if row.err != "" {
 		set(BatchError, row.err)
 		return
 	}
 	bw.text.Reset()
+	// Columns are parts of the address: the geocoder reads the last part
+	// as the commune.
 	for _, c := range bw.in.queryCols {
 		if v := strings.TrimSpace(out[c]); v != "" {
 			if bw.text.Len() > 0 {
-				bw.text.WriteByte(' ')
+				bw.text.WriteString(", ")
 			}
 			bw.text.WriteString(v)
 		}
@@ -519,7 +574,12 @@ func (bw *batchWorker) geocode(ctx context.Context, row *batchRow) {
 	res[9] = m.Postcode
 	res[10] = m.City
 	res[11] = m.Citycode
-	set(BatchOK, "")
+	res[resParent] = m.ParentCitycode
+	if m.Ambiguous {
+		set(BatchAmbiguous, "")
+	} else {
+		set(BatchOK, "")
+	}
 	comp := m.Competence()
 	if comp.Zone != ZoneUnknown {
 		res[13] = comp.Zone.String()

@@ -7,10 +7,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"guichet/data/opendatatest"
+	"guichet/geo/geocode"
 )
 
 // batchDataset has the fixture communes and the BAN fixture of Voiron.
@@ -176,7 +178,7 @@ func TestGeocodeCSVBadFiles(t *testing.T) {
 			if out.Len() != 0 {
 				t.Errorf("wrote %q before refusing", out.String())
 			}
-			if _, err := ScanCSV(strings.NewReader(tt.input), tt.opts); !errors.Is(err, ErrInvalid) {
+			if _, _, err := ScanCSV(strings.NewReader(tt.input), tt.opts); !errors.Is(err, ErrInvalid) {
 				t.Errorf("ScanCSV = %v, want ErrInvalid", err)
 			}
 		})
@@ -193,7 +195,7 @@ func TestGeocodeCSVMalformedQuoteContinues(t *testing.T) {
 	if !strings.Contains(field(t, recs, 1, "result_error"), "malformed CSV") {
 		t.Errorf("error row reason %q", field(t, recs, 1, "result_error"))
 	}
-	if n, err := ScanCSV(strings.NewReader(input), BatchOptions{}); n != 2 || err != nil {
+	if n, _, err := ScanCSV(strings.NewReader(input), BatchOptions{}); n != 2 || err != nil {
 		t.Errorf("ScanCSV = %d, %v; want 2 rows", n, err)
 	}
 }
@@ -262,7 +264,7 @@ func FuzzGeocodeCSV(f *testing.F) {
 			}
 			return
 		}
-		n, err := ScanCSV(strings.NewReader(input), BatchOptions{})
+		n, _, err := ScanCSV(strings.NewReader(input), BatchOptions{})
 		if err != nil || n != stats.Rows {
 			t.Fatalf("ScanCSV = %d, %v; GeocodeCSV wrote %d rows", n, err, stats.Rows)
 		}
@@ -300,5 +302,79 @@ func TestLatin1ReaderSmallBuffers(t *testing.T) {
 		if string(got) != "résidence Bêta ÖÖÖ" {
 			t.Errorf("read %d bytes at a time: %q", size, got)
 		}
+	}
+}
+
+func TestAddressHeaders(t *testing.T) {
+	for _, h := range []string{"adresse", "Adresse postale", "address", "rue", "voie", "numero", "N° voie", "cp", "code_postal", "CodePostal", "ville", "Commune", "city", "lieu-dit", "complement_adresse"} {
+		if !isAddressHeader(h) {
+			t.Errorf("isAddressHeader(%q) = false, want true", h)
+		}
+	}
+	for _, h := range []string{"id", "id_plainte", "reference", "code_commune", "code_insee", "id_adresse", "numero_plainte", "telephone", "nom", "commentaire", "latitude"} {
+		if isAddressHeader(h) {
+			t.Errorf("isAddressHeader(%q) = true, want false", h)
+		}
+	}
+}
+
+func TestGeocodeCSVDefaultColumns(t *testing.T) {
+	ds := batchDataset(t)
+	for _, tt := range []struct {
+		name, input string
+		want        []string
+	}{
+		{"address parts, identifiers left out", "id_plainte;reference;adresse;cp;ville;commentaire\n17;A-12;2 rue Danton;38500;Voiron;porte\n", []string{"adresse", "cp", "ville"}},
+		{"no address header: neither identifiers nor numbers", "id;texte;montant\n5;2 rue Danton Voiron;12.50\n6;Voiron;3\n", []string{"texte"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			recs, stats := runBatch(t, ds, tt.input, BatchOptions{})
+			if !slices.Equal(stats.Columns, tt.want) {
+				t.Errorf("columns %v, want %v", stats.Columns, tt.want)
+			}
+			if _, cols, err := ScanCSV(strings.NewReader(tt.input), BatchOptions{}); err != nil || !slices.Equal(cols, tt.want) {
+				t.Errorf("ScanCSV columns %v, %v; want %v", cols, err, tt.want)
+			}
+			for i := 1; i < len(recs); i++ {
+				if got := field(t, recs, i, "result_citycode"); got != "38563" {
+					t.Errorf("row %d: citycode %q, want 38563: %v", i, got, recs[i])
+				}
+			}
+		})
+	}
+}
+
+// TestNationalReportedAddresses holds the reported misses on the national
+// data, the last as a batch with the columns adresse and ville, and the
+// arrondissement a Paris postcode designates.
+func TestNationalReportedAddresses(t *testing.T) {
+	ds := nationalDataset(t)
+	for _, tt := range []struct{ text, want string }{
+		{"14 Boulevard Sainte-Anne 53600 EVRON", "53097"},
+		{"58 Rue de Saint-Prix 70100 GRAY", "70279"},
+		{"195 Route de Saint-Palais 64520 BIDACHE", "64123"},
+		{"Route de Vaison-la-Romaine 84340 MALAUCENE", "84069"},
+	} {
+		ms, err := ds.Geocode(context.Background(), geocode.Query{Text: tt.text, Limit: 2})
+		if err != nil || len(ms) == 0 || ms[0].Citycode != tt.want || ms[0].Ambiguous {
+			t.Errorf("Geocode(%q) = %v, %v; want %s first, not ambiguous", tt.text, ms, err, tt.want)
+		}
+	}
+	input := "id_plainte,adresse,ville\n1,gare Saint-Charles,Marseile\n"
+	for _, opts := range []BatchOptions{{Columns: []string{"adresse", "ville"}}, {}} {
+		recs, _ := runBatch(t, ds, input, opts)
+		city, parent := field(t, recs, 1, "result_citycode"), field(t, recs, 1, "result_parent_citycode")
+		if city != "13055" && parent != "13055" || field(t, recs, 1, "result_status") != BatchOK {
+			t.Errorf("columns %v: citycode %s parent %s status %s, want Marseille (13055) ok", opts.Columns, city, parent, field(t, recs, 1, "result_status"))
+		}
+	}
+	// Two communes named Sainte-Anne, no postcode: a guess, and said so.
+	recs, _ := runBatch(t, ds, "adresse,ville\n12 rue de la Gare,Sainte-Anne\n", BatchOptions{})
+	if st, score := field(t, recs, 1, "result_status"), field(t, recs, 1, "result_score"); st != BatchAmbiguous || score > "0.7" {
+		t.Errorf("12 rue de la Gare, Sainte-Anne: status %s score %s, want ambiguous at most 0.7", st, score)
+	}
+	recs, _ = runBatch(t, ds, "adresse,cp,ville\n3 rue Laffitte,75009,PARIS\n", BatchOptions{})
+	if got := []string{field(t, recs, 1, "result_citycode"), field(t, recs, 1, "result_parent_citycode"), field(t, recs, 1, "result_postcode")}; !slices.Equal(got, []string{"75109", "75056", "75009"}) {
+		t.Errorf("3 rue Laffitte 75009 PARIS: citycode, parent, postcode = %v, want 75109 75056 75009", got)
 	}
 }

@@ -217,7 +217,8 @@ func addCommunesToGeocoder(gb *geocode.Builder, ix *communeIndex, src *communeSo
 		if !ok {
 			continue
 		}
-		gb.AddMunicipality(geocode.Municipality{Code: cm.Code, Name: cm.Name, Postcodes: cm.Postcodes, Center: c, Population: cm.Population})
+		gb.AddMunicipality(geocode.Municipality{Code: cm.Code, Name: cm.Name, Postcodes: cm.Postcodes, Center: c, Population: cm.Population,
+			Parent: cm.City, District: cm.City != ""})
 	}
 	for i, rec := range src.cog {
 		if rec.Type != cogDelegated && rec.Type != cogAssociated {
@@ -240,6 +241,6 @@ func addCommunesToGeocoder(gb *geocode.Builder, ix *communeIndex, src *communeSo
 		// The record index keeps keys unique when a code names both a
 		// delegated and an associated commune.
 		key := fmt.Sprintf("%s%s:%d", formerMark, rec.Code, i)
-		gb.AddMunicipality(geocode.Municipality{Code: key, Name: rec.Nom, Postcodes: pcs, Center: c, Population: rec.Population})
+		gb.AddMunicipality(geocode.Municipality{Code: key, Name: rec.Nom, Postcodes: pcs, Center: c, Population: rec.Population, Parent: cur.Code})
 	}
 }

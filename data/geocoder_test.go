@@ -278,7 +278,8 @@ func TestNationalEveryCommuneSearchable(t *testing.T) {
 			t.Errorf("Geocode(%q) = %v, %v: a commune that cannot be found", q, ms, err)
 			continue
 		}
-		if ms[0].Citycode == c.Code {
+		// A city's postcode that is an arrondissement's names it.
+		if ms[0].Citycode == c.Code || ms[0].ParentCitycode == c.Code {
 			first++
 		} else if len(misses) < 10 {
 			misses = append(misses, q+" → "+ms[0].Citycode+" "+ms[0].City)

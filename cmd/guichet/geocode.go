@@ -25,7 +25,7 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	dir := dataFlag(fs)
 	asJSON := fs.Bool("json", false, "one address: print the GeoCodeJSON answer of GET /v1/geocode")
 	limit := fs.Int("limit", 0, "one address: number of matches, 1 to 50 (default 5)")
-	columns := fs.String("columns", "", "CSV: comma-separated columns joined into the query (default: all)")
+	columns := fs.String("columns", "", "CSV: comma-separated columns joined into the query (default: those named like parts of an address)")
 	postcode := fs.String("postcode", "", "CSV: column holding a postcode that restricts each row's matches")
 	citycode := fs.String("citycode", "", "CSV: column holding an INSEE code that restricts each row's matches")
 	delimiter := fs.String("delimiter", "", "CSV: field delimiter: , ; | or tab (default: sniffed from the header)")
@@ -91,8 +91,8 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "%d rows: %d ok, %d not found, %d skipped, %d errors (%s, delimiter %q)\n",
-		stats.Rows, stats.OK, stats.NotFound, stats.Skipped, stats.Errors, stats.Encoding, stats.Delimiter)
+	fmt.Fprintf(stderr, "%d rows: %d ok, %d ambiguous, %d not found, %d skipped, %d errors (%s, delimiter %q, columns %s)\n",
+		stats.Rows, stats.OK, stats.Ambiguous, stats.NotFound, stats.Skipped, stats.Errors, stats.Encoding, stats.Delimiter, strings.Join(stats.Columns, ","))
 	return nil
 }
 

@@ -216,7 +216,7 @@ func BenchmarkGeocodeParallel(b *testing.B) {
 	rand.New(rand.NewSource(3)).Shuffle(len(qs), func(i, j int) { qs[i], qs[j] = qs[j], qs[i] })
 	ctx := context.Background()
 	b.ResetTimer()
-	start := time.Now()
+	start, cpu := time.Now(), cpuSeconds()
 	b.RunParallel(func(pb *testing.PB) {
 		i := rand.Intn(len(qs))
 		for pb.Next() {
@@ -225,6 +225,7 @@ func BenchmarkGeocodeParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "queries/s")
+	b.ReportMetric(float64(b.N)/(cpuSeconds()-cpu), "queries/cpu-s")
 }
 
 // BenchmarkNaiveScan is the baseline: score every normalised address

@@ -66,6 +66,7 @@ func (b *Builder) AddMunicipality(m Municipality) {
 	m.Code = strings.Clone(m.Code)
 	m.Name = strings.Clone(m.Name)
 	m.Postcodes = slices.Clone(m.Postcodes)
+	m.Parent = strings.Clone(m.Parent)
 	i := b.muni(m.Code, m.Name)
 	for _, pc := range b.munis[i].Postcodes {
 		if !slices.Contains(m.Postcodes, pc) {
@@ -198,9 +199,18 @@ func (b *Builder) Build() *Index {
 		pcs:        b.pcs,
 		reps:       b.reps,
 	}
+	ix.parent = make([]int32, len(b.munis))
+	ix.districts = map[uint32][]uint32{}
 	for i, m := range b.munis {
 		for _, pc := range m.Postcodes {
 			ix.byPostcode[pc] = append(ix.byPostcode[pc], int32(i))
+		}
+		ix.parent[i] = -1
+		if p, ok := b.muniIdx[m.Parent]; ok && m.Parent != m.Code {
+			ix.parent[i] = p
+			if m.District {
+				ix.districts[uint32(p)] = append(ix.districts[uint32(p)], uint32(i))
+			}
 		}
 	}
 

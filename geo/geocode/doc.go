@@ -7,6 +7,60 @@
 // ordinals, house-number suffixes, postal noise such as CEDEX or BP),
 // matched token by token with typo tolerance, and ranked by a relative
 // score in [0, 1]. Reverse finds the nearest addresses to a point.
+//
+// # The structure of an address decides the commune
+//
+// French addresses name the next town in their streets ("Route de
+// Saint-Palais 64520 Bidache", "Rue de Saint-Prix 70100 Gray"), so a
+// commune whose name matches words of the street must not win over the
+// commune the address gives. addok, the BAN's engine, indexes the
+// postcode and the city as tokens like the street's words and boosts the
+// results whose postcode token matches: the boost is a weight, so a
+// commune matching many street words can still outrank the postcode's
+// commune, and a street word explains a city as well as a city word
+// does. Here the query is first parsed into parts, and each part is
+// evidence of one thing:
+//
+//   - The commune slot is the text after the postcode ("<street> <cp>
+//     <city>"), else the last comma- or semicolon-separated part (the
+//     batch geocoder joins columns with commas, so the last column
+//     holding a name is the commune), unless that part opens a street.
+//     Every other word then describes the street or a place in the
+//     commune.
+//   - Without a slot, a way type followed by a name opens a street: the
+//     way type (from the BAN abbreviation list, minus words that often
+//     begin commune names such as val, mont or croix), its first proper
+//     name and the stopwords between describe the street. The words
+//     after it may still be the street's name or already the commune:
+//     a commune explains them only as a run ending at the last word
+//     ("Route de Vaison-la-Romaine Malaucène" is Malaucène, not Vaison).
+//   - A query with neither ("Saint-Étienne", "mairie Voiron") counts
+//     every word for the commune, as before.
+//
+// A commune's query coverage counts the slot's words and the postcode
+// fully, and the street's words only for streetEvidence (0.2): a commune
+// matched only by words of the street gets little. A street's coverage
+// counts its own name for the street words and the commune's name for
+// the slot, each crossed match again only for streetEvidence. A commune
+// found for a query that also describes a street scores streetUnfound
+// (0.8) of its score, so that a street found there ranks first.
+//
+// A five-digit postcode of an indexed commune is a hard constraint, not
+// a weight: a place whose commune does not have it scores half and ranks
+// below every place whose commune has it, whatever their scores. The
+// postcode's communes are always candidates, so the first match agrees
+// with a valid postcode; only when the postcode is unknown does the text
+// alone decide. A postcode of one arrondissement of Paris, Lyon or
+// Marseille names that arrondissement (75009 is 75109, with
+// Match.ParentCitycode 75056), and a commune match carries the query's
+// postcode when it is one of the commune's.
+//
+// When the best places of two different communes (an arrondissement
+// counting as its city, a former commune as the current one) rank within
+// ambiguityGap (0.03) of each other, the query does not settle the
+// commune: the first match is marked Ambiguous and every score is scaled
+// by 0.7, so that neither a caller nor a batch reads it as a confident
+// answer.
 package geocode
 
 import (
@@ -103,7 +157,14 @@ type Match struct {
 	Score float64
 
 	HouseNumber, Street, Postcode, City, Citycode string
-	Point                                         orb.Point
+	// ParentCitycode is the code of the city of an arrondissement of
+	// Paris, Lyon or Marseille (75056 for 75109); empty elsewhere.
+	ParentCitycode string
+	// Ambiguous reports, on the first match only, that the best place
+	// of another commune is about as plausible: the query does not
+	// settle the commune. Scores are then lowered.
+	Ambiguous bool
+	Point     orb.Point
 	// DistanceM is the distance in metres to the reverse point or to
 	// Query.Bias; zero otherwise.
 	DistanceM float64
@@ -129,4 +190,12 @@ type Municipality struct {
 	Postcodes  []string
 	Center     orb.Point
 	Population int
+	// Parent is the code of the commune this one is part of: the city
+	// of a municipal arrondissement, the current commune of a former
+	// one. Places of a commune and of its parent are one commune when
+	// telling whether an answer is ambiguous.
+	Parent string
+	// District marks a municipal arrondissement: the postcode of only
+	// one of its city's arrondissements designates it.
+	District bool
 }

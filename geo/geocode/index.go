@@ -15,6 +15,8 @@ type Index struct {
 	munis      []Municipality
 	byCode     map[string]int32
 	byPostcode map[string][]int32
+	parent     []int32             // index of Municipality.Parent, -1 for none
+	districts  map[uint32][]uint32 // arrondissements of a city
 	pcs        []string
 	reps       []string
 
@@ -56,7 +58,7 @@ func (ix *Index) Bytes() int {
 	// Header sizes on 64-bit platforms: string, slice, street, Municipality.
 	const strHdr, sliceHdr, streetSize, muniSize = 16, 24, 24, 80
 	n := len(ix.ids) + 4*(cap(ix.num)+cap(ix.lon)+cap(ix.lat)+cap(ix.idOff)+cap(ix.addrFirst)+cap(ix.muniStreet)+cap(ix.byLen)+cap(ix.lenOff))
-	n += cap(ix.wordClass) + ix.st.bytes() + ix.mu.bytes()
+	n += cap(ix.wordClass) + ix.st.bytes() + ix.mu.bytes() + 4*cap(ix.parent)
 	n += cap(ix.streets) * streetSize
 	for i := range ix.streets {
 		n += len(ix.streets[i].name)

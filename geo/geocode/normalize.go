@@ -48,6 +48,36 @@ var streetTypes = map[string]bool{
 	"residence": true, "lotissement": true, "hameau": true, "zone": true,
 }
 
+// wayTypes are the words that open the name of a street or place in an
+// address: what follows describes the street, not the commune. They are
+// the way types of the BAN abbreviation list (etalab/ban-data
+// abbreviations.csv, long forms, folded), without the titles, numbers and
+// months it also holds, and without the words that as often begin a
+// commune's name (val, mont, bourg, chateau, pont, port, ville, village,
+// croix, fontaine, moulin, mas, plage, champ): taken as way types they
+// would hide the commune in "Val-de-Reuil" or "Croix".
+var wayTypes = map[string]bool{
+	"allee": true, "allees": true, "autoroute": true, "avenue": true,
+	"berge": true, "boucle": true, "boulevard": true, "bretelle": true,
+	"calle": true, "camin": true, "carrer": true, "carrefour": true,
+	"carriera": true, "chaussee": true, "chemin": true, "cheminement": true,
+	"cite": true, "contour": true, "corniche": true, "coron": true,
+	"couloir": true, "cours": true, "coursive": true, "darse": true,
+	"descente": true, "digue": true, "draille": true, "enclos": true,
+	"esplanade": true, "faubourg": true, "galerie": true, "gare": true,
+	"halage": true, "hameau": true, "impasse": true, "jetee": true,
+	"levee": true, "lieu": true, "lotissement": true, "mail": true,
+	"montee": true, "parvis": true, "passage": true, "passe": true,
+	"passerelle": true, "piste": true, "place": true, "placette": true,
+	"placis": true, "promenade": true, "quai": true, "quartier": true,
+	"raccourci": true, "raidillon": true, "rampe": true, "residence": true,
+	"rocade": true, "rond": true, "rotonde": true, "route": true, "rue": true,
+	"ruelle": true, "ruellette": true, "ruette": true, "sente": true,
+	"sentier": true, "square": true, "terrasse": true, "traboule": true,
+	"traverse": true, "venelle": true, "via": true, "voie": true,
+	"voirie": true, "za": true, "zac": true, "zi": true, "zone": true, "zup": true,
+}
+
 // Normalize returns the canonical form of a French address or place
 // name: lower case words without diacritics (ASCII for Latin letters)
 // separated by single spaces, with abbreviations expanded, ordinals

@@ -38,8 +38,20 @@ type alt struct {
 type qword struct {
 	text  string
 	class uint8
+	role  role
 	alts  []alt
 }
+
+// role is the part of an address a query word was written in; see the
+// package documentation.
+type role uint8
+
+const (
+	roleFree   role = iota // no structure tells: street and commune alike
+	roleStreet             // a way type, the start of its name, or what precedes the commune slot
+	roleCity               // the commune slot: after the postcode, or the last segment
+	roleTail               // after the start of a street's name, with no slot: the name goes on or the commune begins
+)
 
 // Scoring constants; see Geocode.
 const (
@@ -49,12 +61,37 @@ const (
 	broadMuni       = 256   // a word in more commune names is too broad to select candidates
 	maxLocalStreets = 20000 // beyond, a typo is searched in the whole vocabulary
 	missingNum      = 0.9   // factor when the house number is not on the street
+	// streetEvidence is what a commune gains from query words that
+	// describe the street (and what a street gains from the commune
+	// slot): "Route de Saint-Palais" says where the road leads, not
+	// where it is.
+	streetEvidence = 0.2
+	// contradicted scales the score of a place whose commune does not
+	// have the query's valid postcode; such a place also ranks below
+	// every place that has it.
+	contradicted = 0.5
+	// ambiguityGap is how close the best places of two different
+	// communes must be for the answer to be called ambiguous, and
+	// ambiguousScore scales the scores of such an answer.
+	ambiguityGap = 0.03
+	// streetUnfound scales the score of a commune when the query also
+	// describes a street: a street found there explains more.
+	streetUnfound  = 0.8
+	ambiguousScore = 0.7
 )
 
 type candidate struct {
 	score float64
+	key   float64 // ranking key: score, minus 2 when the postcode is contradicted
 	typ   Type
 	ref   uint32 // commune, street or address
+	city  uint32 // the commune, or the city of an arrondissement
+}
+
+// cityBest is the best candidate found in one city.
+type cityBest struct {
+	city uint32
+	key  float64
 }
 
 type search struct {
@@ -63,12 +100,17 @@ type search struct {
 	words     []qword
 	weightSum float64
 	pc        string // postcode written in the text
+	pcValid   bool   // pc is the postcode of an indexed commune
+	slot      bool   // the query has an explicit commune slot
+	tail      bool   // the query has words of roleTail
 	number    uint32
 	rep       string
 	hasNumber bool
 	best      []float64 // per-word credit scratch, two rows (street, commune)
 	firstAt   []int     // cover's per-word scratch: 1 + the first place in the name it matches, 0 if none
 	out       []candidate
+	top       [2]cityBest // the best two cities, for ambiguity
+	nTop      int
 }
 
 // Geocode returns the places best matching q, best first.
@@ -91,12 +133,12 @@ func (ix *Index) Geocode(ctx context.Context, q Query) ([]Match, error) {
 		q.Bias != nil && !(q.Bias[0] >= -180 && q.Bias[0] <= 180 && q.Bias[1] >= -90 && q.Bias[1] <= 90) {
 		return nil, ErrBadQuery
 	}
-	toks := tokenize(q.Text, nil)
+	toks, segs := tokenizeSegments(q.Text)
 	if len(toks) == 0 {
 		return nil, ErrBadQuery
 	}
 	s := search{ix: ix, q: &q}
-	s.parse(toks)
+	s.parse(toks, segs)
 
 	filter, ok := ix.filter(&q)
 	if !ok {
@@ -114,19 +156,44 @@ func (ix *Index) Geocode(ctx context.Context, q Query) ([]Match, error) {
 	if len(s.out) == 0 {
 		return nil, ErrNoMatch
 	}
+	ambiguous := s.nTop == 2 && s.top[0].key-s.top[1].key < ambiguityGap
 	res := make([]Match, len(s.out))
 	for i, c := range s.out {
 		res[i] = s.match(c)
+		if ambiguous {
+			res[i].Score *= ambiguousScore
+		}
+		// A contradicted place may score higher than one ranked
+		// before it; scores never increase down the list.
+		if i > 0 {
+			res[i].Score = min(res[i].Score, res[i-1].Score)
+		}
 	}
+	res[0].Ambiguous = ambiguous
 	return res, nil
 }
 
+// tokenizeSegments tokenizes the comma- or semicolon-separated parts of
+// s and returns the tokens with the index of each part's first token.
+func tokenizeSegments(s string) (toks []string, segs []int) {
+	for part := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ',' || r == ';' || r == '\n' }) {
+		n := len(toks)
+		toks = tokenize(part, toks)
+		if len(toks) > n {
+			segs = append(segs, n)
+		}
+	}
+	return toks, segs
+}
+
 // parse splits the tokens into a postcode, a leading house number and
-// words resolved against the vocabulary.
-func (s *search) parse(toks []string) {
+// words resolved against the vocabulary, and gives each word its role.
+func (s *search) parse(toks []string, segs []int) {
+	pcAt := -1
+	wordAt := make([]int, 0, len(toks)) // token index of each word
 	for i, t := range toks {
 		if len(t) == 5 && isDigits(t) && s.pc == "" {
-			s.pc = t
+			s.pc, pcAt = t, i
 			continue
 		}
 		// The house number comes first, or last as in "rue X 12".
@@ -142,13 +209,70 @@ func (s *search) parse(toks []string) {
 		w := qword{text: t, class: classOf(t)}
 		w.alts = s.ix.resolve(t, s.q.Autocomplete && i == len(toks)-1, nil)
 		s.words = append(s.words, w)
+		wordAt = append(wordAt, i)
 		s.weightSum += classWeight[w.class]
 	}
 	if s.pc != "" {
 		s.weightSum++
+		s.pcValid = len(s.ix.byPostcode[s.pc]) > 0
 	}
 	s.best = make([]float64, 2*len(s.words))
 	s.firstAt = make([]int, len(s.words))
+	s.assignRoles(segs, pcAt, wordAt)
+}
+
+// assignRoles finds the commune slot of the query, else a street whose
+// name may run into the commune; see the package documentation.
+func (s *search) assignRoles(segs []int, pcAt int, wordAt []int) {
+	n := len(s.words)
+	slotFrom := -1
+	if pcAt >= 0 {
+		slotFrom = slices.IndexFunc(wordAt, func(at int) bool { return at > pcAt })
+	}
+	if slotFrom < 0 {
+		// The last part holding a word, unless it is the first one.
+		for j := len(segs) - 1; j >= 1; j-- {
+			if k := slices.IndexFunc(wordAt, func(at int) bool { return at >= segs[j] }); k >= 0 {
+				if k > 0 {
+					slotFrom = k
+				}
+				break
+			}
+		}
+	}
+	if slotFrom > 0 && !s.opensStreet(slotFrom) {
+		for k := range s.words {
+			s.words[k].role = roleStreet
+			if k >= slotFrom {
+				s.words[k].role = roleCity
+			}
+		}
+		s.slot = true
+		return
+	}
+	for k := range n {
+		first := -1
+		if wayTypes[s.words[k].text] {
+			first = slices.IndexFunc(s.words[k+1:], func(w qword) bool { return w.class == className })
+		}
+		if first < 0 {
+			continue
+		}
+		first += k + 1
+		for j := k; j < n; j++ {
+			s.words[j].role = roleStreet
+			if j > first {
+				s.words[j].role = roleTail
+				s.tail = true
+			}
+		}
+		return
+	}
+}
+
+// opensStreet reports whether word k is a way type followed by a name.
+func (s *search) opensStreet(k int) bool {
+	return wayTypes[s.words[k].text] && slices.ContainsFunc(s.words[k+1:], func(w qword) bool { return w.class == className })
 }
 
 // resolve returns the vocabulary words t stands for exactly or, when
@@ -315,24 +439,96 @@ func (s *search) inOrder() bool {
 	return true
 }
 
-// queryCoverage is the weighted share of the query explained by the
-// per-word credits in the given rows and by the postcode.
-func (s *search) queryCoverage(pcMatch bool, rows ...[]float64) float64 {
+// streetCoverage is the weighted share of the query explained by a
+// street (credits sRow) in a commune (credits cRow) and by the postcode.
+// A word of the commune slot explained only by the street's name, or a
+// street word only by the commune's, counts for streetEvidence.
+func (s *search) streetCoverage(pcMatch bool, sRow, cRow []float64) float64 {
 	if s.weightSum == 0 {
 		return 0
 	}
 	var got float64
 	for i, w := range s.words {
-		c := 0.0
-		for _, r := range rows {
-			c = max(c, r[i])
+		sc, cc := sRow[i], cRow[i]
+		switch w.role {
+		case roleCity:
+			sc *= streetEvidence
+		case roleStreet:
+			if s.slot {
+				cc *= streetEvidence
+			}
 		}
-		got += classWeight[w.class] * c
+		got += classWeight[w.class] * max(sc, cc)
 	}
 	if pcMatch {
 		got++
 	}
 	return got / s.weightSum
+}
+
+// communeCoverage is the share of the query's commune evidence that a
+// commune explains with the per-word credits best and the postcode: the
+// words of the commune slot (in a query with a tail, the run of tail
+// words the commune explains up to the end, out of all tail words) and
+// the postcode count fully, the other words for streetEvidence. A query
+// without structure counts every word.
+func (s *search) communeCoverage(best []float64, pcMatch bool) float64 {
+	if !s.slot && !s.tail {
+		var got float64
+		for i, w := range s.words {
+			got += classWeight[w.class] * best[i]
+		}
+		if pcMatch {
+			got++
+		}
+		return got / max(s.weightSum, 1e-9)
+	}
+	slotFrom := len(s.words)
+	if s.tail {
+		named := false
+		for k := len(s.words) - 1; k >= 0 && s.words[k].role == roleTail; k-- {
+			if best[k] == 0 && s.words[k].class != classStop {
+				break
+			}
+			if best[k] > 0 && s.words[k].class != classStop {
+				named = true
+			}
+			if named {
+				slotFrom = k
+			}
+		}
+	}
+	// Every tail word weighs in: a commune explaining a longer run
+	// ("Garrigues-Sainte-Eulalie") beats one explaining its end only
+	// ("Sainte-Eulalie"), and one explaining none gets nothing from
+	// the postcode alone.
+	var inW, inGot, outW, outGot float64
+	for k, w := range s.words {
+		wt := classWeight[w.class]
+		switch {
+		case w.role == roleCity || k >= slotFrom:
+			inW, inGot = inW+wt, inGot+wt*best[k]
+		case w.role == roleTail:
+			inW += wt
+			outW, outGot = outW+wt, outGot+wt*best[k]
+		default:
+			outW, outGot = outW+wt, outGot+wt*best[k]
+		}
+	}
+	if s.pc != "" {
+		inW++
+		if pcMatch {
+			inGot++
+		}
+	}
+	cov := 0.0
+	if inW > 0 {
+		cov = inGot / inW
+	}
+	if outW > 0 {
+		cov += streetEvidence * outGot / outW
+	}
+	return min(cov, 1)
 }
 
 func (s *search) resetBest() {
@@ -389,10 +585,61 @@ func (s *search) munis(filter []uint32, emit bool) []uint32 {
 			// specifically comes first.
 			share = 1 / float64(len(mu.Postcodes))
 		}
-		text := 0.55*s.queryCoverage(pcMatch, s.best) + 0.45*share
-		s.add(candidate{s.final(text, m, mu.Center[0], mu.Center[1]), TypeMunicipality, m})
+		text := 0.55*s.communeCoverage(s.best, pcMatch) + 0.45*share
+		if s.slot || s.tail {
+			text *= streetUnfound
+		}
+		ref := m
+		// The postcode of one arrondissement names it rather than its
+		// city: "75009 Paris" is Paris 9e.
+		if pc := s.postcode(); pc != "" {
+			if d, ok := ix.districtOf(m, pc); ok {
+				ref = d
+			}
+		}
+		s.add(s.candidate(s.final(text, m, mu.Center[0], mu.Center[1]), TypeMunicipality, ref, ref))
 	}
 	return anchors
+}
+
+// postcode is the query's postcode: the filter's, else the text's.
+func (s *search) postcode() string {
+	if s.q.Postcode != "" {
+		return s.q.Postcode
+	}
+	return s.pc
+}
+
+// districtOf returns the only arrondissement of city m that has postcode
+// pc.
+func (ix *Index) districtOf(m uint32, pc string) (uint32, bool) {
+	found, n := uint32(0), 0
+	for _, d := range ix.districts[m] {
+		if slices.Contains(ix.munis[d].Postcodes, pc) {
+			found, n = d, n+1
+		}
+	}
+	return found, n == 1
+}
+
+// candidate makes the candidate of a place in commune muni: its city
+// for ambiguity, and its rank below every consistent place when muni
+// does not have the query's valid postcode.
+func (s *search) candidate(score float64, typ Type, ref, muni uint32) candidate {
+	c := candidate{score: score, key: score, typ: typ, ref: ref, city: muni}
+	if p := s.ix.parent[muni]; p >= 0 {
+		c.city = uint32(p)
+	}
+	if s.contradicts(muni) {
+		c.score *= contradicted
+		c.key = c.score - 2
+	}
+	return c
+}
+
+// contradicts reports whether commune m lacks the query's valid postcode.
+func (s *search) contradicts(m uint32) bool {
+	return s.pcValid && !slices.Contains(s.ix.munis[m].Postcodes, s.pc)
 }
 
 // count returns the number of documents holding one of w's words.
@@ -495,15 +742,16 @@ func (s *search) scoreStreet(st uint32) {
 	if pcMatch {
 		cShare = 1
 	}
-	text := 0.45*s.queryCoverage(pcMatch, sRow, cRow) + 0.35*sShare + 0.2*cShare
-	if s.upperBound(text, str.muni) < s.floor() {
+	text := 0.45*s.streetCoverage(pcMatch, sRow, cRow) + 0.35*sShare + 0.2*cShare
+	ub := s.candidate(s.upperBound(text, str.muni), TypeStreet, st, str.muni)
+	if ub.key < s.floor() && !s.mayBeRunnerUp(ub) {
 		return
 	}
 	first, last := ix.addrFirst[st], ix.addrFirst[st+1]
 	if s.hasNumber {
 		if a, ok := s.findNumber(first, last); ok && s.q.Type != TypeStreet {
 			if s.q.Type == 0 || s.q.Type == TypeHousenumber {
-				s.add(candidate{s.final(text, str.muni, ix.fLon(a), ix.fLat(a)), TypeHousenumber, a})
+				s.add(s.candidate(s.final(text, str.muni, ix.fLon(a), ix.fLat(a)), TypeHousenumber, a, str.muni))
 			}
 			return
 		} else if !ok {
@@ -512,7 +760,7 @@ func (s *search) scoreStreet(st uint32) {
 	}
 	if s.q.Type == 0 || s.q.Type == TypeStreet {
 		mid := first + (last-first)/2
-		s.add(candidate{s.final(text, str.muni, ix.fLon(mid), ix.fLat(mid)), TypeStreet, st})
+		s.add(s.candidate(s.final(text, str.muni, ix.fLon(mid), ix.fLat(mid)), TypeStreet, st, str.muni))
 	}
 }
 
@@ -558,11 +806,19 @@ func (s *search) upperBound(text float64, muni uint32) float64 {
 }
 
 // add keeps c if it ranks among the q.Limit best so far, in order: by
-// score, then type, then index position, so that results do not depend
-// on the order candidates are visited.
+// key, then type, then index position, so that results do not depend
+// on the order candidates are visited. A place already kept keeps its
+// best key.
 func (s *search) add(c candidate) {
+	s.track(c)
+	if i := slices.IndexFunc(s.out, func(o candidate) bool { return o.typ == c.typ && o.ref == c.ref }); i >= 0 {
+		if s.out[i].key >= c.key {
+			return
+		}
+		s.out = slices.Delete(s.out, i, i+1)
+	}
 	pos, _ := slices.BinarySearchFunc(s.out, c, func(a, b candidate) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.typ, b.typ), cmp.Compare(a.ref, b.ref))
+		return cmp.Or(cmp.Compare(b.key, a.key), cmp.Compare(a.typ, b.typ), cmp.Compare(a.ref, b.ref))
 	})
 	if pos >= s.q.Limit {
 		return
@@ -573,13 +829,40 @@ func (s *search) add(c candidate) {
 	s.out = slices.Insert(s.out, pos, c)
 }
 
-// floor is the score a candidate must reach to be kept, once q.Limit
-// candidates are kept; -1 before.
+// track keeps the best key of the best two cities seen.
+func (s *search) track(c candidate) {
+	b := cityBest{c.city, c.key}
+	switch {
+	case s.nTop > 0 && s.top[0].city == c.city:
+		s.top[0].key = max(s.top[0].key, c.key)
+	case s.nTop > 1 && s.top[1].city == c.city:
+		if c.key > s.top[1].key {
+			s.top[1].key = c.key
+			if s.top[1].key > s.top[0].key {
+				s.top[0], s.top[1] = s.top[1], s.top[0]
+			}
+		}
+	case s.nTop == 0 || c.key > s.top[0].key:
+		s.top[1], s.top[0] = s.top[0], b
+		s.nTop = min(s.nTop+1, 2)
+	case s.nTop == 1 || c.key > s.top[1].key:
+		s.top[1], s.nTop = b, 2
+	}
+}
+
+// mayBeRunnerUp reports whether c could make the answer ambiguous: only
+// a candidate within ambiguityGap of the best city can.
+func (s *search) mayBeRunnerUp(c candidate) bool {
+	return s.nTop == 0 || c.key >= s.top[0].key-ambiguityGap && c.city != s.top[0].city
+}
+
+// floor is the key a candidate must reach to be kept, once q.Limit
+// candidates are kept; -3 before.
 func (s *search) floor() float64 {
 	if len(s.out) < s.q.Limit {
-		return -1
+		return -3
 	}
-	return s.out[len(s.out)-1].score
+	return s.out[len(s.out)-1].key
 }
 
 func (s *search) match(c candidate) Match {
@@ -596,9 +879,17 @@ func (s *search) match(c candidate) Match {
 		switch {
 		case s.pc != "" && slices.Contains(mu.Postcodes, s.pc):
 			m.Postcode = s.pc
+		case s.q.Postcode != "" && slices.Contains(mu.Postcodes, s.q.Postcode):
+			m.Postcode = s.q.Postcode
 		case len(mu.Postcodes) > 0:
 			m.Postcode = mu.Postcodes[0]
 		}
+		if p := ix.parent[c.ref]; p >= 0 && ix.munis[c.ref].District {
+			m.City = ix.munis[p].Name
+		}
+	}
+	if i, ok := ix.byCode[m.Citycode]; ok && ix.munis[i].District && ix.parent[i] >= 0 {
+		m.ParentCitycode = ix.munis[ix.parent[i]].Code
 	}
 	m.Score = c.score
 	if s.q.Bias != nil {
