@@ -70,7 +70,11 @@ type Station struct {
 	Address Address
 	// Departement is the département or overseas territory code ("38", "2A", "974", "988").
 	Departement string
-	Phone       string
+	// Phone is the phone number exactly as published.
+	Phone string
+	// PhoneE164 is Phone as an E.164 number ("+33476050183"), empty when
+	// the published text is not a valid number: it is never offered to call.
+	PhoneE164 string
 	Email       string
 	URL         string
 	Location    orb.Point
