@@ -75,9 +75,9 @@ type Station struct {
 	// PhoneE164 is Phone as an E.164 number ("+33476050183"), empty when
 	// the published text is not a valid number: it is never offered to call.
 	PhoneE164 string
-	Email       string
-	URL         string
-	Location    orb.Point
+	Email     string
+	URL       string
+	Location  orb.Point
 	// ServiceCode is the ministry's internal unit code (unite_cu) when known;
 	// jurisdiction tables refer to stations through it.
 	ServiceCode string
