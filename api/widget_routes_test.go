@@ -336,3 +336,50 @@ func TestWidgetAcceptsGzip(t *testing.T) {
 		}
 	}
 }
+
+// The loader carries the origins allowed to frame the widget, the same as
+// the page's frame-ancestors, so that it refuses before inserting a frame
+// the browser would block; an expression that could break out of the
+// script is dropped.
+func TestWidgetLoaderAllowlist(t *testing.T) {
+	for _, tt := range []struct {
+		ancestors []string
+		want      string
+	}{
+		{nil, `var ALLOWED = ["*"];`},
+		{[]string{"https://mairie.example.fr", "'self'", `x"];alert(1);//`, "https://*.example.org:8443"},
+			`var ALLOWED = ["https://mairie.example.fr","'self'","https://*.example.org:8443"];`},
+	} {
+		cfg := DefaultConfig()
+		cfg.WidgetFrameAncestors = tt.ancestors
+		h := New(cfg, mustServer(t).Dataset(), nil).Handler()
+		rec := get(t, h, "/widget.js")
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.Contains(body, tt.want) {
+			t.Errorf("%v: loader %d lacks %s", tt.ancestors, rec.Code, tt.want)
+		}
+		if strings.Contains(body, "alert(1)") {
+			t.Errorf("%v: loader carries an injected expression", tt.ancestors)
+		}
+		page := get(t, h, "/widget")
+		if csp := page.Header().Get("Content-Security-Policy"); tt.ancestors != nil && !strings.Contains(csp, "frame-ancestors https://mairie.example.fr 'self' https://*.example.org:8443") {
+			t.Errorf("page CSP %q does not match the loader's list", csp)
+		}
+	}
+}
+
+// A browser loading the page with bad parameters (an iframe) gets a
+// neutral sentence and the reason in a comment, never a problem JSON body.
+func TestWidgetBadParamsInFrame(t *testing.T) {
+	h := mustServer(t).Handler()
+	for _, lang := range []string{"fr", "en"} {
+		rec := get(t, h, "/widget?limit=50&lang="+lang, "Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+		body := rec.Body.String()
+		if rec.Code != http.StatusBadRequest || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("%s: %d %s, want 400 text/html", lang, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if strings.Contains(body, "{") || strings.Contains(body, "invalid_params") || !strings.Contains(body, "<p>") || !strings.Contains(body, "limit") {
+			t.Errorf("%s: body %s, want a sentence and the reason, no JSON", lang, body)
+		}
+	}
+}
