@@ -235,12 +235,46 @@ const refusedHostURL = `http://localhost:${host.address().port}`; // not in the 
 allowedOrigins.add(hostURL);
 allowedOrigins.add(refusedHostURL);
 
+// Each scenario runs on its own: an exception fails it and the next runs,
+// so that one broken path does not hide the others.
+let openContexts = [];
+async function newContext(opts) {
+  const c = await browser.newContext(opts);
+  openContexts.push(c);
+  return c;
+}
+async function scenario(name, fn) {
+  try {
+    await fn();
+  } catch (err) {
+    check(`${name}: ran to the end`, false, String((err && err.message) || err).split("\n")[0]);
+  } finally {
+    for (const c of openContexts) await c.close().catch(() => {});
+    openContexts = [];
+  }
+}
+
 try {
+  // grantedPage opens the widget with the position granted in Voiron and
+  // clicks "Utiliser ma position".
+  async function grantedPage() {
+    const ctx = await newContext({ ...desktop, ...common, geolocation: VOIRON, permissions: ["geolocation"], colorScheme: "light" });
+    watchRequests(ctx);
+    await countGeolocation(ctx);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/widget?at=${ATQ}`);
+    await ready(page);
+    await page.click("#gw-locate");
+    await page.waitForSelector("#gw-results > li", { timeout: TIMEOUT });
+    await ready(page);
+    return page;
+  }
+
   // (A) Desktop, location granted: nothing asked before a click; then the
   // list, the search beside it, details, the open-now toggle, the visit's
   // memory.
-  {
-    const ctx = await browser.newContext({ ...desktop, ...common, geolocation: VOIRON, permissions: ["geolocation"], colorScheme: "light" });
+  await scenario("desktop, location granted", async () => {
+    const ctx = await newContext({ ...desktop, ...common, geolocation: VOIRON, permissions: ["geolocation"], colorScheme: "light" });
     watchRequests(ctx);
     await countGeolocation(ctx);
     const page = await ctx.newPage();
@@ -295,7 +329,11 @@ try {
     check("keyboard: Tab reaches every result", reached.size === LIMIT, `${reached.size} of ${LIMIT}`);
     check("keyboard: focused results have a visible outline", visible);
 
-    // Details: the week from today in the station's zone.
+  });
+
+  // Details: the week from today in the station's zone.
+  await scenario("details", async () => {
+    const page = await grantedPage();
     await page.click("#gw-results > li:first-child .gw-more");
     await page.waitForSelector("#gw-results > li:first-child table.gw-week", { timeout: TIMEOUT });
     await ready(page);
@@ -306,7 +344,11 @@ try {
     await axe("details", page);
     await shot(page, "desktop-details-1280x800");
 
-    // Search stays available once located (defect 3).
+  });
+
+  // Search stays available once located (defect 3).
+  await scenario("defect 3", async () => {
+    const page = await grantedPage();
     check("defect 3: search available with location granted", await page.isVisible("#gw-q") && await page.isEnabled("#gw-q"));
     const labels = await typeAndWait(page, "Grenoble");
     check("defect 3: Grenoble suggested", labels.some((l) => /^Grenoble\b/.test(l)), labels.join(" | "));
@@ -319,7 +361,16 @@ try {
     check("defect 3: results move to the searched place", Math.hypot((lat - GRENOBLE.lat) * 111, (lon - GRENOBLE.lon) * 78) < 10, `${lat},${lon}`);
     check("defect 3: status names the place", (await page.textContent("#gw-status")).includes("Grenoble"), await page.textContent("#gw-status"));
 
-    // The open-now toggle.
+  });
+
+  // The open-now toggle, and the visit's memory of the last place.
+  await scenario("open now and memory", async () => {
+    const page = await grantedPage();
+    const labels = await typeAndWait(page, "Grenoble");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((g) => Math.abs(document.getElementById("gw-results").dataset.lat - g.lat) < 0.1, GRENOBLE, { timeout: TIMEOUT });
+    await ready(page);
+    const lat = Number(await page.getAttribute("#gw-results", "data-lat"));
     await page.check("#gw-open");
     await page.waitForTimeout(50);
     await ready(page);
@@ -335,12 +386,11 @@ try {
     await page.waitForSelector("#gw-results > li", { timeout: TIMEOUT });
     const rlat = Number(await page.getAttribute("#gw-results", "data-lat"));
     check("visit memory: the last place is shown again after a reload, without asking the position", Math.abs(rlat - lat) < 1e-6 && (await page.evaluate(() => window.__geoCalls)) === 0, `${rlat} vs ${lat}`);
-    await ctx.close();
-  }
+  });
 
   // Holidays in the week, and the competent unit marked.
-  {
-    const ctx = await browser.newContext({ ...desktop, ...common });
+  await scenario("holidays and competent unit", async () => {
+    const ctx = await newContext({ ...desktop, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     // Voreppe, gendarmerie zone; 1 May is a public holiday.
@@ -358,12 +408,11 @@ try {
     const may1 = rows.find((r) => r.date === "2026-05-01");
     check("details: 1 May noted as a public holiday", may1 && /jour férié : Fête du Travail/.test(may1.text), may1?.text);
     check("details: other days carry no holiday", rows.filter((r) => r.date !== "2026-05-01").every((r) => !/férié/.test(r.text)), rows.map((r) => r.text).join(" | "));
-    await ctx.close();
-  }
+  });
 
   // (B) Android phone 360×640, location denied.
-  {
-    const ctx = await browser.newContext({ ...android, ...common });
+  await scenario("phone, location denied", async () => {
+    const ctx = await newContext({ ...android, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     await page.goto(`${base}/widget?at=${ATQ}`);
@@ -394,25 +443,23 @@ try {
     const still = (await items(page)).length;
     check("defect 7: after a refused location, the status says the list still shows Voiron", still === LIMIT && /Position non disponible/.test(status) && status.includes("Voiron"), `${still} results; status "${status}"`);
     await shot(page, "phone-denied-after-search-360x640");
-    await ctx.close();
-  }
+  });
 
   // iPhone: Apple Plans beside the Google link.
-  {
-    const ctx = await browser.newContext({ ...iphone, ...common });
+  await scenario("iPhone", async () => {
+    const ctx = await newContext({ ...iphone, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     await page.goto(`${base}/widget?lat=${VOIRON.latitude}&lon=${VOIRON.longitude}&at=${ATQ}`);
     await ready(page);
     const got = await items(page);
     check("itinerary: iOS gets Google Maps and Apple Plans links, no geo:", got.length > 0 && got.every((s) => s.links.some((h) => h.startsWith("https://maps.apple.com/?daddr=")) && s.links.some((h) => h.startsWith("https://www.google.com/maps/dir/")) && !s.links.some((h) => /^geo:/.test(h))), got[0]?.links.join(" "));
-    await ctx.close();
-  }
+  });
 
   // (C) Defect 2: a failed geocode is retried, said plainly, and never
   // switches the search to coordinate-less communes.
-  {
-    const ctx = await browser.newContext({ ...android, ...common });
+  await scenario("defect 2", async () => {
+    const ctx = await newContext({ ...android, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     const communes = [];
@@ -435,24 +482,22 @@ try {
     labels = await typeAndWait(page, "Grenoble").catch(() => []);
     check("defect 2: search works again once the service answers", labels.some((l) => /^Grenoble\b/.test(l)), labels.join(" | "));
     check("defect 2: never falls back to /v1/communes", communes.length === 0, communes.join(" "));
-    await ctx.close();
-  }
+  });
 
   // Defect 7: "Saint-Et" suggests Saint-Étienne.
-  {
-    const ctx = await browser.newContext({ ...desktop, ...common });
+  await scenario("defect 7 Saint-Et", async () => {
+    const ctx = await newContext({ ...desktop, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     await page.goto(`${base}/widget?at=${ATQ}`);
     await ready(page);
     const labels = await typeAndWait(page, "Saint-Et").catch(() => []);
     check("defect 7: \"Saint-Et\" suggests Saint-Étienne", labels.some((l) => /^Saint-Étienne \(42/.test(l)), labels.join(" | "));
-    await ctx.close();
-  }
+  });
 
   // Defect 7: units with no public desk are not listed among places to go.
-  {
-    const ctx = await browser.newContext({ ...desktop, ...common });
+  await scenario("defect 7 no public desk", async () => {
+    const ctx = await newContext({ ...desktop, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     const p = { lat: 43.33252, lon: 6.31016 }; // Gonfaron (Var)
@@ -463,17 +508,16 @@ try {
     await ready(page);
     const got = await items(page);
     check("defect 7: units with no public desk are not listed", got.length === 10 && got.every((s) => !closedForGood.includes(s.id)), got.map((s) => s.id).join(","));
-    await ctx.close();
-  }
+  });
 
   // Defect 5: truncated overseas numbers are never linked; every number
   // offered to call is valid (libphonenumber-js, an oracle independent of
   // the server's Go library).
-  {
+  await scenario("defect 5", async () => {
     const list = await api(`/v1/stations?departement=971&per_page=100`);
     const bad = (list.body?.stations ?? []).filter((s) => { const t = s.phone_text ?? s.phone; return t && !isValidPhoneNumber(t, "GP"); });
     check("defect 5: the data has truncated numbers in Guadeloupe", bad.length > 0, `${bad.length} of ${list.body?.stations?.length}`);
-    const ctx = await browser.newContext({ ...desktop, ...common });
+    const ctx = await newContext({ ...desktop, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     const s = bad[0];
@@ -485,15 +529,14 @@ try {
     check("defect 5: the station with a truncated number is listed without a tel: link", own && own.tel === null, own?.tel);
     check("defect 5: its published number is still shown as text", own && own.text.includes(s.phone_text ?? s.phone), own?.text);
     check("defect 5: every tel: link is a valid E.164 number", tels.length > 0 && tels.every((t) => /^tel:\+\d+$/.test(t) && isValidPhoneNumber(t.slice(4))), tels.join(" "));
-    await ctx.close();
-  }
+  });
 
   // Overseas time zones: a reader in Paris looks at Nouméa and Guadeloupe.
   for (const [name, p, at, day] of [
     ["Nouméa", { lat: -22.2758, lon: 166.458 }, "2026-03-02T16:00:00+01:00", "2026-03-03"],
     ["Guadeloupe", { lat: 16.2411, lon: -61.5331 }, "2026-03-02T16:00:00+01:00", "2026-03-02"],
-  ]) {
-    const ctx = await browser.newContext({ ...desktop, ...common });
+  ]) await scenario(`time zone ${name}`, async () => {
+    const ctx = await newContext({ ...desktop, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     await page.goto(`${base}/widget?lat=${p.lat}&lon=${p.lon}&at=${encodeURIComponent(at)}`);
@@ -505,12 +548,11 @@ try {
     const today = await page.$eval("#gw-results > li:first-child table.gw-week tr[aria-current=date]", (r) => r.dataset.date);
     check(`${name}: today is the station's date (${day}), not the reader's`, today === day, today);
     await shot(page, `desktop-${name.toLowerCase().replace(/[^a-z]/g, "")}-details`);
-    await ctx.close();
-  }
+  });
 
   // (D) API down: said plainly, with the official alternatives.
-  for (const lang of ["fr", "en"]) {
-    const ctx = await browser.newContext({ ...android, ...common });
+  for (const lang of ["fr", "en"]) await scenario(`API down (${lang})`, async () => {
+    const ctx = await newContext({ ...android, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     await page.route(/\/v1\/(stations|jurisdiction)/, (route) => route.fulfill({ status: 503, contentType: "application/problem+json", body: '{"status":503}' }));
@@ -525,13 +567,12 @@ try {
     check(`API down (${lang}): official links only`, help.links.every((h) => OFFICIAL.test(h)), help.links.join(" "));
     await axe(`API down (${lang})`, page);
     await shot(page, `phone-api-down-${lang}-360x640`, { compare: lang === "fr" });
-    await ctx.close();
-  }
+  });
 
   // "Que faire ?" opens when nothing listed is open (brigades at night),
   // and stays closed when a desk is open.
-  for (const [at, wantOpen] of [["2026-03-02T03:00:00+01:00", true], ["2026-03-02T10:00:00+01:00", false]]) {
-    const ctx = await browser.newContext({ ...desktop, ...common });
+  for (const [at, wantOpen] of [["2026-03-02T03:00:00+01:00", true], ["2026-03-02T10:00:00+01:00", false]]) await scenario(`help at ${at}`, async () => {
+    const ctx = await newContext({ ...desktop, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     await page.goto(`${base}/widget?force=gendarmerie&lat=45.29&lon=5.63&limit=3&at=${encodeURIComponent(at)}`);
@@ -545,12 +586,11 @@ try {
       await axe("help open", page);
       await shot(page, "desktop-help-night");
     }
-    await ctx.close();
-  }
+  });
 
   // Dark theme asked by the partner: contrast and axe.
-  {
-    const ctx = await browser.newContext({ ...desktop, ...common, colorScheme: "dark" });
+  await scenario("dark theme", async () => {
+    const ctx = await newContext({ ...desktop, ...common, colorScheme: "dark" });
     watchRequests(ctx);
     const page = await ctx.newPage();
     await page.goto(`${base}/widget?theme=dark&lang=en&lat=${VOIRON.latitude}&lon=${VOIRON.longitude}&at=${ATQ}`);
@@ -564,14 +604,13 @@ try {
     check("dark theme: text contrast ≥ 4.5:1", darkIssues.length === 0, darkIssues.join("; "));
     await axe("dark theme", page);
     await shot(page, "desktop-dark-1280x800", { compare: true });
-    await ctx.close();
-  }
+  });
 
   // (E) Embedded with the one-line script in a partner page.
-  {
+  await scenario("embedded, light partner page", async () => {
     // The reader's system is dark; the partner page is white: the widget
     // follows the page (defect 7).
-    const ctx = await browser.newContext({ ...desktop, ...common, colorScheme: "dark" });
+    const ctx = await newContext({ ...desktop, ...common, colorScheme: "dark" });
     watchRequests(ctx);
     const page = await ctx.newPage();
     const errors = [];
@@ -604,10 +643,9 @@ try {
     check("iframe: sized to its content by postMessage", Math.abs(h1 - contentH) <= 2, `iframe ${h1}px, content ${contentH}px`);
     check("embedded: no console error", errors.length === 0, errors.join(" | "));
     await shot(page, "embedded-1280x800");
-    await ctx.close();
-  }
-  {
-    const ctx = await browser.newContext({ ...desktop, ...common, colorScheme: "light" });
+  });
+  await scenario("embedded, dark partner page", async () => {
+    const ctx = await newContext({ ...desktop, ...common, colorScheme: "light" });
     watchRequests(ctx);
     const page = await ctx.newPage();
     await page.goto(`${hostURL}/page?bg=dark&lat=${VOIRON.latitude}&lon=${VOIRON.longitude}&at=${ATQ}`);
@@ -622,8 +660,7 @@ try {
     const f2 = await (await page.waitForSelector("iframe", { timeout: TIMEOUT })).contentFrame();
     await ready(f2);
     check("theme=dark asked by the partner wins on a white page", (await backgroundLuminance(f2)) < 0.2);
-    await ctx.close();
-  }
+  });
 
   // Defect 6: a misconfigured partner gets one console line and a neutral
   // sentence, and no iframe.
@@ -631,8 +668,8 @@ try {
     ["data-limit=50", `${hostURL}/page?bg=light&limit=50`],
     ["data-lat without data-lon", `${hostURL}/page?bg=light&lat=45`],
     ["a page outside the allowlist", `${refusedHostURL}/page?bg=light`],
-  ]) {
-    const ctx = await browser.newContext({ ...desktop, ...common });
+  ]) await scenario(`defect 6: ${label}`, async () => {
+    const ctx = await newContext({ ...desktop, ...common });
     watchRequests(ctx);
     const page = await ctx.newPage();
     const errors = [];
@@ -646,21 +683,19 @@ try {
     check(`defect 6: ${label}: a neutral sentence in the page`, msg && !/[{}]/.test(msg), msg);
     check(`defect 6: ${label}: one readable line in the console`, errors.length === 1 && /^guichet widget not shown: /.test(errors[0]), errors.join(" | "));
     if (label.startsWith("a page")) await shot(page, "partner-refused");
-    await ctx.close();
-  }
-  {
+  });
+  await scenario("defect 6: hand-written iframe", async () => {
     // An iframe written by hand with a bad value shows a sentence, not JSON.
-    const ctx = await browser.newContext({ ...desktop, ...common });
+    const ctx = await newContext({ ...desktop, ...common });
     const page = await ctx.newPage();
     const resp = await page.goto(`${base}/widget?limit=50`);
     const text = await page.textContent("body");
     check("defect 6: /widget?limit=50 in a browser shows a sentence, no JSON", resp.status() === 400 && !/[{}]/.test(text) && text.trim().length > 0, `${resp.status()} ${text.slice(0, 80)}`);
-    await ctx.close();
-  }
+  });
 
   // First station shown on loopback: from navigation to the first result.
-  {
-    const ctx = await browser.newContext({ ...desktop, ...common });
+  await scenario("first station timing", async () => {
+    const ctx = await newContext({ ...desktop, ...common });
     const page = await ctx.newPage();
     await page.goto(`${base}/widget?lat=${VOIRON.latitude}&lon=${VOIRON.longitude}&at=${ATQ}`); // warm caches
     await ready(page);
@@ -674,8 +709,7 @@ try {
     times.sort((a, b) => a - b);
     result.first_station_ms = times[2];
     check(`first station shown ≤ ${MAX_FIRST_STATION_MS} ms on loopback (median of 5)`, times[2] <= MAX_FIRST_STATION_MS, `${times.join(", ")} ms`);
-    await ctx.close();
-  }
+  });
 
   check("no third-party request", thirdParty.length === 0, thirdParty.join(" "));
 } catch (err) {
