@@ -46,6 +46,10 @@ type widgetConfigJSON struct {
 	Lon     *float64 `json:"lon,omitempty"`
 	At      string   `json:"at,omitempty"`
 	TileURL string   `json:"tile_url,omitempty"`
+	// MapScript and MapStyle are the opt-in map's bundle, loaded only when
+	// the reader opens the map; set with TileURL.
+	MapScript string `json:"map_script,omitempty"`
+	MapStyle  string `json:"map_style,omitempty"`
 }
 
 type widgetHandler struct {
@@ -169,7 +173,13 @@ func (h *widgetHandler) page(c *gin.Context) {
 	if b == nil {
 		return
 	}
-	cfg.TileURL = h.tileURL
+	if h.tileURL != "" {
+		js, okJS := b.Asset(widget.MapScript)
+		css, okCSS := b.Asset(widget.MapStyle)
+		if okJS && okCSS {
+			cfg.TileURL, cfg.MapScript, cfg.MapStyle = h.tileURL, widgetAssetBase+js.Hashed, widgetAssetBase+css.Hashed
+		}
+	}
 	var buf bytes.Buffer
 	if err := b.RenderPage(&buf, widget.Page{
 		Lang:      cfg.Lang,

@@ -120,6 +120,30 @@ func TestWidgetTileURLReachesThePage(t *testing.T) {
 	if !strings.Contains(body, `"tile_url":"https://tile.example.org/{z}/{x}/{y}.png"`) {
 		t.Errorf("page does not pass the tile URL to its script:\n%s", body)
 	}
+	// The map's bundle is named for the script to load on demand, and
+	// served; the page itself does not link it.
+	m := regexp.MustCompile(`"map_script":"(widget/assets/map\.[0-9a-f]+\.js)","map_style":"(widget/assets/map\.[0-9a-f]+\.css)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("page does not name the map bundle:\n%s", body)
+	}
+	for _, u := range m[1:] {
+		if rec := get(t, h, "/"+u); rec.Code != http.StatusOK || rec.Body.Len() < 1000 {
+			t.Errorf("GET /%s = %d, %d bytes", u, rec.Code, rec.Body.Len())
+		}
+		if strings.Contains(body, `src="`+u) || strings.Contains(body, `href="`+u) {
+			t.Errorf("page loads %s before the reader asks for the map", u)
+		}
+	}
+}
+
+// Without a tile server the page names no map bundle: no map, no request.
+func TestWidgetNoTilesNoMap(t *testing.T) {
+	body := get(t, mustServer(t).Handler(), "/widget").Body.String()
+	for _, s := range []string{"tile_url", "map_script", "map_style"} {
+		if strings.Contains(body, s) {
+			t.Errorf("page without a tile server names %s", s)
+		}
+	}
 }
 
 func TestWidgetAssetsAreCacheBusted(t *testing.T) {

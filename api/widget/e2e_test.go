@@ -5,8 +5,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image"
+	"image/color"
+	"image/png"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +24,10 @@ import (
 // maxPageBytes is the budget for a first load of the widget without the
 // map: every response the browser receives, compressed, headers included.
 const maxPageBytes = 25 * 1024
+
+// maxMapPageBytes is the same budget for a first load with the map open,
+// tiles included.
+const maxMapPageBytes = 150 * 1024
 
 // maxFirstStationMs is the budget from navigation to the first station
 // shown, on loopback (median of five loads).
@@ -36,6 +44,7 @@ type e2eResult struct {
 	Conditional     map[string]string `json:"conditional"`
 	PageWeightBytes int               `json:"page_weight_bytes"`
 	FirstStationMs  int               `json:"first_station_ms"`
+	MapPageBytes    int               `json:"map_page_weight_bytes"`
 	Screenshots     string            `json:"screenshots"`
 }
 
@@ -84,7 +93,8 @@ func TestWidgetInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	base := startGuichet(t, root, dataDir)
+	tiles := startTileServer(t)
+	base := startGuichet(t, root, dataDir, tiles+"/{z}/{x}/{y}.png")
 
 	outdir := os.Getenv("GUICHET_WIDGET_SCREENSHOTS")
 	if outdir == "" {
@@ -94,7 +104,7 @@ func TestWidgetInBrowser(t *testing.T) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(script, "run.mjs"), base, outdir)
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium)
+	cmd.Env = append(os.Environ(), "CHROMIUM="+chromium, "TILE_ORIGIN="+tiles)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	runErr := cmd.Run()
@@ -143,6 +153,7 @@ func TestWidgetInBrowser(t *testing.T) {
 		"axe: idle", "axe: results", "axe: details", "axe: suggestions", "axe: dark theme", "axe: embedded dark",
 		"no third-party request", "dark theme: text contrast", "phone: no horizontal scroll at 360 px",
 		"screenshot desktop-results-1280x800", "first station shown",
+		"map: no tile before the reader opens the map", "map: a numbered pin per station", "axe: map",
 	} {
 		found := false
 		for _, c := range res.Checks {
@@ -155,15 +166,44 @@ func TestWidgetInBrowser(t *testing.T) {
 	if res.PageWeightBytes <= 0 || res.PageWeightBytes > maxPageBytes {
 		t.Errorf("first load transferred %d bytes, want 1 to %d", res.PageWeightBytes, maxPageBytes)
 	}
+	if res.MapPageBytes <= 0 || res.MapPageBytes > maxMapPageBytes {
+		t.Errorf("first load with the map transferred %d bytes, want 1 to %d", res.MapPageBytes, maxMapPageBytes)
+	}
 	if res.FirstStationMs <= 0 || res.FirstStationMs > maxFirstStationMs {
 		t.Errorf("first station shown after %d ms, want at most %d", res.FirstStationMs, maxFirstStationMs)
 	}
-	t.Logf("first load: %d bytes; first station: %d ms; conditional parts: %v; screenshots in %s", res.PageWeightBytes, res.FirstStationMs, res.Conditional, res.Screenshots)
+	t.Logf("first load: %d bytes (with the map %d); first station: %d ms; conditional parts: %v; screenshots in %s", res.PageWeightBytes, res.MapPageBytes, res.FirstStationMs, res.Conditional, res.Screenshots)
+}
+
+// startTileServer serves the same plain 256×256 PNG for every tile path, in
+// place of a real tile server, and returns its origin.
+func startTileServer(t *testing.T) string {
+	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	for y := range 256 {
+		for x := range 256 {
+			c := color.RGBA{0xee, 0xf2, 0xf7, 0xff}
+			if x == 0 || y == 0 {
+				c = color.RGBA{0xc8, 0xd0, 0xdc, 0xff}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var tile bytes.Buffer
+	if err := png.Encode(&tile, img); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/png")
+		w.Write(tile.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 // startGuichet builds and starts `guichet serve` on the national data and a
-// free port, waits until /readyz answers 200 and returns its base URL.
-func startGuichet(t *testing.T, root, dataDir string) string {
+// free port, with map tiles from tileURL, waits until /readyz answers 200
+// and returns its base URL.
+func startGuichet(t *testing.T, root, dataDir, tileURL string) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "guichet")
 	if runtime.GOOS == "windows" {
@@ -190,7 +230,7 @@ func startGuichet(t *testing.T, root, dataDir string) string {
 	// allowlist; the suite is one client making many requests, so no rate
 	// limit.
 	srv := exec.Command(bin, "serve", "--addr", addr, "--data", dataDir,
-		"--widget-frame-ancestors", "http://127.0.0.1:*", "--rate-limit", "0")
+		"--widget-frame-ancestors", "http://127.0.0.1:*", "--rate-limit", "0", "--widget-tile-url", tileURL)
 	srv.Stdout, srv.Stderr = &logs, &logs
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)

@@ -38,6 +38,10 @@ const (
 	LoaderScript = "loader.js"  // served unhashed as /widget.js for partners
 	AppScript    = "app.js"
 	StyleSheet   = "app.css"
+	// MapScript and MapStyle are the opt-in map (Leaflet and its glue),
+	// built by scripts/widget-map; a bundle without them has no map.
+	MapScript = "map.js"
+	MapStyle  = "map.css"
 )
 
 // ErrMissingFile reports that a bundle lacks one of its required files.

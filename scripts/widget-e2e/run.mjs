@@ -45,7 +45,11 @@ const MAX_FIRST_STATION_MS = 1000;
 const TIMEOUT = 20000;
 const OFFICIAL = /^(tel:(17|112)|sms:114|https:\/\/www\.(service-public\.fr|pre-plainte-en-ligne\.gouv\.fr|internet-signalement\.gouv\.fr)\/)/;
 
-const result = { ok: true, checks: [], conditional: {}, page_weight_bytes: null, first_station_ms: null, screenshots: outdir };
+const result = { ok: true, checks: [], conditional: {}, page_weight_bytes: null, map_page_weight_bytes: null, first_station_ms: null, screenshots: outdir };
+// The tile server guichet was started with (--widget-tile-url): it may be
+// asked for tiles only once the reader opens the map.
+const tileOrigin = process.env.TILE_ORIGIN || "";
+const MAX_MAP_LOAD = 150 * 1024;
 
 function check(name, cond, detail) {
   result.checks.push({ name, ok: !!cond, detail: detail == null ? "" : String(detail) });
@@ -119,11 +123,14 @@ async function expectStations(label, got, lat, lon, at = AT) {
 }
 
 const allowedOrigins = new Set([new URL(base).origin]);
-const thirdParty = [];
+const thirdParty = [], earlyTiles = [];
+let mapOpened = false;
 function watchRequests(ctx) {
   ctx.on("request", (r) => {
     const u = new URL(r.url());
-    if (!["data:", "blob:"].includes(u.protocol) && !allowedOrigins.has(u.origin)) thirdParty.push(r.url());
+    if (["data:", "blob:"].includes(u.protocol) || allowedOrigins.has(u.origin)) return;
+    if (u.origin === tileOrigin) { if (!mapOpened) earlyTiles.push(r.url()); return; }
+    thirdParty.push(r.url());
   });
 }
 
@@ -243,7 +250,10 @@ async function newContext(opts) {
   openContexts.push(c);
   return c;
 }
+// ONLY=<name> runs one scenario, for work on it; the Go test never sets it
+// and checks that every scenario ran.
 async function scenario(name, fn) {
+  if (process.env.ONLY && process.env.ONLY !== name) return;
   try {
     await fn();
   } catch (err) {
@@ -711,6 +721,43 @@ try {
     check(`first station shown ≤ ${MAX_FIRST_STATION_MS} ms on loopback (median of 5)`, times[2] <= MAX_FIRST_STATION_MS, `${times.join(", ")} ms`);
   });
 
+  // The opt-in map: Leaflet and tiles load only on the reader's click.
+  await scenario("map", async () => {
+    if (!tileOrigin) { result.conditional.map = "skipped: no TILE_ORIGIN"; check("map: a tile server is configured (TILE_ORIGIN)", false); return; }
+    const ctx = await newContext({ ...desktop, ...common });
+    watchRequests(ctx);
+    const page = await ctx.newPage();
+    const cdp = await ctx.newCDPSession(page);
+    await cdp.send("Network.enable");
+    const sizes = new Map();
+    cdp.on("Network.loadingFinished", (e) => sizes.set(e.requestId, e.encodedDataLength));
+    await page.goto(`${base}/widget?lat=${VOIRON.latitude}&lon=${VOIRON.longitude}&at=${ATQ}`);
+    await ready(page);
+    check("map: the diagram is shown until the reader asks for the map", await page.isVisible("#gw-svg") && !(await page.isVisible("#gw-tiles")));
+    check("map: the button says the map loads from the tile server", (await page.textContent("#gw-map-note")).includes(new URL(tileOrigin).hostname), await page.textContent("#gw-map-note"));
+    mapOpened = true;
+    await page.click("#gw-map-toggle");
+    await page.waitForSelector(".gw-leaflet-pin", { timeout: TIMEOUT });
+    await ready(page);
+    await page.waitForFunction(() => [...document.querySelectorAll(".leaflet-tile")].some((t) => t.complete && t.naturalWidth > 0), null, { timeout: TIMEOUT });
+    await page.waitForTimeout(300);
+    const pins = await page.$$eval(".gw-leaflet-pin", (p) => p.map((x) => x.textContent));
+    check("map: a numbered pin per station", pins.length === LIMIT && pins.slice().sort().join() === ["1", "2", "3", "4", "5"].join(), pins.join(","));
+    check("map: attribution names the tile server", (await page.textContent(".leaflet-control-attribution")).includes(new URL(tileOrigin).hostname));
+    const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+    result.map_page_weight_bytes = total;
+    check(`map: first load with the map ≤ ${MAX_MAP_LOAD} bytes`, total > 0 && total <= MAX_MAP_LOAD, `${total} bytes in ${sizes.size} responses`);
+    // Keyboard: a pin takes the focus and Enter chooses it.
+    await page.focus(".gw-leaflet-pin[title^='2. ']");
+    await page.keyboard.press("Enter");
+    check("map: Enter on pin 2 selects station 2 in the list", await page.evaluate(() => document.activeElement?.matches("#gw-results > li:nth-child(2)")));
+    await axe("map", page);
+    await shot(page, "desktop-map-1280x800");
+    await page.click("#gw-map-toggle");
+    check("map: closing it brings the diagram back", await page.isVisible("#gw-svg") && !(await page.isVisible("#gw-tiles")));
+  });
+
+  check("map: no tile before the reader opens the map", earlyTiles.length === 0, earlyTiles.join(" "));
   check("no third-party request", thirdParty.length === 0, thirdParty.join(" "));
 } catch (err) {
   check("run", false, String(err && err.stack || err));

@@ -574,6 +574,7 @@
       svg.style.display = show ? "none" : "";
       if (!show) return;
       busy();
+      loadStyle(cfg.map_style);
       loadScript(cfg.map_script).then(function () {
         if (!leaflet) leaflet = window.guichetMap(tilesEl, cfg.tile_url, T.tiles + host, function (i) { highlight(i); var li = list.children[i]; if (li) li.focus(); });
         if (current) leaflet.show(current.from, current.stations);
@@ -581,7 +582,12 @@
       }, function () { tilesEl.hidden = true; svg.style.display = ""; ready(); });
     });
   }
+  function loadStyle(href) {
+    if (!href || document.querySelector('link[href="' + href + '"]')) return;
+    document.head.appendChild(el("link", { rel: "stylesheet", href: href }));
+  }
   function loadScript(src) {
+    if (window.guichetMap) return Promise.resolve();
     return new Promise(function (res, rej) {
       var sc = document.createElement("script");
       sc.src = src; sc.onload = res; sc.onerror = rej;
