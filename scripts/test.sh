@@ -18,6 +18,21 @@ if [ -n "${GUICHET_OPENDATA:-}" ]; then
 	export GUICHET_OPENDATA
 fi
 
+# Outside CI the widget browser test skips when a tool it needs is
+# missing; go test shows skips only with -v, so say it here.
+if [ "${CI:-}" != "true" ]; then
+	missing=""
+	[ -n "${GUICHET_OPENDATA:-}" ] || missing="$missing GUICHET_OPENDATA"
+	command -v node >/dev/null || missing="$missing node"
+	[ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing="$missing ${CHROMIUM:-/usr/bin/chromium}"
+	for pkg in playwright-core axe-core libphonenumber-js pixelmatch pngjs; do
+		[ -f "scripts/widget-e2e/node_modules/$pkg/package.json" ] || missing="$missing $pkg(npm ci in scripts/widget-e2e)"
+	done
+	if [ -n "$missing" ]; then
+		echo "NOTE: the widget browser test (api/widget TestWidgetInBrowser) is SKIPPED; missing:$missing" >&2
+	fi
+fi
+
 go test -race ./...
 # Allocation counts again without the race detector, which empties
 # sync.Pools at random (the tests that depend on a pool skip under it).
