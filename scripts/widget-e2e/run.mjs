@@ -196,7 +196,7 @@ async function shot(page, name, { compare = false, fullPage = true } = {}) {
   if (process.env.UPDATE_REFERENCES === "1" || (!fs.existsSync(ref) && process.env.CI !== "true")) {
     fs.mkdirSync(refdir, { recursive: true });
     fs.copyFileSync(file, ref);
-    console.log(`note reference ${name}.png written`);
+    check(`screenshot ${name}: reference written (nothing compared)`, true);
     result.conditional[`reference ${name}`] = "written";
     return;
   }
