@@ -98,3 +98,29 @@ func TestNationalPhones(t *testing.T) {
 	}
 	t.Logf("%d phones callable, %d reported as invalid (%d in 971–973)", valid, invalid, overseasInvalid)
 }
+
+// FuzzNormalisePhone: any text gives either a valid E.164 number, which
+// normalises to itself, or a reason; never both, never a panic.
+func FuzzNormalisePhone(f *testing.F) {
+	for _, s := range []string{"04 76 05 01 83", "+33 4 50 40 59 30", "+590 41 14 20", "05 90 82 00 17", "27 31 56", "+681 72 20 17", "0590.99.63.60", "Non renseigné", "", "+", "00 33 4 76 05 01 83", "04 76 05 01 83 poste 12"} {
+		f.Add(s, "38")
+		f.Add(s, "971")
+		f.Add(s, "988")
+	}
+	e164 := regexp.MustCompile(`^\+[1-9]\d{6,14}$`)
+	f.Fuzz(func(t *testing.T, text, dep string) {
+		got, why := normalisePhone(text, dep)
+		if (got == "") == (why == "") {
+			t.Fatalf("normalisePhone(%q, %q) = %q, %q: want exactly one of number and reason", text, dep, got, why)
+		}
+		if got == "" {
+			return
+		}
+		if !e164.MatchString(got) {
+			t.Fatalf("normalisePhone(%q, %q) = %q, not E.164", text, dep, got)
+		}
+		if again, _ := normalisePhone(got, dep); again != got {
+			t.Fatalf("normalisePhone(%q) = %q, want itself", got, again)
+		}
+	})
+}

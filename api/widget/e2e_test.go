@@ -149,7 +149,7 @@ func TestWidgetInBrowser(t *testing.T) {
 		"defect 7: \"Saint-Et\" suggests Saint-Étienne", "defect 7: after a refused location",
 		"details: 7 days from today", "details: 1 May noted as a public holiday", "competent unit: marked",
 		"open now: only open stations", "visit memory:", "API down (fr)", "API down (en)", "help at",
-		"keyboard: Tab reaches every result", "iframe: sized to its content", "Nouméa: today is", "Guadeloupe: today is",
+		"keyboard: Tab reaches every result", "keyboard only: Enter opens the week", "keyboard only: Space on the toggle", "iframe: sized to its content", "Nouméa: today is", "Guadeloupe: today is",
 		"axe: idle", "axe: results", "axe: details", "axe: suggestions", "axe: dark theme", "axe: embedded dark",
 		"no third-party request", "dark theme: text contrast", "phone: no horizontal scroll at 360 px",
 		"screenshot desktop-results-1280x800", "first station shown",

@@ -341,6 +341,46 @@ try {
 
   });
 
+  // Keyboard only, from the top of the page: search, choose, open a
+  // station's week, switch the open-now filter.
+  await scenario("keyboard only", async () => {
+    const ctx = await newContext({ ...desktop, ...common });
+    watchRequests(ctx);
+    const page = await ctx.newPage();
+    await page.goto(`${base}/widget?at=${ATQ}`);
+    await ready(page);
+    // focus returns the id or class of the focused element.
+    const focus = () => page.evaluate(() => { const a = document.activeElement; return a ? a.id || a.className : ""; });
+    await page.keyboard.press("Tab");
+    check("keyboard only: the first Tab reaches the search box", (await focus()) === "gw-q", await focus());
+    await page.keyboard.type("Voiron", { delay: 30 });
+    await page.waitForSelector("#gw-suggestions:not([hidden]) [role=option]", { timeout: TIMEOUT });
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#gw-results > li", { timeout: TIMEOUT });
+    await ready(page);
+    let reached = false;
+    for (let i = 0; i < 20 && !reached; i++) {
+      await page.keyboard.press("Tab");
+      reached = (await focus()) === "gw-more";
+    }
+    check("keyboard only: Tab reaches the first station's week button", reached);
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("#gw-results > li:first-child table.gw-week", { timeout: TIMEOUT }).catch(() => {});
+    check("keyboard only: Enter opens the week", await page.isVisible("#gw-results > li:first-child table.gw-week"));
+    await page.focus("#gw-q");
+    let onToggle = false;
+    for (let i = 0; i < 10 && !onToggle; i++) {
+      await page.keyboard.press("Tab");
+      onToggle = (await focus()) === "gw-open";
+    }
+    await page.keyboard.press("Space");
+    await page.waitForTimeout(50);
+    await ready(page);
+    const got = await items(page);
+    check("keyboard only: Space on the toggle keeps open stations only", onToggle && got.length > 0 && got.every((x) => x.state === "open"), `${onToggle} ${got.map((x) => x.state).join(",")}`);
+  });
+
   // Details: the week from today in the station's zone.
   await scenario("details", async () => {
     const page = await grantedPage();

@@ -66,6 +66,7 @@
       detailsError: "Les horaires ne sont pas disponibles pour le moment.",
       map: function (n) { return "Schéma : votre point de recherche (cercle rouge) et " + n + " lieux d’accueil numérotés."; },
       showMap: "Afficher la carte", hideMap: "Masquer la carte",
+      mapShown: "Carte : votre point de recherche (cercle rouge) et les lieux d’accueil numérotés ; Entrée sur un numéro le choisit dans la liste.",
       mapNote: "La carte charge des images depuis ",
       tiles: "Fond de carte : ",
       help: "Que faire ?",
@@ -135,6 +136,7 @@
       detailsError: "Opening hours are not available right now.",
       map: function (n) { return "Diagram: your search point (red ring) and " + n + " numbered stations."; },
       showMap: "Show the map", hideMap: "Hide the map",
+      mapShown: "Map: your search point (red ring) and the numbered stations; Enter on a number picks it in the list.",
       mapNote: "The map loads images from ",
       tiles: "Map tiles: ",
       help: "What can I do?",
@@ -551,7 +553,7 @@
       pin.appendChild(s("text", { x: q[0].toFixed(1), y: q[1].toFixed(1) }, String(i + 1)));
       svg.appendChild(pin);
     }
-    caption.textContent = T.map(stations.length);
+    caption.textContent = tilesEl.hidden ? T.map(stations.length) : T.mapShown;
     mapFig.hidden = stations.length === 0;
   }
 
@@ -572,6 +574,7 @@
       mapBtn.textContent = show ? T.hideMap : T.showMap;
       tilesEl.hidden = !show;
       svg.style.display = show ? "none" : "";
+      caption.textContent = show ? T.mapShown : T.map(current ? current.stations.length : 0);
       if (!show) return;
       busy();
       loadStyle(cfg.map_style);
