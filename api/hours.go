@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/data"
+	"guichet/data/hours"
 )
 
 // maxIntervalSpan bounds /v1/stations/{id}/hours.
@@ -58,6 +59,14 @@ type intervalsJSON struct {
 	From      string         `json:"from"`
 	To        string         `json:"to"`
 	Intervals []intervalJSON `json:"intervals"`
+	// Holidays are the station's public holidays between from and to,
+	// by date in its zone, so that a week shown day by day can name them.
+	Holidays []holidayJSON `json:"holidays"`
+}
+
+type holidayJSON struct {
+	Date string `json:"date"`
+	Name string `json:"name"`
 }
 
 func newHoursJSON(s *data.Station, at time.Time) *hoursJSON {
@@ -146,9 +155,16 @@ func (s *Server) stationHours(c *gin.Context) {
 		return
 	}
 	loc := st.Locale.Location
-	out := intervalsJSON{ID: st.ID, Timezone: loc.String(), From: from.In(loc).Format(time.RFC3339), To: to.In(loc).Format(time.RFC3339), Intervals: []intervalJSON{}}
+	out := intervalsJSON{ID: st.ID, Timezone: loc.String(), From: from.In(loc).Format(time.RFC3339), To: to.In(loc).Format(time.RFC3339), Intervals: []intervalJSON{}, Holidays: []holidayJSON{}}
 	for _, iv := range st.Hours.Intervals(from, to, st.Locale) {
 		out.Intervals = append(out.Intervals, intervalJSON{iv.Start.In(loc).Format(time.RFC3339), iv.End.In(loc).Format(time.RFC3339)})
+	}
+	// Every civil day that the span touches, at most 32.
+	f := from.In(loc)
+	for day := time.Date(f.Year(), f.Month(), f.Day(), 12, 0, 0, 0, loc); day.Before(to.In(loc).Add(12 * time.Hour)); day = day.AddDate(0, 0, 1) {
+		if name, ok := hours.HolidayOn(day, st.Locale.Region); ok {
+			out.Holidays = append(out.Holidays, holidayJSON{day.Format(time.DateOnly), name})
+		}
 	}
 	c.JSON(http.StatusOK, out)
 }

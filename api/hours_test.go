@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -92,6 +93,30 @@ func TestStationIntervals(t *testing.T) {
 	for i := range want {
 		if got.Intervals[i] != want[i] {
 			t.Errorf("interval %d = %v, want %v", i, got.Intervals[i], want[i])
+		}
+	}
+}
+
+// The answer names the public holidays of the station's own calendar on
+// the days the span touches, and no others.
+func TestStationIntervalsHolidays(t *testing.T) {
+	h := fixedServer(t, time.Date(2026, 12, 2, 10, 30, 0, 0, time.UTC))
+	for _, tt := range []struct {
+		from, to string
+		want     []holidayJSON
+	}{
+		{"2026-12-20T00:00:00%2B01:00", "2027-01-02T00:00:00%2B01:00", []holidayJSON{{"2026-12-25", "Noël"}, {"2027-01-01", "Jour de l'an"}}},
+		{"2026-12-02T00:00:00%2B01:00", "2026-12-09T00:00:00%2B01:00", []holidayJSON{}},
+		// A span ending at midnight does not touch the next day.
+		{"2026-12-24T00:00:00%2B01:00", "2026-12-25T00:00:00%2B01:00", []holidayJSON{}},
+	} {
+		rec := get(t, h, "/v1/stations/gn-1004333/hours?from="+tt.from+"&to="+tt.to)
+		var got intervalsJSON
+		if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &got) != nil {
+			t.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+		if fmt.Sprint(got.Holidays) != fmt.Sprint(tt.want) || got.Holidays == nil {
+			t.Errorf("%s..%s: holidays = %v, want %v", tt.from, tt.to, got.Holidays, tt.want)
 		}
 	}
 }

@@ -33,15 +33,18 @@ type stationJSON struct {
 // stationHead holds the fields of a station that precede its distance on
 // the wire; encode.go writes them once per dataset.
 type stationHead struct {
-	ID          string       `json:"id"`
-	Name        string       `json:"name"`
-	Force       string       `json:"force"`
-	Address     addressJSON  `json:"address"`
-	Departement string       `json:"departement"`
-	Phone       string       `json:"phone,omitempty"`
-	Email       string       `json:"email,omitempty"`
-	URL         string       `json:"url,omitempty"`
-	Location    locationJSON `json:"location"`
+	ID          string      `json:"id"`
+	Name        string      `json:"name"`
+	Force       string      `json:"force"`
+	Address     addressJSON `json:"address"`
+	Departement string      `json:"departement"`
+	// Phone is the E.164 number to call, absent when the published text
+	// is not a valid number; PhoneText is that text as published.
+	Phone     string       `json:"phone,omitempty"`
+	PhoneText string       `json:"phone_text,omitempty"`
+	Email     string       `json:"email,omitempty"`
+	URL       string       `json:"url,omitempty"`
+	Location  locationJSON `json:"location"`
 }
 
 type nearestJSON struct {
@@ -132,7 +135,8 @@ func newStationJSON(s *data.Station, at time.Time) stationJSON {
 				Citycode: s.Address.Citycode,
 			},
 			Departement: s.Departement,
-			Phone:       s.Phone,
+			Phone:       s.PhoneE164,
+			PhoneText:   s.Phone,
 			Email:       s.Email,
 			URL:         s.URL,
 			Location:    locationJSON{Lat: s.Location[1], Lon: s.Location[0]},

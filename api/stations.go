@@ -125,6 +125,9 @@ func stationsGeoJSON(stations []stationJSON) *geojson.FeatureCollection {
 		if st.Phone != "" {
 			f.Properties["phone"] = st.Phone
 		}
+		if st.PhoneText != "" {
+			f.Properties["phone_text"] = st.PhoneText
+		}
 		if st.Email != "" {
 			f.Properties["email"] = st.Email
 		}

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"compress/gzip"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -45,14 +46,20 @@ type widgetConfigJSON struct {
 	Lon     *float64 `json:"lon,omitempty"`
 	At      string   `json:"at,omitempty"`
 	TileURL string   `json:"tile_url,omitempty"`
+	// MapScript and MapStyle are the opt-in map's bundle, loaded only when
+	// the reader opens the map; set with TileURL.
+	MapScript string `json:"map_script,omitempty"`
+	MapStyle  string `json:"map_style,omitempty"`
 }
 
 type widgetHandler struct {
-	s       *Server
-	bundle  *widget.Bundle // nil when assets are read from Config.WidgetDir on each request
-	dir     string
-	csp     string
-	tileURL string
+	s         *Server
+	bundle    *widget.Bundle // nil when assets are read from Config.WidgetDir on each request
+	loaderJS  *widget.Asset  // the loader with the allowed origins, when bundle is set
+	dir       string
+	csp       string
+	ancestors []string
+	tileURL   string
 }
 
 // registerWidgetRoutes mounts the widget and the frame guard. It must run
@@ -67,13 +74,17 @@ func (s *Server) registerWidgetRoutes(e *gin.Engine) {
 			s.log.Error("ignoring widget tile URL: want https://host/{z}/{x}/{y}.png", slog.String("url", s.cfg.WidgetTileURL))
 		}
 	}
-	h.csp = widgetCSP(s.cfg.WidgetFrameAncestors, tileOrigin)
+	h.ancestors = frameAncestors(s.cfg.WidgetFrameAncestors)
+	h.csp = widgetCSP(h.ancestors, tileOrigin)
 	if h.dir == "" {
 		b, err := widget.Load(widget.FS())
 		if err != nil {
 			panic(err) // the embedded files are part of the binary: tests catch this
 		}
 		h.bundle = b
+		if h.loaderJS, err = b.Loader(h.ancestors); err != nil {
+			panic(err)
+		}
 	}
 	getAndHead(e, "/widget", h.page)
 	getAndHead(e, "/widget/assets/:file", h.asset)
@@ -85,20 +96,28 @@ func isWidgetPath(p string) bool {
 	return p == "/widget" || p == "/widget.js" || strings.HasPrefix(p, "/widget/")
 }
 
-// widgetCSP builds the page's policy: only its own script and style, API
-// calls to its own origin, images from itself and the tile server.
-func widgetCSP(ancestors []string, tileOrigin string) string {
+// frameAncestors returns the usable source expressions of the configured
+// list, or "*" when there are none.
+func frameAncestors(ancestors []string) []string {
 	var fa []string
 	for _, a := range ancestors {
-		// A source expression has no space, comma or semicolon: anything
-		// else would inject directives.
-		if a = strings.TrimSpace(a); a != "" && !strings.ContainsAny(a, " ;,\t\r\n") {
+		// A source expression has no space, comma, semicolon or quote
+		// other than 'self': anything else would inject directives, in
+		// the policy or in the loader's script.
+		a = strings.TrimSpace(a)
+		if a != "" && (a == "'self'" || !strings.ContainsAny(a, " ;,\t\r\n'\"\\<>")) {
 			fa = append(fa, a)
 		}
 	}
 	if len(fa) == 0 {
 		fa = []string{"*"}
 	}
+	return fa
+}
+
+// widgetCSP builds the page's policy: only its own script and style, API
+// calls to its own origin, images from itself and the tile server.
+func widgetCSP(fa []string, tileOrigin string) string {
 	img := "'self' data:"
 	if tileOrigin != "" {
 		img += " " + tileOrigin
@@ -143,6 +162,10 @@ func (h *widgetHandler) page(c *gin.Context) {
 	c.Header("Content-Security-Policy", h.csp)
 	cfg, err := widgetQuery(c.Request.URL.Query())
 	if err != nil {
+		if wantsHTML(c.GetHeader("Accept")) {
+			h.badPage(c, err)
+			return
+		}
 		h.s.fail(c, err)
 		return
 	}
@@ -150,7 +173,13 @@ func (h *widgetHandler) page(c *gin.Context) {
 	if b == nil {
 		return
 	}
-	cfg.TileURL = h.tileURL
+	if h.tileURL != "" {
+		js, okJS := b.Asset(widget.MapScript)
+		css, okCSS := b.Asset(widget.MapStyle)
+		if okJS && okCSS {
+			cfg.TileURL, cfg.MapScript, cfg.MapStyle = h.tileURL, widgetAssetBase+js.Hashed, widgetAssetBase+css.Hashed
+		}
+	}
 	var buf bytes.Buffer
 	if err := b.RenderPage(&buf, widget.Page{
 		Lang:      cfg.Lang,
@@ -194,7 +223,14 @@ func (h *widgetHandler) loader(c *gin.Context) {
 	if b == nil {
 		return
 	}
-	a, _ := b.Asset(widget.LoaderScript)
+	a := h.loaderJS
+	if a == nil {
+		var err error
+		if a, err = b.Loader(h.ancestors); err != nil {
+			h.s.fail(c, err)
+			return
+		}
+	}
 	// Partners' pages load the script from another origin.
 	c.Header("Cross-Origin-Resource-Policy", "cross-origin")
 	serveAsset(c, a, "public, max-age=3600")
@@ -281,4 +317,29 @@ func widgetQuery(q url.Values) (widgetConfigJSON, error) {
 		cfg.At = t.Format(time.RFC3339)
 	}
 	return cfg, nil
+}
+
+// wantsHTML reports whether a request is a browser's navigation, such as
+// an iframe loading the page, rather than a client asking for data.
+func wantsHTML(accept string) bool {
+	return strings.Contains(accept, "text/html")
+}
+
+// badPage answers a navigation with invalid parameters with a neutral
+// sentence for the reader and the reason for the partner, never an error
+// body in the partner's page.
+func (h *widgetHandler) badPage(c *gin.Context, err error) {
+	lang := "fr"
+	if c.Query("lang") == "en" {
+		lang = "en"
+	}
+	msg := map[string]string{
+		"fr": "La recherche de commissariat ou de gendarmerie n’est pas disponible pour le moment.",
+		"en": "The police station finder is not available at the moment.",
+	}[lang]
+	c.Header("Cache-Control", "no-cache")
+	c.Header("Referrer-Policy", "no-referrer")
+	c.Data(http.StatusBadRequest, "text/html; charset=utf-8", []byte("<!doctype html><html lang=\""+lang+"\"><head><meta charset=\"utf-8\"><title>"+
+		html.EscapeString(widget.Titles[lang])+"</title></head><body><p>"+html.EscapeString(msg)+"</p><!-- guichet widget: "+
+		strings.ReplaceAll(html.EscapeString(err.Error()), "--", "- -")+" --></body></html>"))
 }

@@ -120,6 +120,30 @@ func TestWidgetTileURLReachesThePage(t *testing.T) {
 	if !strings.Contains(body, `"tile_url":"https://tile.example.org/{z}/{x}/{y}.png"`) {
 		t.Errorf("page does not pass the tile URL to its script:\n%s", body)
 	}
+	// The map's bundle is named for the script to load on demand, and
+	// served; the page itself does not link it.
+	m := regexp.MustCompile(`"map_script":"(widget/assets/map\.[0-9a-f]+\.js)","map_style":"(widget/assets/map\.[0-9a-f]+\.css)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("page does not name the map bundle:\n%s", body)
+	}
+	for _, u := range m[1:] {
+		if rec := get(t, h, "/"+u); rec.Code != http.StatusOK || rec.Body.Len() < 1000 {
+			t.Errorf("GET /%s = %d, %d bytes", u, rec.Code, rec.Body.Len())
+		}
+		if strings.Contains(body, `src="`+u) || strings.Contains(body, `href="`+u) {
+			t.Errorf("page loads %s before the reader asks for the map", u)
+		}
+	}
+}
+
+// Without a tile server the page names no map bundle: no map, no request.
+func TestWidgetNoTilesNoMap(t *testing.T) {
+	body := get(t, mustServer(t).Handler(), "/widget").Body.String()
+	for _, s := range []string{"tile_url", "map_script", "map_style"} {
+		if strings.Contains(body, s) {
+			t.Errorf("page without a tile server names %s", s)
+		}
+	}
 }
 
 func TestWidgetAssetsAreCacheBusted(t *testing.T) {
@@ -333,6 +357,53 @@ func TestWidgetAcceptsGzip(t *testing.T) {
 	for _, tt := range tests {
 		if got := acceptsGzip(tt.header); got != tt.want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
+		}
+	}
+}
+
+// The loader carries the origins allowed to frame the widget, the same as
+// the page's frame-ancestors, so that it refuses before inserting a frame
+// the browser would block; an expression that could break out of the
+// script is dropped.
+func TestWidgetLoaderAllowlist(t *testing.T) {
+	for _, tt := range []struct {
+		ancestors []string
+		want      string
+	}{
+		{nil, `var ALLOWED = ["*"];`},
+		{[]string{"https://mairie.example.fr", "'self'", `x"];alert(1);//`, "https://*.example.org:8443"},
+			`var ALLOWED = ["https://mairie.example.fr","'self'","https://*.example.org:8443"];`},
+	} {
+		cfg := DefaultConfig()
+		cfg.WidgetFrameAncestors = tt.ancestors
+		h := New(cfg, mustServer(t).Dataset(), nil).Handler()
+		rec := get(t, h, "/widget.js")
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.Contains(body, tt.want) {
+			t.Errorf("%v: loader %d lacks %s", tt.ancestors, rec.Code, tt.want)
+		}
+		if strings.Contains(body, "alert(1)") {
+			t.Errorf("%v: loader carries an injected expression", tt.ancestors)
+		}
+		page := get(t, h, "/widget")
+		if csp := page.Header().Get("Content-Security-Policy"); tt.ancestors != nil && !strings.Contains(csp, "frame-ancestors https://mairie.example.fr 'self' https://*.example.org:8443") {
+			t.Errorf("page CSP %q does not match the loader's list", csp)
+		}
+	}
+}
+
+// A browser loading the page with bad parameters (an iframe) gets a
+// neutral sentence and the reason in a comment, never a problem JSON body.
+func TestWidgetBadParamsInFrame(t *testing.T) {
+	h := mustServer(t).Handler()
+	for _, lang := range []string{"fr", "en"} {
+		rec := get(t, h, "/widget?limit=50&lang="+lang, "Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+		body := rec.Body.String()
+		if rec.Code != http.StatusBadRequest || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+			t.Errorf("%s: %d %s, want 400 text/html", lang, rec.Code, rec.Header().Get("Content-Type"))
+		}
+		if strings.Contains(body, "{") || strings.Contains(body, "invalid_params") || !strings.Contains(body, "<p>") || !strings.Contains(body, "limit") {
+			t.Errorf("%s: body %s, want a sentence and the reason, no JSON", lang, body)
 		}
 	}
 }

@@ -87,6 +87,7 @@ func (b *builder) addStation(fr *FileReport, line int, s Station) {
 		return
 	}
 	s.Hours = b.schedule(fr, line, &s)
+	checkPhone(fr, line, &s)
 	s.Locale = hours.LocaleFor(s.Departement)
 	b.byID[s.ID] = int32(len(b.stations))
 	b.stations = append(b.stations, s)

@@ -296,7 +296,12 @@ func (b *builder) enrich(fr *FileReport, line int, st *Station, from Station) {
 		st.HoursText, st.HoursFormat = from.HoursText, from.HoursFormat
 		st.Hours = b.schedule(fr, line, st)
 	}
-	st.Phone = firstNonEmpty(st.Phone, from.Phone)
+	if st.PhoneE164 == "" && from.Phone != "" {
+		checkPhone(fr, line, &from)
+		if from.PhoneE164 != "" || st.Phone == "" {
+			st.Phone, st.PhoneE164 = from.Phone, from.PhoneE164
+		}
+	}
 	st.Email = firstNonEmpty(st.Email, from.Email)
 	st.URL = firstNonEmpty(st.URL, from.URL)
 }

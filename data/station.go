@@ -70,10 +70,14 @@ type Station struct {
 	Address Address
 	// Departement is the département or overseas territory code ("38", "2A", "974", "988").
 	Departement string
-	Phone       string
-	Email       string
-	URL         string
-	Location    orb.Point
+	// Phone is the phone number exactly as published.
+	Phone string
+	// PhoneE164 is Phone as an E.164 number ("+33476050183"), empty when
+	// the published text is not a valid number: it is never offered to call.
+	PhoneE164 string
+	Email     string
+	URL       string
+	Location  orb.Point
 	// ServiceCode is the ministry's internal unit code (unite_cu) when known;
 	// jurisdiction tables refer to stations through it.
 	ServiceCode string

@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -37,6 +38,10 @@ const (
 	LoaderScript = "loader.js"  // served unhashed as /widget.js for partners
 	AppScript    = "app.js"
 	StyleSheet   = "app.css"
+	// MapScript and MapStyle are the opt-in map (Leaflet and its glue),
+	// built by scripts/widget-map; a bundle without them has no map.
+	MapScript = "map.js"
+	MapStyle  = "map.css"
 )
 
 // ErrMissingFile reports that a bundle lacks one of its required files.
@@ -136,6 +141,25 @@ func (b *Bundle) Asset(name string) (*Asset, bool) {
 func (b *Bundle) Hashed(hashed string) (*Asset, bool) {
 	a, ok := b.byHashed[hashed]
 	return a, ok
+}
+
+// loaderAllowMarker is where loader.js holds the origins allowed to frame
+// the widget; Loader replaces it.
+const loaderAllowMarker = `/*guichet:frame-ancestors*/["*"]/**/`
+
+// Loader returns the partners' loader script checking the page's origin
+// against allowed, CSP frame-ancestors source expressions. It fails when
+// the script has lost its marker, which would leave the check always true.
+func (b *Bundle) Loader(allowed []string) (*Asset, error) {
+	src := b.byName[LoaderScript].Body
+	if !bytes.Contains(src, []byte(loaderAllowMarker)) {
+		return nil, fmt.Errorf("%w: %s has no %s", ErrMissingFile, LoaderScript, loaderAllowMarker)
+	}
+	list, err := json.Marshal(allowed)
+	if err != nil {
+		return nil, err
+	}
+	return newAsset(LoaderScript, bytes.Replace(src, []byte(loaderAllowMarker), list, 1)), nil
 }
 
 // Page is what the page template needs.

@@ -3,6 +3,7 @@ package geocode
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"slices"
@@ -293,6 +294,24 @@ func TestMunicipalityLevel(t *testing.T) {
 	got, err := ix.Geocode(context.Background(), Query{Text: "coub", Autocomplete: true})
 	if err != nil || got[0].ID != "38133" {
 		t.Errorf("Geocode(coub, autocomplete) = %v, %v, want 38133", got, err)
+	}
+}
+
+// A prefix shared by more words than a query word may expand to keeps the
+// words found in the most names, not the alphabetically first.
+func TestAutocompleteCrowdedPrefix(t *testing.T) {
+	b := NewBuilder()
+	b.AddMunicipality(Municipality{Code: "42218", Name: "Saint-Étienne", Postcodes: []string{"42000"}, Center: orb.Point{4.39, 45.43}, Population: 173000})
+	b.AddMunicipality(Municipality{Code: "76575", Name: "Saint-Étienne-du-Rouvray", Postcodes: []string{"76800"}, Center: orb.Point{1.1, 49.38}, Population: 28000})
+	// 2 × maxAlts words "etaa" … sorting before "etienne", each in one name.
+	for i := range 2 * maxAlts {
+		w := "Et" + string(rune('a'+i/26)) + string(rune('a'+i%26))
+		b.AddMunicipality(Municipality{Code: fmt.Sprintf("01%03d", i), Name: "Saint-" + w, Postcodes: []string{"01000"}, Center: orb.Point{5, 46}, Population: 100})
+	}
+	ix := b.Build()
+	got, err := ix.Geocode(context.Background(), Query{Text: "Saint-Et", Autocomplete: true, Type: TypeMunicipality, Limit: 5})
+	if err != nil || !slices.ContainsFunc(got, func(r Match) bool { return r.ID == "42218" }) {
+		t.Errorf("Geocode(Saint-Et, autocomplete) = %v, %v; want Saint-Étienne among them", got, err)
 	}
 }
 

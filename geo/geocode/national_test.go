@@ -75,6 +75,20 @@ func TestNationalMunicipalities(t *testing.T) {
 		}
 	}
 
+	// Typing the start of a name: the last word is a prefix, often of
+	// hundreds of words ("et": étang, étables, …, étienne).
+	for _, tt := range []struct{ text, want string }{
+		{"Saint-Et", "42218"},
+		{"saint eti", "42218"},
+		{"Greno", "38185"},
+		{"Voir", "38563"},
+	} {
+		got, err := ix.Geocode(ctx, Query{Text: tt.text, Autocomplete: true, Type: TypeMunicipality, Limit: 7})
+		if err != nil || !slices.ContainsFunc(got, func(r Match) bool { return r.ID == tt.want }) {
+			t.Errorf("Geocode(%q, autocomplete) = %v, %v; want %s among them", tt.text, got, err, tt.want)
+		}
+	}
+
 	// Every commune is found by its name and postcode, unless another
 	// commune has the same normalised name and shares the postcode.
 	rng := geotest.Rand(t)

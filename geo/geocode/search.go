@@ -5,6 +5,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -283,13 +284,36 @@ func (ix *Index) resolve(t string, prefix bool, dst []alt) []alt {
 		dst = append(dst, alt{uint32(i), 1})
 	}
 	if prefix {
-		for j := i; j < len(ix.words) && len(dst) < maxAlts && strings.HasPrefix(ix.words[j], t); j++ {
-			if j != i || !found {
-				dst = append(dst, alt{uint32(j), prefixCredit})
+		end := i + sort.Search(len(ix.words)-i, func(k int) bool { return !strings.HasPrefix(ix.words[i+k], t) })
+		from := i
+		if found {
+			from++
+		}
+		room := maxAlts - len(dst)
+		if end-from > room {
+			// Too many words start with t ("et" begins hundreds): keep
+			// those in the most names, not the alphabetically first, so
+			// that "saint et" still reaches "etienne".
+			ids := make([]uint32, 0, end-from)
+			for j := from; j < end; j++ {
+				ids = append(ids, uint32(j))
 			}
+			slices.SortStableFunc(ids, func(a, b uint32) int { return cmp.Compare(ix.uses(b), ix.uses(a)) })
+			for _, j := range ids[:room] {
+				dst = append(dst, alt{j, prefixCredit})
+			}
+			return dst
+		}
+		for j := from; j < end; j++ {
+			dst = append(dst, alt{uint32(j), prefixCredit})
 		}
 	}
 	return dst
+}
+
+// uses is the number of commune and street names word w appears in.
+func (ix *Index) uses(w uint32) uint32 {
+	return ix.mu.postOff[w+1] - ix.mu.postOff[w] + ix.st.postOff[w+1] - ix.st.postOff[w]
 }
 
 // needsTypoSearch reports whether w matched nothing and is long enough
