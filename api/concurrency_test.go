@@ -45,6 +45,7 @@ func fixtureFS(tb testing.TB) fstest.MapFS {
 // that take different paths: accented and unaccented names, prefixes,
 // codes, points inside and outside communes, refusals.
 var concurrencyTargets = []string{
+	"/",
 	"/healthz",
 	"/readyz",
 	"/metrics",

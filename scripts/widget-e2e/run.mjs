@@ -317,6 +317,12 @@ try {
     check("geolocation: /v1/jurisdiction answers", jur.status === 200, `status ${jur.status}`);
     const jurText = await page.textContent("#gw-jurisdiction");
     check("geolocation: competent force named", jurText.includes(jur.body?.commune?.name ?? "?"), jurText);
+    // Voiron's competent police service has no station in the data: the
+    // widget must say so, with what to do instead.
+    const stationless = (jur.body?.no_station ?? []).map((n) => n.force);
+    check("geolocation: the API names a competent force without a station here", stationless.length > 0, JSON.stringify(jur.body?.no_station ?? null));
+    const said = await page.$$eval("#gw-jurisdiction .gw-no-station", (ps) => ps.map((p) => p.textContent + " " + [...p.querySelectorAll("a")].map((a) => a.href).join(" ")));
+    check("geolocation: a competent force without a station is said, with 17 and the pre-complaint", said.length === stationless.length && said.every((t) => t.includes("17") && t.includes("pre-plainte-en-ligne.gouv.fr")), said.join(" | "));
     check("light theme: text contrast ≥ 4.5:1", (await contrastIssues(page)).length === 0, (await contrastIssues(page)).join("; "));
     await axe("results", page);
     await shot(page, "desktop-results-1280x800", { compare: true });
