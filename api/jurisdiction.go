@@ -1,11 +1,11 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -32,9 +32,11 @@ type communeJSON struct {
 }
 
 type competentJSON struct {
-	ServiceID string       `json:"service_id"`
-	Force     string       `json:"force"`
-	Station   *stationJSON `json:"station,omitempty"`
+	ServiceID string `json:"service_id"`
+	Force     string `json:"force"`
+	// Station is the unit's station, in the form the fields parameter
+	// chooses (compact by default).
+	Station json.RawMessage `json:"station,omitempty"`
 }
 
 type neighbourJSON struct {
@@ -97,29 +99,38 @@ func zoneName(z data.Zone) string {
 	return z.String()
 }
 
-func newCompetentJSON(comp data.Competence, at time.Time) []competentJSON {
+func newCompetentJSON(comp data.Competence, enc stationEncoder) []competentJSON {
 	out := make([]competentJSON, 0, len(comp.Units))
 	for _, u := range comp.Units {
 		cj := competentJSON{ServiceID: u.ServiceID, Force: u.Force.String()}
 		if u.Station != nil {
-			st := newStationJSON(u.Station, at)
-			cj.Station = &st
+			cj.Station = enc.appendStation(nil, u.Station, 0, false)
 		}
 		out = append(out, cj)
 	}
 	return out
 }
 
-func newCommuneFactsJSON(cm *data.Commune, at time.Time) communeFactsJSON {
+func newCommuneFactsJSON(cm *data.Commune, enc stationEncoder) communeFactsJSON {
 	out := communeFactsJSON{
 		Commune:   newCommuneJSON(cm),
 		Force:     zoneName(cm.Competence.Zone),
-		Competent: newCompetentJSON(cm.Competence, at),
+		Competent: newCompetentJSON(cm.Competence, enc),
 	}
 	for _, a := range cm.Arrondissements {
 		out.Arrondissements = append(out.Arrondissements, a.Code)
 	}
 	return out
+}
+
+// competentEncoder encodes the stations of competent units now, with the
+// fields the query asks for, compact by default.
+func (s *Server) competentEncoder(ds *data.Dataset, q url.Values) (stationEncoder, error) {
+	mask, err := queryFields(q, maskCompact)
+	if err != nil {
+		return stationEncoder{}, err
+	}
+	return s.stationEncoder(ds, mask, s.now()), nil
 }
 
 func (s *Server) registerJurisdictionRoutes(g *gin.RouterGroup) {
@@ -152,6 +163,11 @@ func (s *Server) jurisdiction(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	enc, err := s.competentEncoder(ds, q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	j, err := ds.Locate(p, margin)
 	if err != nil {
 		s.fail(c, err)
@@ -160,7 +176,7 @@ func (s *Server) jurisdiction(c *gin.Context) {
 	out := jurisdictionJSON{
 		Commune:   newCommuneJSON(j.Commune),
 		Force:     zoneName(j.Competence.Zone),
-		Competent: newCompetentJSON(j.Competence, s.now()),
+		Competent: newCompetentJSON(j.Competence, enc),
 		Boundary: boundaryJSON{
 			DistanceM:  roundM(j.Boundary.DistanceM),
 			Near:       j.Boundary.Near,
@@ -179,12 +195,17 @@ func (s *Server) getCommune(c *gin.Context) {
 	if ds == nil {
 		return
 	}
+	enc, err := s.competentEncoder(ds, c.Request.URL.Query())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	cm, err := ds.Commune(c.Param("code"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newCommuneFactsJSON(cm, s.now()))
+	c.JSON(http.StatusOK, newCommuneFactsJSON(cm, enc))
 }
 
 func (s *Server) listCommunes(c *gin.Context) {
@@ -203,11 +224,15 @@ func (s *Server) listCommunes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	enc, err := s.competentEncoder(ds, q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	found := ds.Communes(cq)
 	out := communeListJSON{Communes: make([]communeFactsJSON, 0, min(len(found), limit)), Total: len(found)}
-	at := s.now()
 	for _, cm := range found[:min(len(found), limit)] {
-		out.Communes = append(out.Communes, newCommuneFactsJSON(cm, at))
+		out.Communes = append(out.Communes, newCommuneFactsJSON(cm, enc))
 	}
 	c.JSON(http.StatusOK, out)
 }

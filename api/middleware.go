@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/rand"
 	"errors"
+	"io"
 	"log/slog"
 	"math"
 	"net"
@@ -405,12 +406,15 @@ func (w *gzipWriter) Write(b []byte) (int, error) {
 	if w.decided {
 		return w.ResponseWriter.Write(b)
 	}
-	w.buf = append(w.buf, b...)
-	if len(w.buf) >= gzipMinBytes {
-		if err := w.decide(); err != nil {
+	if len(w.buf)+len(b) >= gzipMinBytes {
+		// Decided on the held-back bytes and these, which are written
+		// without first being copied: handlers write whole bodies.
+		if err := w.decide(b); err != nil {
 			return 0, err
 		}
+		return len(b), nil
 	}
+	w.buf = append(w.buf, b...)
 	return len(b), nil
 }
 
@@ -421,12 +425,12 @@ func (w *gzipWriter) WriteString(s string) (int, error) { return w.Write([]byte(
 func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // decide starts compressing if the answer is worth it, then writes what
-// was held back.
-func (w *gzipWriter) decide() error {
+// was held back and more.
+func (w *gzipWriter) decide(more []byte) error {
 	w.decided = true
 	h := w.Header()
 	if compressible(h.Get("Content-Type")) {
-		if h.Get("Content-Encoding") == "" && len(w.buf) >= gzipMinBytes {
+		if h.Get("Content-Encoding") == "" && len(w.buf)+len(more) >= gzipMinBytes {
 			h.Set("Content-Encoding", "gzip")
 			h.Del("Content-Length")
 			w.gz = gzipWriters.Get().(*gzip.Writer)
@@ -435,22 +439,24 @@ func (w *gzipWriter) decide() error {
 	}
 	buf := w.buf
 	w.buf = nil
-	if len(buf) == 0 {
-		return nil
-	}
-	var err error
+	var out io.Writer = w.ResponseWriter
 	if w.gz != nil {
-		_, err = w.gz.Write(buf)
-	} else {
-		_, err = w.ResponseWriter.Write(buf)
+		out = w.gz
 	}
-	return err
+	for _, p := range [][]byte{buf, more} {
+		if len(p) > 0 {
+			if _, err := out.Write(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // finish writes a small held-back body as is, or ends the gzip stream.
 func (w *gzipWriter) finish() {
 	if !w.decided {
-		w.decide()
+		w.decide(nil)
 	}
 	if w.gz != nil {
 		w.gz.Close()
@@ -464,14 +470,14 @@ func (w *gzipWriter) finish() {
 // was written so far.
 func (w *gzipWriter) WriteHeaderNow() {
 	if !w.decided {
-		w.decide()
+		w.decide(nil)
 	}
 	w.ResponseWriter.WriteHeaderNow()
 }
 
 func (w *gzipWriter) Flush() {
 	if !w.decided {
-		w.decide()
+		w.decide(nil)
 	}
 	if w.gz != nil {
 		w.gz.Flush()
