@@ -43,8 +43,8 @@ type hoursJSON struct {
 	// zone, holidays applied, as "HH:MM-HH:MM"; null when the hours are
 	// unknown. Strings rather than week's objects: half the bytes in the
 	// compact station of every list answer.
-	Today []string `json:"today"`
-	Week  []daySpecJSON   `json:"week"`
+	Today []string      `json:"today"`
+	Week  []daySpecJSON `json:"week"`
 }
 
 type intervalJSON struct {

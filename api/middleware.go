@@ -102,7 +102,8 @@ func (s *Server) observe(c *gin.Context) {
 	if !validRequestID(id) {
 		id = s.requestIDs.next()
 	}
-	c.Header(requestIDHeader, id)
+	// Assigned, not Set: the key is canonical already.
+	c.Writer.Header()[requestIDHeader] = []string{id}
 	c.Next()
 	took := time.Since(start)
 	route := c.FullPath()
@@ -232,6 +233,7 @@ var (
 	noReferrer   = []string{"no-referrer"}
 	apiCSPValue  = []string{contentSecurityPolicy}
 
+	gzipEncoding             = []string{"gzip"}
 	varyAcceptEncoding       = []string{"Accept-Encoding"}
 	varyOrigin               = []string{"Origin"}
 	varyAcceptEncodingOrigin = []string{"Accept-Encoding, Origin"}
@@ -429,10 +431,10 @@ func (w *gzipWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (w *gzipWriter) decide(more []byte) error {
 	w.decided = true
 	h := w.Header()
-	if compressible(h.Get("Content-Type")) {
-		if h.Get("Content-Encoding") == "" && len(w.buf)+len(more) >= gzipMinBytes {
-			h.Set("Content-Encoding", "gzip")
-			h.Del("Content-Length")
+	if ct := h["Content-Type"]; len(ct) > 0 && compressible(ct[0]) {
+		if len(h["Content-Encoding"]) == 0 && len(w.buf)+len(more) >= gzipMinBytes {
+			h["Content-Encoding"] = gzipEncoding
+			delete(h, "Content-Length")
 			w.gz = gzipWriters.Get().(*gzip.Writer)
 			w.gz.Reset(w.ResponseWriter)
 		}

@@ -213,7 +213,10 @@
     list.setAttribute("aria-busy", "true");
     // With open=true, ask for more stations than shown: the closed ones are
     // dropped here when the API leaves them in.
-    var q = qs({ lat: from.lat, lon: from.lon, limit: cfg.open ? Math.min(100, cfg.limit * 4) : cfg.limit, force: cfg.force, open: cfg.open ? "true" : "", at: cfg.at });
+    // The fields the list shows: the compact station, less today's ranges,
+    // plus the web page.
+    var q = qs({ lat: from.lat, lon: from.lon, limit: cfg.open ? Math.min(100, cfg.limit * 4) : cfg.limit, force: cfg.force, open: cfg.open ? "true" : "", at: cfg.at,
+      fields: "name,force,address.street,address.postcode,address.city,phone,url,location,distance_m,hours.status" });
     var stations = getJSON("v1/stations/nearest?" + q).then(function (body) {
       if (my !== seq) return;
       var sts = (body && body.stations) || [];
