@@ -37,7 +37,6 @@ type bundleVariant struct {
 type offlineBundle struct {
 	identity, gzip, zstd bundleVariant
 	lastModified         []string
-	version              []string
 }
 
 // bundleOf returns the bundle of ds, built once per dataset served.
@@ -89,7 +88,6 @@ func newOfflineBundle(ds *data.Dataset, frags map[*data.Station]*stationFragment
 		gzip:         variant("gzip", gz.Bytes()),
 		zstd:         variant("zstd", zb),
 		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
-		version:      []string{ds.Version()},
 	}
 }
 
@@ -156,7 +154,6 @@ func (s *Server) offlineBundle(c *gin.Context) {
 	b := s.bundleOf(ds)
 	v := b.choose(c.GetHeader("Accept-Encoding"))
 	h := c.Writer.Header()
-	h["X-Dataset-Version"] = b.version
 	h["Etag"] = v.etag
 	h["Last-Modified"] = b.lastModified
 	h["Cache-Control"] = bundleCacheControl
