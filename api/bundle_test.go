@@ -80,6 +80,7 @@ func TestOfflineBundle(t *testing.T) {
 		{"*", "zstd"},
 		{"gzip;q=0, zstd;q=0", ""},
 		{"br", ""},
+		{"*, gzip;q=0, zstd;q=0", ""}, // and the compress middleware must not gzip it either
 	} {
 		rec := get(t, h, "/v1/stations/bundle", "Accept-Encoding", tc.accept)
 		if got := rec.Header().Get("Content-Encoding"); rec.Code != 200 || got != tc.coding {

@@ -368,26 +368,8 @@ func (s *Server) compress(c *gin.Context) {
 }
 
 // acceptsGzip reports whether an Accept-Encoding value allows gzip: it
-// names gzip (in any case) or *, without q=0.
-func acceptsGzip(ae string) bool {
-	for part := range strings.SplitSeq(ae, ",") {
-		coding, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		coding = strings.ToLower(strings.TrimSpace(coding))
-		if coding != "gzip" && coding != "*" {
-			continue
-		}
-		q := 1.0
-		for p := range strings.SplitSeq(params, ";") {
-			if k, v, ok := strings.Cut(strings.TrimSpace(p), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-					q = f
-				}
-			}
-		}
-		return q > 0
-	}
-	return false
-}
+// names gzip, or * without naming gzip, with a quality above 0.
+func acceptsGzip(ae string) bool { return codingQ(ae, "gzip") > 0 }
 
 func compressible(contentType string) bool {
 	mt, _, _ := strings.Cut(contentType, ";")
