@@ -112,6 +112,9 @@ func FieldPaths() []string {
 // 400 bytes.
 const maxFieldsLen = 1024
 
+// maxNamedUnknown bounds the unknown paths a refusal names.
+const maxNamedUnknown = 5
+
 // queryFields decodes the fields parameter: comma-separated paths, or *
 // for every field; def when absent. The id is always given, so that a
 // client can tell stations apart whatever it asks for. Unknown paths are
@@ -130,6 +133,7 @@ func queryFields(q url.Values, def fieldMask) (fieldMask, error) {
 	}
 	var m fieldMask
 	var unknown []string
+	nUnknown := 0
 	for p := range strings.SplitSeq(v, ",") {
 		p = strings.TrimSpace(p)
 		switch {
@@ -140,11 +144,19 @@ func queryFields(q url.Values, def fieldMask) (fieldMask, error) {
 		case fieldPaths[p] != 0:
 			m |= fieldPaths[p]
 		default:
-			unknown = append(unknown, strconv.Quote(p))
+			// The answer names a few: a kilobyte of nonsense must not
+			// make a kilobyte of error message.
+			if nUnknown++; nUnknown <= maxNamedUnknown {
+				unknown = append(unknown, strconv.Quote(p))
+			}
 		}
 	}
-	if unknown != nil {
-		return 0, badParam("fields", "unknown field paths "+strings.Join(unknown, ", ")+
+	if nUnknown > 0 {
+		named := strings.Join(unknown, ", ")
+		if nUnknown > maxNamedUnknown {
+			named += " and " + strconv.Itoa(nUnknown-maxNamedUnknown) + " more"
+		}
+		return 0, badParam("fields", "unknown field paths "+named+
 			"; known paths are * and "+strings.Join(FieldPaths(), ", "))
 	}
 	if m == 0 {

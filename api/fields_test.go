@@ -3,6 +3,7 @@ package api
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -255,6 +256,31 @@ func TestFieldsParameter(t *testing.T) {
 		if rec.Code != http.StatusBadRequest || len(p.InvalidParams) != 1 || p.InvalidParams[0].Name != "fields" ||
 			!strings.Contains(p.InvalidParams[0].Reason, tc.named) {
 			t.Errorf("GET %s = %d %s, want a 400 on fields naming %s", tc.target, rec.Code, rec.Body, tc.named)
+		}
+	}
+}
+
+// TestFieldsWorstCase bounds what the largest accepted fields value costs:
+// a kilobyte of unknown paths is refused with a bounded message and a
+// bounded number of allocations, and a kilobyte of known ones accepted.
+func TestFieldsWorstCase(t *testing.T) {
+	unknown := strings.Repeat("x,", maxFieldsLen/2)[:maxFieldsLen]
+	known := strings.Repeat("id,", maxFieldsLen/3)[:maxFieldsLen-1]
+	for _, v := range []string{unknown, known} {
+		q := url.Values{"fields": {v}}
+		_, err := queryFields(q, maskCompact)
+		if v == known && err != nil {
+			t.Fatalf("%d bytes of known paths: %v", len(v), err)
+		}
+		if v == unknown {
+			if err == nil || len(err.Error()) > 1024 || !strings.Contains(err.Error(), `"x", "x", "x", "x", "x" and 507 more`) {
+				t.Fatalf("%d bytes of unknown paths: %d-byte error %v", len(v), len(err.Error()), err)
+			}
+		}
+		// Splitting allocates nothing; the refusal, a few dozen strings at
+		// most, not one per path.
+		if n := testing.AllocsPerRun(50, func() { queryFields(q, maskCompact) }); n > 40 {
+			t.Errorf("fields of %d bytes: %v allocations, want at most 40", len(v), n)
 		}
 	}
 }
