@@ -37,6 +37,7 @@ type bundleVariant struct {
 type offlineBundle struct {
 	identity, gzip, zstd bundleVariant
 	lastModified         []string
+	version              []string
 }
 
 // bundleOf returns the bundle of ds, built once per dataset served.
@@ -88,6 +89,7 @@ func newOfflineBundle(ds *data.Dataset, frags map[*data.Station]*stationFragment
 		gzip:         variant("gzip", gz.Bytes()),
 		zstd:         variant("zstd", zb),
 		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
+		version:      []string{ds.Version()},
 	}
 }
 
@@ -154,6 +156,7 @@ func (s *Server) offlineBundle(c *gin.Context) {
 	b := s.bundleOf(ds)
 	v := b.choose(c.GetHeader("Accept-Encoding"))
 	h := c.Writer.Header()
+	h["X-Dataset-Version"] = b.version
 	h["Etag"] = v.etag
 	h["Last-Modified"] = b.lastModified
 	h["Cache-Control"] = bundleCacheControl

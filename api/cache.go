@@ -55,6 +55,7 @@ func (s *Server) dataset(c *gin.Context) *data.Dataset {
 	if enc == nil { // a reload swapped ds out in the meantime
 		enc = newEncodeCache(ds)
 	}
+	h["X-Dataset-Version"] = enc.version
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		return ds
 	}

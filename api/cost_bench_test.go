@@ -91,7 +91,7 @@ func BenchmarkGzipAnswer(b *testing.B) {
 		{"nearest-3", "/v1/stations/nearest?lat=45.188&lon=5.724&limit=3"},
 		{"nearest-5", "/v1/stations/nearest?lat=45.188&lon=5.724"},
 		{"nearest-10", "/v1/stations/nearest?lat=45.188&lon=5.724&limit=10"},
-		{"station-complete", "/v1/stations?per_page=1&fields=*"},
+		{"station", "/v1/stations/gn-1004321"},
 		{"nearest-5-complete", "/v1/stations/nearest?lat=45.188&lon=5.724&fields=*"},
 	}
 	for _, a := range answers {

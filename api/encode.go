@@ -38,6 +38,7 @@ type stationFragments struct {
 // answers, the fragments of every station and the offline bundle.
 type encodeCache struct {
 	ds           *data.Dataset
+	version      []string // X-Dataset-Version
 	lastModified []string // Last-Modified of answers at a fixed instant
 	fixedETag    []string // ETag of answers at a fixed instant
 	loadedAt     time.Time
@@ -122,6 +123,7 @@ func appendComma(b []byte) []byte {
 func newEncodeCache(ds *data.Dataset) *encodeCache {
 	return &encodeCache{
 		ds:           ds,
+		version:      []string{ds.Version()},
 		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
 		fixedETag:    []string{`W/"` + ds.Version() + `"`},
 		loadedAt:     ds.LoadedAt(),

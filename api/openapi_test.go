@@ -286,9 +286,11 @@ func TestOpenAPIResponses(t *testing.T) {
 				t.Fatalf("%s %s = %d, want %d (body %.300s)", tc.method, tc.target, rec.Code, tc.status, rec.Body)
 			}
 			// Each /v1 handler sets these through its call to
-			// Server.dataset (the bundle, its own); one that skipped it
-			// would answer without.
+			// Server.dataset; one that skipped it would answer without.
 			if h := rec.Header(); strings.HasPrefix(tc.target, "/v1/") && rec.Code < 300 {
+				if h.Get("X-Dataset-Version") == "" {
+					t.Errorf("%s %s: no X-Dataset-Version", tc.method, tc.target)
+				}
 				if tc.method == http.MethodGet && (h.Get("ETag") == "" || h.Get("Last-Modified") == "" || h.Get("Cache-Control") == "") {
 					t.Errorf("%s %s: ETag %q, Last-Modified %q, Cache-Control %q; want all three",
 						tc.method, tc.target, h.Get("ETag"), h.Get("Last-Modified"), h.Get("Cache-Control"))
