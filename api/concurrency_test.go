@@ -45,6 +45,7 @@ func fixtureFS(tb testing.TB) fstest.MapFS {
 // that take different paths: accented and unaccented names, prefixes,
 // codes, points inside and outside communes, refusals.
 var concurrencyTargets = []string{
+	"/",
 	"/healthz",
 	"/readyz",
 	"/metrics",
@@ -57,6 +58,8 @@ var concurrencyTargets = []string{
 	"/v1/stations/nearest?lat=45.36&lon=5.59&limit=3&force=gendarmerie&format=geojson",
 	"/v1/stations/nearest?lat=43.83&lon=4.36&open=2026-11-27T10:00:00Z",
 	"/v1/stations/nearest?lat=45.36&lon=5.59&competent=true",
+	"/v1/stations/nearest?lat=45.36&lon=5.59&fields=id,phone,phone_text,hours.week",
+	"/v1/stations/bundle",
 	"/v1/stations/nearest?lat=95&lon=5",
 	"/v1/stations",
 	"/v1/stations?commune=N%C3%AEmes",
@@ -70,6 +73,7 @@ var concurrencyTargets = []string{
 	"/v1/stations/gn-0",
 	"/v1/jurisdiction?lat=45.36&lon=5.59",
 	"/v1/jurisdiction?lat=45.36&lon=5.59&boundary_m=500",
+	"/v1/jurisdiction?lat=45.36&lon=5.59&fields=*",
 	"/v1/jurisdiction?lat=10&lon=10",
 	"/v1/communes/38001",
 	"/v1/communes/38099",
