@@ -59,20 +59,20 @@ func (s *Server) dataset(c *gin.Context) *data.Dataset {
 	if c.Request.Method != http.MethodGet && c.Request.Method != http.MethodHead {
 		return ds
 	}
-	etag := `W/"` + ds.Version()
+	var etag []string
 	if hasQueryParam(c.Request.URL.RawQuery, "at") {
 		h["Last-Modified"] = enc.lastModified
+		etag = enc.fixedETag
 	} else {
 		// Opening-hours states follow the clock: the answer may change
 		// every minute, and so may its validators.
-		bucket := s.now().Unix() / cacheMaxAge
-		etag += "-" + strconv.FormatInt(bucket, 36)
-		h["Last-Modified"] = enc.lastModifiedAt(bucket)
+		v := enc.validatorsAt(s.now().Unix() / cacheMaxAge)
+		h["Last-Modified"] = v.lastModified
+		etag = v.etag
 	}
-	etag += `"`
-	h["Etag"] = []string{etag}
+	h["Etag"] = etag
 	h["Cache-Control"] = cacheControlValue
-	if etagMatches(c.GetHeader("If-None-Match"), etag) {
+	if inm := c.Request.Header["If-None-Match"]; len(inm) > 0 && etagMatches(inm[0], etag[0]) {
 		c.AbortWithStatus(http.StatusNotModified)
 		return nil
 	}

@@ -1,7 +1,7 @@
 package api
 
 import (
-	"time"
+	"encoding/json"
 
 	"github.com/paulmach/orb"
 
@@ -16,11 +16,13 @@ type competentJSON struct {
 	ServiceID string `json:"service_id"`
 	Force     string `json:"force"`
 	// Station is the first of Stations, kept for clients that name one.
-	Station *stationJSON `json:"station,omitempty"`
+	// Stations are in the form the fields parameter chooses (compact by
+	// default).
+	Station json.RawMessage `json:"station,omitempty"`
 	// Stations are every known station of the service, nearest to the
 	// point first, each with its distance.
-	Stations      []stationJSON `json:"stations"`
-	MainStationID string        `json:"main_station_id,omitempty"`
+	Stations      []json.RawMessage `json:"stations"`
+	MainStationID string            `json:"main_station_id,omitempty"`
 }
 
 // noStationJSON says that a competent force has no known station here,
@@ -41,31 +43,27 @@ type alternativeJSON struct {
 
 // newCompetentJSON describes the units of comp, their stations ordered
 // from the point from, or left in their own order (main first) without one.
-func newCompetentJSON(comp data.Competence, at time.Time, from *orb.Point) []competentJSON {
+func newCompetentJSON(comp data.Competence, enc stationEncoder, from *orb.Point) []competentJSON {
 	out := make([]competentJSON, 0, len(comp.Units))
 	var near []data.StationHit
 	for i := range comp.Units {
 		u := &comp.Units[i]
-		cj := competentJSON{ServiceID: u.ServiceID, Force: u.Force.String(), Stations: make([]stationJSON, 0, len(u.Stations))}
+		cj := competentJSON{ServiceID: u.ServiceID, Force: u.Force.String(), Stations: make([]json.RawMessage, 0, len(u.Stations))}
 		if u.Station != nil {
 			cj.MainStationID = u.Station.ID
 		}
 		if from != nil {
 			near = u.StationsNear(*from, near)
 			for _, h := range near {
-				st := newStationJSON(h.Station, at)
-				d := roundM(h.DistanceM)
-				st.DistanceM = &d
-				cj.Stations = append(cj.Stations, st)
+				cj.Stations = append(cj.Stations, enc.appendStation(nil, h.Station, h.DistanceM, true))
 			}
 		} else {
 			for _, s := range u.Stations {
-				cj.Stations = append(cj.Stations, newStationJSON(s, at))
+				cj.Stations = append(cj.Stations, enc.appendStation(nil, s, 0, false))
 			}
 		}
 		if len(cj.Stations) > 0 {
-			first := cj.Stations[0]
-			cj.Station = &first
+			cj.Station = cj.Stations[0]
 		}
 		out = append(out, cj)
 	}

@@ -35,17 +35,18 @@ func TestCompetentStationsNearestFirst(t *testing.T) {
 		t.Fatalf("Rezé: competent %+v, no_station %+v; want service 63317 and no no_station", j.Competent, j.NoStation)
 	}
 	u := j.Competent[0]
+	stations := decodeStations(t, u.Stations)
 	want := []string{"Commissariat de police de Nantes - Secteur Sud", "Commissariat de police de Nantes", "Bureau de police de Saint-Herblain"}
-	got := stationNames(u.Stations)
+	got := stationNames(stations)
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] || got[2] != want[2] {
 		t.Errorf("stations = %v, want %v", got, want)
 	}
-	if u.Station == nil || u.Station.Name != want[0] || u.MainStationID != u.Stations[1].ID {
-		t.Errorf("station %v, main %q; want the nearest as station and %s as main", u.Station, u.MainStationID, u.Stations[1].ID)
+	if u.Station == nil || decodeStation(t, u.Station).Name != want[0] || u.MainStationID != stations[1].ID {
+		t.Errorf("station %s, main %q; want the nearest as station and %s as main", u.Station, u.MainStationID, stations[1].ID)
 	}
-	for i := 1; i < len(u.Stations); i++ {
-		if u.Stations[i].DistanceM == nil || *u.Stations[i].DistanceM < *u.Stations[i-1].DistanceM {
-			t.Errorf("stations not ordered by distance_m: %v", u.Stations)
+	for i := 1; i < len(stations); i++ {
+		if stations[i].DistanceM == nil || *stations[i].DistanceM < *stations[i-1].DistanceM {
+			t.Errorf("stations not ordered by distance_m: %+v", stations)
 		}
 	}
 
@@ -92,7 +93,7 @@ func TestParisArrondissementCommune(t *testing.T) {
 	var cm communeFactsJSON
 	getJSON(t, h, "/v1/communes/75102", &cm)
 	if len(cm.Competent) != 1 || cm.Competent[0].ServiceID != "78686" || len(cm.Competent[0].Stations) != 1 ||
-		cm.Competent[0].Stations[0].Name != "Commissariat central du Centre" || cm.NoStation != nil {
+		decodeStation(t, cm.Competent[0].Stations[0]).Name != "Commissariat central du Centre" || cm.NoStation != nil {
 		t.Errorf("75102: %+v, want service 78686 and its commissariat central", cm)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"net/http"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -15,53 +16,107 @@ import (
 )
 
 // Station lists are the hot path of the API. Most of a station's JSON does
-// not depend on the request, so it is encoded once per dataset into
-// fragments, and a response only appends the distance and the opening
-// state between them. The output is byte for byte what encoding/json gives
-// for stationJSON; a test holds the two together.
+// not depend on the request, so each of its fields is encoded once per
+// dataset, and a response only joins the fields its mask selects with the
+// distance, the opening state and today's ranges. With every field the
+// output is byte for byte what encoding/json gives for stationJSON; a test
+// holds the two together.
 
 // stationFragments are the request-independent parts of a station's JSON.
 type stationFragments struct {
-	head  []byte // {"id":…,"location":{…} without the closing brace
-	hours []byte // "osm":…,"source_text":…,"timezone":…,
-	week  []byte // [{…},…]
-	tail  []byte // ,"source":"…"}
+	// buf holds each leaf as "key":value, leaf i at buf[off[i]:off[i+1]];
+	// a leaf left out when empty, or written per request, is empty. After
+	// the leaves comes the GeoJSON position, [lon,lat].
+	buf []byte
+	off [numLeaves + 1]uint32
 
 	status atomic.Pointer[encodedStatus]
+	today  atomic.Pointer[encodedToday]
 }
 
 // encodeCache holds what is encoded once per dataset: the headers of its
-// answers, and the fragments of every station.
+// answers, the fragments of every station and the offline bundle.
 type encodeCache struct {
 	ds           *data.Dataset
 	version      []string // X-Dataset-Version
 	lastModified []string // Last-Modified of answers at a fixed instant
+	fixedETag    []string // ETag of answers at a fixed instant
 	loadedAt     time.Time
-	minute       atomic.Pointer[bucketLastModified]
+	minute       atomic.Pointer[bucketValidators]
 	once         sync.Once
 	frags        map[*data.Station]*stationFragments
+	bundleOnce   sync.Once
+	bundle       *offlineBundle
 }
 
 func newFragments(s *data.Station) *stationFragments {
 	full := newStationJSON(s, time.Time{})
-	head, _ := json.Marshal(full.stationHead)
-	hours, _ := json.Marshal(full.Hours.hoursHead)
-	week, _ := json.Marshal(full.Hours.Week)
-	source, _ := json.Marshal(full.Source)
-	// One allocation, in the order appendStation reads it: the copies of
-	// a cold station then stream from consecutive cache lines.
-	b := make([]byte, 0, len(head)+len(hours)+len(week)+len(`,"source":`)+len(source)+1)
-	b = append(b, head[:len(head)-1]...)
-	h := len(b)
-	b = append(b, hours[1:len(hours)-1]...)
-	b = append(b, ',')
-	o := len(b)
-	b = append(b, week...)
-	w := len(b)
-	b = append(b, `,"source":`...)
-	b = append(b, source...)
-	b = append(b, '}')
-	return &stationFragments{head: b[:h:h], hours: b[h:o:o], week: b[o:w:w], tail: b[w:]}
+	f := &stationFragments{}
+	b := make([]byte, 0, 2048)
+	leaf := func(i int, key string, v any, omitEmpty bool) {
+		f.off[i] = uint32(len(b))
+		if str, ok := v.(string); ok && omitEmpty && str == "" {
+			return
+		}
+		j, _ := json.Marshal(v)
+		b = append(b, '"')
+		b = append(b, key...)
+		b = append(b, '"', ':')
+		b = append(b, j...)
+	}
+	dynamic := func(i int) { f.off[i] = uint32(len(b)) }
+	leaf(leafID, "id", full.ID, false)
+	leaf(leafName, "name", full.Name, false)
+	leaf(leafForce, "force", full.Force, false)
+	leaf(leafAddressStreet, "street", full.Address.Street, false)
+	leaf(leafAddressPostcode, "postcode", full.Address.Postcode, false)
+	leaf(leafAddressCity, "city", full.Address.City, false)
+	leaf(leafAddressCitycode, "citycode", full.Address.Citycode, true)
+	leaf(leafDepartement, "departement", full.Departement, false)
+	leaf(leafPhone, "phone", full.Phone, true)
+	leaf(leafPhoneText, "phone_text", full.PhoneText, true)
+	leaf(leafEmail, "email", full.Email, true)
+	leaf(leafURL, "url", full.URL, true)
+	leaf(leafLocationLat, "lat", full.Location.Lat, false)
+	leaf(leafLocationLon, "lon", full.Location.Lon, false)
+	dynamic(leafDistance)
+	leaf(leafHoursOSM, "osm", full.Hours.OSM, false)
+	leaf(leafHoursSourceText, "source_text", full.Hours.SourceText, false)
+	leaf(leafHoursTimezone, "timezone", full.Hours.Timezone, false)
+	for i := leafStatusState; i <= leafHoursToday; i++ {
+		dynamic(i)
+	}
+	leaf(leafHoursWeek, "week", full.Hours.Week, false)
+	leaf(leafSource, "source", full.Source, false)
+	f.off[numLeaves] = uint32(len(b))
+	pos, _ := json.Marshal([2]float64{full.Location.Lon, full.Location.Lat})
+	b = append(b, pos...)
+	f.buf = slices.Clip(b)
+	return f
+}
+
+func (f *stationFragments) leaf(i int) []byte { return f.buf[f.off[i]:f.off[i+1]] }
+
+// position returns the station's GeoJSON position, [lon,lat].
+func (f *stationFragments) position() []byte { return f.buf[f.off[numLeaves]:] }
+
+// appendLeaves appends the static leaves from..to that m selects.
+func (f *stationFragments) appendLeaves(b []byte, m fieldMask, from, to int) []byte {
+	for i := from; i <= to; i++ {
+		if m&(1<<i) != 0 && f.off[i] != f.off[i+1] {
+			b = appendComma(b)
+			b = append(b, f.leaf(i)...)
+		}
+	}
+	return b
+}
+
+// appendComma separates a member from the one before it, if any.
+func appendComma(b []byte) []byte {
+	if c := b[len(b)-1]; c != '{' && c != '[' {
+		b = append(b, ',')
+	}
+	return b
 }
 
 // newEncodeCache returns an encodeCache of ds with its headers encoded
@@ -71,33 +126,39 @@ func newEncodeCache(ds *data.Dataset) *encodeCache {
 		ds:           ds,
 		version:      []string{ds.Version()},
 		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
+		fixedETag:    []string{`W/"` + ds.Version() + `"`},
 		loadedAt:     ds.LoadedAt(),
 	}
 }
 
-// bucketLastModified is the Last-Modified of the answers of one cache
-// bucket, encoded once for all of them.
-type bucketLastModified struct {
-	bucket int64
-	value  []string
+// bucketValidators are the ETag and Last-Modified of the answers of one
+// cache bucket, encoded once for all of them.
+type bucketValidators struct {
+	bucket       int64
+	etag         []string
+	lastModified []string
 }
 
-// lastModifiedAt returns the Last-Modified of answers that follow the
-// clock, in the given cacheMaxAge bucket: the bucket's start, or the load
-// if later. The dataset's load time alone would let a cache answer 304 to
-// an If-Modified-Since from a client holding a state that has since
-// changed.
-func (c *encodeCache) lastModifiedAt(bucket int64) []string {
+// validatorsAt returns the validators of answers that follow the clock, in
+// the given cacheMaxAge bucket: the ETag names the dataset and the bucket,
+// Last-Modified the bucket's start, or the load if later. The dataset's
+// load time alone would let a cache answer 304 to an If-Modified-Since
+// from a client holding a state that has since changed.
+func (c *encodeCache) validatorsAt(bucket int64) *bucketValidators {
 	if m := c.minute.Load(); m != nil && m.bucket == bucket {
-		return m.value
+		return m
 	}
 	at := time.Unix(bucket*cacheMaxAge, 0)
 	if c.loadedAt.After(at) {
 		at = c.loadedAt
 	}
-	m := &bucketLastModified{bucket: bucket, value: []string{at.UTC().Format(http.TimeFormat)}}
+	m := &bucketValidators{
+		bucket:       bucket,
+		etag:         []string{`W/"` + c.ds.Version() + "-" + strconv.FormatInt(bucket, 36) + `"`},
+		lastModified: []string{at.UTC().Format(http.TimeFormat)},
+	}
 	c.minute.Store(m)
-	return m.value
+	return m
 }
 
 // encodedFor returns the encodeCache of ds, or nil when ds is no longer the
@@ -121,8 +182,7 @@ func (s *Server) encodedFor(ds *data.Dataset) *encodeCache {
 }
 
 // fragments returns the fragments of ds's stations, building them on first
-// use, or nil when ds is no longer the dataset being served; callers then
-// encode the slow way.
+// use, or nil when ds is no longer the dataset being served.
 func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments {
 	c := s.encodedFor(ds)
 	if c == nil {
@@ -138,46 +198,128 @@ func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments
 	return c.frags
 }
 
-// appendStation appends the JSON of one station hit, evaluated at at.
-func appendStation(b []byte, f *stationFragments, s *data.Station, distanceM float64, at time.Time) []byte {
-	b = append(b, f.head...)
-	b = append(b, `,"distance_m":`...)
-	b = appendDecimetres(b, distanceM)
-	b = append(b, `,"hours":{`...)
-	b = append(b, f.hours...)
-	b = append(b, f.statusAt(s, at)...)
-	b = append(b, `,"week":`...)
-	b = append(b, f.week...)
-	b = append(b, '}')
-	return append(b, f.tail...)
+// stationEncoder writes the stations of one answer. Its fragments are
+// those of the dataset being served or, for a request that began before a
+// reload, built per station: slow, but rare.
+type stationEncoder struct {
+	frags map[*data.Station]*stationFragments
+	mask  fieldMask
+	at    time.Time
 }
 
-// encodedStatus is the JSON of a station's opening state, and the instants
-// between which it holds.
+func (s *Server) stationEncoder(ds *data.Dataset, m fieldMask, at time.Time) stationEncoder {
+	return stationEncoder{frags: s.fragments(ds), mask: m, at: at}
+}
+
+func (e stationEncoder) fragmentsOf(st *data.Station) *stationFragments {
+	if f := e.frags[st]; f != nil {
+		return f
+	}
+	return newFragments(st)
+}
+
+// appendStation appends the JSON object of st with the fields of the
+// encoder's mask; distanceM is written only when withDistance.
+func (e stationEncoder) appendStation(b []byte, st *data.Station, distanceM float64, withDistance bool) []byte {
+	return e.fragmentsOf(st).appendObject(b, st, e.mask, distanceM, withDistance, e.at)
+}
+
+// appendFeature appends st as a GeoJSON Feature whose properties are its
+// object without the location, which is the geometry.
+func (e stationEncoder) appendFeature(b []byte, st *data.Station, distanceM float64, withDistance bool) []byte {
+	f := e.fragmentsOf(st)
+	b = append(b, `{"type":"Feature","id":`...)
+	b = appendJSONString(b, st.ID)
+	b = append(b, `,"geometry":{"type":"Point","coordinates":`...)
+	b = append(b, f.position()...)
+	b = append(b, `},"properties":`...)
+	b = f.appendObject(b, st, e.mask&^maskLocation, distanceM, withDistance, e.at)
+	return append(b, '}')
+}
+
+// appendObject appends the station's object with the fields m selects.
+func (f *stationFragments) appendObject(b []byte, s *data.Station, m fieldMask, distanceM float64, withDistance bool, at time.Time) []byte {
+	b = append(b, '{')
+	b = f.appendLeaves(b, m, leafID, leafForce)
+	if m&maskAddress != 0 {
+		b = appendComma(b)
+		b = append(b, `"address":{`...)
+		b = f.appendLeaves(b, m, leafAddressStreet, leafAddressCitycode)
+		b = append(b, '}')
+	}
+	b = f.appendLeaves(b, m, leafDepartement, leafURL)
+	if m&maskLocation != 0 {
+		b = appendComma(b)
+		b = append(b, `"location":{`...)
+		b = f.appendLeaves(b, m, leafLocationLat, leafLocationLon)
+		b = append(b, '}')
+	}
+	if withDistance && m&(1<<leafDistance) != 0 {
+		b = appendComma(b)
+		b = append(b, `"distance_m":`...)
+		b = appendDecimetres(b, distanceM)
+	}
+	if m&maskHours != 0 {
+		b = appendComma(b)
+		b = append(b, `"hours":{`...)
+		b = f.appendLeaves(b, m, leafHoursOSM, leafHoursTimezone)
+		if m&maskStatus != 0 {
+			b = appendComma(b)
+			b = append(b, `"status":{`...)
+			b = f.statusAt(s, at).appendLeaves(b, m)
+			b = append(b, '}')
+		}
+		if m&(1<<leafHoursToday) != 0 {
+			b = appendComma(b)
+			b = append(b, f.todayAt(s, at)...)
+		}
+		b = f.appendLeaves(b, m, leafHoursWeek, leafHoursWeek)
+		b = append(b, '}')
+	}
+	b = f.appendLeaves(b, m, leafSource, leafSource)
+	return append(b, '}')
+}
+
+// encodedStatus is the JSON of a station's opening state, one member per
+// status leaf, and the instants between which it holds.
 type encodedStatus struct {
 	from, until time.Time
 	json        []byte
+	off         [5]uint16 // leaf leafStatusState+i is json[off[i]:off[i+1]]
 }
 
-// statusAt returns the JSON of the station's opening state at at. A
-// station keeps its state for hours, while requests ask for it many times
-// a second: the last one encoded is reused for as long as it holds.
-func (f *stationFragments) statusAt(s *data.Station, at time.Time) []byte {
-	if c := f.status.Load(); c != nil && !at.Before(c.from) && at.Before(c.until) {
-		return c.json
-	}
-	st, until := s.Hours.AtUntil(at, s.Locale)
-	b := appendStatus(nil, st, s.Locale.Location)
-	if until.After(at) {
-		f.status.Store(&encodedStatus{from: at, until: until, json: b})
+func (e *encodedStatus) appendLeaves(b []byte, m fieldMask) []byte {
+	for i := range 4 {
+		if m&(1<<(leafStatusState+i)) != 0 && e.off[i] != e.off[i+1] {
+			b = appendComma(b)
+			b = append(b, e.json[e.off[i]:e.off[i+1]]...)
+		}
 	}
 	return b
 }
 
-func appendStatus(b []byte, st hours.State, loc *time.Location) []byte {
-	b = append(b, `"status":{"state":`...)
+// statusAt returns the opening state at at. A station keeps its state for
+// hours, while requests ask for it many times a second: the last one
+// encoded is reused for as long as it holds.
+func (f *stationFragments) statusAt(s *data.Station, at time.Time) *encodedStatus {
+	if c := f.status.Load(); c != nil && !at.Before(c.from) && at.Before(c.until) {
+		return c
+	}
+	st, until := s.Hours.AtUntil(at, s.Locale)
+	e := newEncodedStatus(st, s.Locale.Location)
+	if until.After(at) {
+		e.from, e.until = at, until
+		f.status.Store(e)
+	}
+	return e
+}
+
+func newEncodedStatus(st hours.State, loc *time.Location) *encodedStatus {
+	e := &encodedStatus{}
+	b := append([]byte(nil), `"state":`...)
 	b = appendJSONString(b, st.Status.String())
-	b = append(b, `,"next_change":`...)
+	e.off[1] = uint16(len(b))
+	b = append(b, `"next_change":`...)
 	if st.Next.IsZero() {
 		b = append(b, "null"...)
 	} else {
@@ -185,15 +327,38 @@ func appendStatus(b []byte, st hours.State, loc *time.Location) []byte {
 		b = st.Next.In(loc).AppendFormat(b, time.RFC3339)
 		b = append(b, '"')
 	}
+	e.off[2] = uint16(len(b))
 	if st.Reason != "" {
-		b = append(b, `,"reason":`...)
+		b = append(b, `"reason":`...)
 		b = appendJSONString(b, st.Reason)
 	}
+	e.off[3] = uint16(len(b))
 	if st.Comment != "" {
-		b = append(b, `,"comment":`...)
+		b = append(b, `"comment":`...)
 		b = appendJSONString(b, st.Comment)
 	}
-	return append(b, '}')
+	e.off[4] = uint16(len(b))
+	e.json = b
+	return e
+}
+
+// encodedToday is the "today" member of a station's hours, and the day it
+// is of.
+type encodedToday struct {
+	from, until time.Time
+	json        []byte
+}
+
+// todayAt returns the "today" member at at, reused for the whole local day.
+func (f *stationFragments) todayAt(s *data.Station, at time.Time) []byte {
+	if c := f.today.Load(); c != nil && !at.Before(c.from) && at.Before(c.until) {
+		return c.json
+	}
+	ranges, _ := json.Marshal(todayRanges(s, at))
+	e := &encodedToday{json: append([]byte(`"today":`), ranges...)}
+	e.from, e.until = localDay(at, s.Locale.Location)
+	f.today.Store(e)
+	return e.json
 }
 
 // appendDecimetres appends m rounded to the decimetre as encoding/json

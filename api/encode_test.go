@@ -54,7 +54,8 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := appendStation(nil, frags[st], st, distance, at); string(got) != string(wantJSON) {
+				enc := stationEncoder{frags: frags, mask: maskAll, at: at}
+				if got := enc.appendStation(nil, st, distance, true); string(got) != string(wantJSON) {
 					t.Fatalf("%s at %v:\n got %s\nwant %s", st.ID, at, got, wantJSON)
 				}
 			}

@@ -22,6 +22,7 @@ var fuzzRoutes = []string{
 	"/v1/reverse",
 	"/v1/meta",
 	"/widget",
+	"/v1/stations/bundle",
 }
 
 // FuzzQuery sends arbitrary query strings, and arbitrary path segments,
@@ -48,6 +49,11 @@ func FuzzQuery(f *testing.F) {
 		{10, "force=police&limit=3&lang=en&theme=dark&open=true&lat=45&lon=5&at=2026-12-02T10:00:00Z"},
 		{0, "lat=NaN&lon=Inf&limit=-1"},
 		{7, "q=%ff%fe&postcode=%00"},
+		{0, "lat=45.36&lon=5.59&fields=hours.week,email"},
+		{0, "lat=45.36&lon=5.59&fields=*&format=geojson"},
+		{1, "fields=id,hours.status.state,address"},
+		{2, "fields=name,,hours.&fields=x"},
+		{4, "lat=45.1&lon=5.2&fields=hours.today"},
 	}
 	for _, s := range seeds {
 		f.Add(s.route, s.query, "")
@@ -66,6 +72,10 @@ func FuzzQuery(f *testing.F) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		switch {
+		case rec.Code == http.StatusOK && strings.Contains(rec.Header().Get("Content-Type"), "json") && rec.Header().Get("Content-Encoding") == "":
+			if !json.Valid(rec.Body.Bytes()) {
+				t.Fatalf("GET %s?%s = 200 with invalid JSON %q", path, query, rec.Body)
+			}
 		case rec.Code >= 500:
 			t.Fatalf("GET %s?%s = %d: %s", path, query, rec.Code, rec.Body)
 		case rec.Code >= 400 && rec.Code != http.StatusMovedPermanently:

@@ -23,16 +23,10 @@ type locationJSON struct {
 	Lon float64 `json:"lon"`
 }
 
+// stationJSON is a station with every field, as /v1/stations/{id} gives
+// it and fields=* selects it. Answers are written by encode.go, which a
+// test holds to encoding/json's output of this type.
 type stationJSON struct {
-	stationHead
-	DistanceM *float64   `json:"distance_m,omitempty"`
-	Hours     *hoursJSON `json:"hours"`
-	Source    string     `json:"source"`
-}
-
-// stationHead holds the fields of a station that precede its distance on
-// the wire; encode.go writes them once per dataset.
-type stationHead struct {
 	ID          string      `json:"id"`
 	Name        string      `json:"name"`
 	Force       string      `json:"force"`
@@ -45,17 +39,9 @@ type stationHead struct {
 	Email     string       `json:"email,omitempty"`
 	URL       string       `json:"url,omitempty"`
 	Location  locationJSON `json:"location"`
-}
-
-type nearestJSON struct {
-	Stations []stationJSON `json:"stations"`
-	// Competent lists, with competent=true, every unit competent for the
-	// point's commune, also those with no known station: a police service
-	// of which only the id is published can then be named, not omitted.
-	Competent []competentRefJSON `json:"competent,omitempty"`
-	// NoStation names, with competent=true, the competent forces of
-	// which no station is known, and what to do instead.
-	NoStation []noStationJSON `json:"no_station,omitempty"`
+	DistanceM *float64     `json:"distance_m,omitempty"`
+	Hours     *hoursJSON   `json:"hours"`
+	Source    string       `json:"source"`
 }
 
 type competentRefJSON struct {
@@ -66,13 +52,6 @@ type competentRefJSON struct {
 	// StationIDs are all the service's stations, nearest first.
 	StationIDs    []string `json:"station_ids"`
 	MainStationID string   `json:"main_station_id,omitempty"`
-}
-
-type stationListJSON struct {
-	Stations []stationJSON `json:"stations"`
-	Total    int           `json:"total"`
-	Page     int           `json:"page"`
-	PerPage  int           `json:"per_page"`
 }
 
 type fileReportJSON struct {
@@ -124,25 +103,23 @@ func roundM(m float64) float64 { return math.Round(m*10) / 10 }
 // newStationJSON returns the wire form of s with its hours evaluated at at.
 func newStationJSON(s *data.Station, at time.Time) stationJSON {
 	return stationJSON{
-		stationHead: stationHead{
-			ID:    s.ID,
-			Name:  s.Name,
-			Force: s.Force.String(),
-			Address: addressJSON{
-				Street:   s.Address.Street,
-				Postcode: s.Address.Postcode,
-				City:     s.Address.City,
-				Citycode: s.Address.Citycode,
-			},
-			Departement: s.Departement,
-			Phone:       s.PhoneE164,
-			PhoneText:   s.Phone,
-			Email:       s.Email,
-			URL:         s.URL,
-			Location:    locationJSON{Lat: s.Location[1], Lon: s.Location[0]},
+		ID:    s.ID,
+		Name:  s.Name,
+		Force: s.Force.String(),
+		Address: addressJSON{
+			Street:   s.Address.Street,
+			Postcode: s.Address.Postcode,
+			City:     s.Address.City,
+			Citycode: s.Address.Citycode,
 		},
-		Hours:  newHoursJSON(s, at),
-		Source: s.Source,
+		Departement: s.Departement,
+		Phone:       s.PhoneE164,
+		PhoneText:   s.Phone,
+		Email:       s.Email,
+		URL:         s.URL,
+		Location:    locationJSON{Lat: s.Location[1], Lon: s.Location[0]},
+		Hours:       newHoursJSON(s, at),
+		Source:      s.Source,
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
@@ -95,7 +94,7 @@ func zoneName(z data.Zone) string {
 	return z.String()
 }
 
-func newCommuneFactsJSON(cm *data.Commune, at time.Time) communeFactsJSON {
+func newCommuneFactsJSON(cm *data.Commune, enc stationEncoder) communeFactsJSON {
 	// Without a point, the stations of a service are ordered from the
 	// commune's centre when it is known.
 	var from *orb.Point
@@ -105,13 +104,23 @@ func newCommuneFactsJSON(cm *data.Commune, at time.Time) communeFactsJSON {
 	out := communeFactsJSON{
 		Commune:   newCommuneJSON(cm),
 		Force:     zoneName(cm.Competence.Zone),
-		Competent: newCompetentJSON(cm.Competence, at, from),
+		Competent: newCompetentJSON(cm.Competence, enc, from),
 		NoStation: newNoStationJSON(&cm.Competence),
 	}
 	for _, a := range cm.Arrondissements {
 		out.Arrondissements = append(out.Arrondissements, a.Code)
 	}
 	return out
+}
+
+// competentEncoder encodes the stations of competent units now, with the
+// fields the query asks for, compact by default.
+func (s *Server) competentEncoder(ds *data.Dataset, q url.Values) (stationEncoder, error) {
+	mask, err := queryFields(q, maskCompact)
+	if err != nil {
+		return stationEncoder{}, err
+	}
+	return s.stationEncoder(ds, mask, s.now()), nil
 }
 
 func (s *Server) registerJurisdictionRoutes(g *gin.RouterGroup) {
@@ -144,6 +153,11 @@ func (s *Server) jurisdiction(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	enc, err := s.competentEncoder(ds, q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	j, err := ds.Locate(p, margin)
 	if err != nil {
 		s.fail(c, err)
@@ -152,7 +166,7 @@ func (s *Server) jurisdiction(c *gin.Context) {
 	out := jurisdictionJSON{
 		Commune:   newCommuneJSON(j.Commune),
 		Force:     zoneName(j.Competence.Zone),
-		Competent: newCompetentJSON(j.Competence, s.now(), &p),
+		Competent: newCompetentJSON(j.Competence, enc, &p),
 		NoStation: newNoStationJSON(&j.Competence),
 		Boundary: boundaryJSON{
 			DistanceM:  roundM(j.Boundary.DistanceM),
@@ -172,12 +186,17 @@ func (s *Server) getCommune(c *gin.Context) {
 	if ds == nil {
 		return
 	}
+	enc, err := s.competentEncoder(ds, c.Request.URL.Query())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	cm, err := ds.Commune(c.Param("code"))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newCommuneFactsJSON(cm, s.now()))
+	c.JSON(http.StatusOK, newCommuneFactsJSON(cm, enc))
 }
 
 func (s *Server) listCommunes(c *gin.Context) {
@@ -196,11 +215,15 @@ func (s *Server) listCommunes(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	enc, err := s.competentEncoder(ds, q)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	found := ds.Communes(cq)
 	out := communeListJSON{Communes: make([]communeFactsJSON, 0, min(len(found), limit)), Total: len(found)}
-	at := s.now()
 	for _, cm := range found[:min(len(found), limit)] {
-		out.Communes = append(out.Communes, newCommuneFactsJSON(cm, at))
+		out.Communes = append(out.Communes, newCommuneFactsJSON(cm, enc))
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -77,7 +77,7 @@ func TestJurisdictionResponse(t *testing.T) {
 	if !got.Boundary.Near || len(got.Boundary.Neighbours) == 0 || got.Boundary.Neighbours[0].Code != "38001" {
 		t.Errorf("boundary = %+v, want near with neighbour 38001", got.Boundary)
 	}
-	if len(got.Competent) != 2 || got.Competent[0].Station != nil || got.Competent[1].Station == nil || got.Competent[1].Station.ID != "gn-1004333" {
+	if len(got.Competent) != 2 || got.Competent[0].Station != nil || decodeStation(t, got.Competent[1].Station).ID != "gn-1004333" {
 		t.Errorf("competent = %+v, want police 60050 without station, then gn-1004333", got.Competent)
 	}
 

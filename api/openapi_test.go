@@ -176,6 +176,14 @@ func contractCases() []contractCase {
 		get("list with a bad page size", "/v1/stations?per_page=0", 400),
 
 		get("station", "/v1/stations/gn-1004321?at=2026-11-27T09:00:00%2B01:00", 200),
+		get("station, some fields", "/v1/stations/gn-1004321?fields=name,hours.week", 200),
+		get("nearest, some fields", "/v1/stations/nearest?lat=45.188&lon=5.724&fields=hours.week,email", 200),
+		get("nearest, every field", "/v1/stations/nearest?lat=45.188&lon=5.724&fields=*", 200),
+		get("nearest as GeoJSON, some fields", "/v1/stations/nearest?lat=45.188&lon=5.724&format=geojson&fields=name,hours.today", 200),
+		get("list, every field", "/v1/stations?per_page=3&fields=*", 200),
+		get("nearest, unknown field", "/v1/stations/nearest?lat=45.188&lon=5.724&fields=hours.weekly", 400),
+		get("offline bundle", "/v1/stations/bundle", 200),
+		{name: "offline bundle, not modified", method: "GET", target: "/v1/stations/bundle", header: map[string]string{"If-None-Match": "*"}, status: 304},
 		get("station, unknown", "/v1/stations/gn-42", 404),
 		get("station, bad at", "/v1/stations/gn-1004321?at=yesterday", 400),
 

@@ -7,14 +7,13 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 
 	"guichet/data"
 )
 
 func (s *Server) registerStationRoutes(g *gin.RouterGroup) {
 	getAndHead(g, "/stations/nearest", s.nearest)
+	getAndHead(g, "/stations/bundle", s.offlineBundle)
 	getAndHead(g, "/stations", s.listStations)
 	getAndHead(g, "/stations/:id", s.getStation)
 	getAndHead(g, "/stations/:id/hours", s.stationHours)
@@ -41,6 +40,11 @@ func (s *Server) nearest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	mask, err := queryFields(q, maskCompact)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	if !nq.OpenAt.IsZero() && q.Get("at") == "" {
 		// Stations chosen for being open at an instant show their state
 		// at that instant, not now.
@@ -61,85 +65,63 @@ func (s *Server) nearest(c *gin.Context) {
 			noStation = newNoStationJSON(&j.Competence)
 		}
 	}
-	if format == "json" {
-		if frags := s.fragments(ds); frags != nil {
-			bp := bufPool.Get().(*[]byte)
-			b := append((*bp)[:0], `{"stations":[`...)
-			for i, h := range hits {
-				if i > 0 {
-					b = append(b, ',')
-				}
-				b = appendStation(b, frags[h.Station], h.Station, h.DistanceM, at)
-			}
-			b = append(b, ']')
-			if competent != nil {
-				refs, _ := json.Marshal(competent)
-				b = append(b, `,"competent":`...)
-				b = append(b, refs...)
-			}
-			if noStation != nil {
-				none, _ := json.Marshal(noStation)
-				b = append(b, `,"no_station":`...)
-				b = append(b, none...)
-			}
-			b = append(b, '}')
-			// With a length, net/http sends the body in one write instead of
-			// chunks.
-			c.Header("Content-Length", strconv.Itoa(len(b)))
-			c.Data(http.StatusOK, "application/json; charset=utf-8", b)
-			*bp = b
-			bufPool.Put(bp)
-			return
+	enc := s.stationEncoder(ds, mask, at)
+	bp := bufPool.Get().(*[]byte)
+	b := (*bp)[:0]
+	if format == "geojson" {
+		b = append(b, `{"type":"FeatureCollection","features":[`...)
+	} else {
+		b = append(b, `{"stations":[`...)
+	}
+	for i, h := range hits {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if format == "geojson" {
+			b = enc.appendFeature(b, h.Station, h.DistanceM, true)
+		} else {
+			b = enc.appendStation(b, h.Station, h.DistanceM, true)
 		}
 	}
-	out := make([]stationJSON, len(hits))
-	for i, h := range hits {
-		out[i] = newStationJSON(h.Station, at)
-		d := roundM(h.DistanceM)
-		out[i].DistanceM = &d
+	b = append(b, ']')
+	if competent != nil {
+		refs, _ := json.Marshal(competent)
+		b = append(b, `,"competent":`...)
+		b = append(b, refs...)
 	}
+	if noStation != nil {
+		none, _ := json.Marshal(noStation)
+		b = append(b, `,"no_station":`...)
+		b = append(b, none...)
+	}
+	b = append(b, '}')
+	contentType := jsonContentType
 	if format == "geojson" {
-		c.Header("Content-Type", "application/geo+json")
-		c.Render(http.StatusOK, jsonRender{stationsGeoJSON(out)})
-		return
+		contentType = geoJSONContentType
 	}
-	c.JSON(http.StatusOK, nearestJSON{Stations: out, Competent: competent, NoStation: noStation})
+	writeJSONBytes(c, contentType, b)
+	*bp = b
+	bufPool.Put(bp)
 }
 
-// stationsGeoJSON returns an RFC 7946 FeatureCollection whose feature
-// properties are the station wire objects without their location.
-func stationsGeoJSON(stations []stationJSON) *geojson.FeatureCollection {
-	fc := geojson.NewFeatureCollection()
-	for _, st := range stations {
-		f := geojson.NewFeature(orb.Point{st.Location.Lon, st.Location.Lat})
-		f.ID = st.ID
-		f.Properties = geojson.Properties{
-			"id":          st.ID,
-			"name":        st.Name,
-			"force":       st.Force,
-			"address":     st.Address,
-			"departement": st.Departement,
-			"hours":       st.Hours,
-			"source":      st.Source,
-		}
-		if st.Phone != "" {
-			f.Properties["phone"] = st.Phone
-		}
-		if st.PhoneText != "" {
-			f.Properties["phone_text"] = st.PhoneText
-		}
-		if st.Email != "" {
-			f.Properties["email"] = st.Email
-		}
-		if st.URL != "" {
-			f.Properties["url"] = st.URL
-		}
-		if st.DistanceM != nil {
-			f.Properties["distance_m"] = *st.DistanceM
-		}
-		fc.Append(f)
+// Content types of answers written from bytes, prebuilt to be assigned to
+// the header map as is.
+var (
+	jsonContentType    = []string{"application/json; charset=utf-8"}
+	geoJSONContentType = []string{"application/geo+json"}
+)
+
+// writeJSONBytes answers 200 with the encoded body b. net/http computes the
+// length of bodies up to 2 KB itself; a longer one is given its length, so
+// that it goes in one write instead of chunks.
+func writeJSONBytes(c *gin.Context, contentType []string, b []byte) {
+	h := c.Writer.Header()
+	h["Content-Type"] = contentType
+	if len(b) > 2048 {
+		h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	}
-	return fc
+	c.Status(http.StatusOK)
+	c.Writer.Write(b)
 }
 
 func (s *Server) getStation(c *gin.Context) {
@@ -147,7 +129,13 @@ func (s *Server) getStation(c *gin.Context) {
 	if ds == nil {
 		return
 	}
-	at, err := queryInstant(c.Request.URL.Query(), "at", s.now())
+	q := c.Request.URL.Query()
+	at, err := queryInstant(q, "at", s.now())
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	mask, err := queryFields(q, maskAll)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -157,7 +145,7 @@ func (s *Server) getStation(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, newStationJSON(st, at))
+	writeJSONBytes(c, jsonContentType, s.stationEncoder(ds, mask, at).appendStation(nil, st, 0, false))
 }
 
 const maxPerPage = 500
@@ -188,14 +176,29 @@ func (s *Server) listStations(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
+	mask, err := queryFields(q, maskCompact)
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
 	dep := strings.ToUpper(strings.TrimSpace(q.Get("departement")))
 	all := ds.Stations(data.StationFilter{Force: force, Departement: dep, Commune: strings.TrimSpace(q.Get("commune"))})
-	out := stationListJSON{Stations: []stationJSON{}, Total: len(all), Page: page, PerPage: perPage}
+	enc := s.stationEncoder(ds, mask, at)
+	b := append([]byte(nil), `{"stations":[`...)
 	if start := (page - 1) * perPage; start < len(all) {
-		end := min(start+perPage, len(all))
-		for _, st := range all[start:end] {
-			out.Stations = append(out.Stations, newStationJSON(st, at))
+		for i, st := range all[start:min(start+perPage, len(all))] {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = enc.appendStation(b, st, 0, false)
 		}
 	}
-	c.JSON(http.StatusOK, out)
+	b = append(b, `],"total":`...)
+	b = strconv.AppendInt(b, int64(len(all)), 10)
+	b = append(b, `,"page":`...)
+	b = strconv.AppendInt(b, int64(page), 10)
+	b = append(b, `,"per_page":`...)
+	b = strconv.AppendInt(b, int64(perPage), 10)
+	b = append(b, '}')
+	writeJSONBytes(c, jsonContentType, b)
 }

@@ -353,6 +353,8 @@ func TestWidgetAcceptsGzip(t *testing.T) {
 		{"gzip; q=0.0", false},
 		{"*", true},
 		{"br", false},
+		{"*, gzip;q=0", false}, // gzip named: its own quality wins over *'s
+		{"*;q=0, gzip", true},
 	}
 	for _, tt := range tests {
 		if got := acceptsGzip(tt.header); got != tt.want {

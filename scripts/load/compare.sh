@@ -7,6 +7,7 @@
 # it): the ceiling for an answer that size, whatever computes it.
 # "payload+headers" sends the same answer with the header fields guichet
 # sent with it: the ceiling once the headers the API promises are paid.
+# CLOSE=true opens one TCP connection per request (Connection: close).
 # GZIP=false makes the client refuse gzip (the 300-byte baseline never
 # compresses; guichet compresses its ~7 KB answers when the client
 # accepts it). AGAINST=<git revision> adds a fourth server, guichet built
@@ -25,7 +26,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${GUICHET_OPENDATA:?set GUICHET_OPENDATA to the national data directory}"
-RUNS="${RUNS:-3}" DUR="${DUR:-10s}" CONNS="${CONNS:-8}" GZIP="${GZIP:-true}"
+RUNS="${RUNS:-3}" DUR="${DUR:-10s}" CONNS="${CONNS:-8}" GZIP="${GZIP:-true}" CLOSE="${CLOSE:-false}"
 tmp="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -114,7 +115,7 @@ for i in $(seq "$RUNS"); do
 		name=${s%%:*}
 		pid=${pid_of[$name]}
 		before=$(cpu_ticks "$pid")
-		out=$("$tmp/load" -url "http://127.0.0.1:${s##*:}${path_of[$name]:-$q}" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -seed "$i")
+		out=$("$tmp/load" -url "http://127.0.0.1:${s##*:}${path_of[$name]:-$q}" -c "$CONNS" -d "$DUR" -gzip="$GZIP" -close="$CLOSE" -seed "$i")
 		after=$(cpu_ticks "$pid")
 		[[ $out =~ requests=([0-9]+) ]] && requests=${BASH_REMATCH[1]} || requests=0
 		cpu_us=$(awk -v t=$((after - before)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", n ? t / hz / n * 1e6 : 0 }')

@@ -12,6 +12,7 @@
 //
 //	go run ./scripts/load -url 'http://127.0.0.1:8080/v1/stations/nearest?lat={lat}&lon={lon}' -c 8 -d 10s
 //	go run ./scripts/load -url '...' -rate 5000 -c 256 -d 60s
+//	go run ./scripts/load -url '...' -close   # a new connection per request
 package main
 
 import (
@@ -37,12 +38,13 @@ func main() {
 	warm := flag.Duration("warmup", time.Second, "load sent before measuring")
 	seed := flag.Uint64("seed", 1, "seed of the query points")
 	gz := flag.Bool("gzip", true, "accept gzip, as browsers do")
+	closeConns := flag.Bool("close", false, "one TCP connection per request (Connection: close), as Tile38's HTTP interface works")
 	flag.Parse()
 	if *target == "" {
 		fmt.Fprintln(os.Stderr, "load: -url is required")
 		os.Exit(2)
 	}
-	tr := &http.Transport{MaxIdleConnsPerHost: *conns, DisableCompression: !*gz}
+	tr := &http.Transport{MaxIdleConnsPerHost: *conns, DisableCompression: !*gz, DisableKeepAlives: *closeConns}
 	if *rate > 0 {
 		tr.MaxConnsPerHost = *conns
 	}

@@ -410,7 +410,10 @@
     var openNow = openBox.checked;
     // More stations than shown: those that never receive the public are
     // not places to go and are dropped here.
-    var q = qs({ lat: from.lat, lon: from.lon, limit: Math.min(100, cfg.limit * 3 + 5), force: cfg.force, open: openNow ? (cfg.at || "now") : "", at: cfg.at });
+    // The fields the list shows: the compact station, less today's ranges,
+    // plus the published phone text and the web page.
+    var q = qs({ lat: from.lat, lon: from.lon, limit: Math.min(100, cfg.limit * 3 + 5), force: cfg.force, open: openNow ? (cfg.at || "now") : "", at: cfg.at,
+      fields: "name,force,address.street,address.postcode,address.city,phone,phone_text,url,location,distance_m,hours.status" });
     var stations = getJSONRetry("v1/stations/nearest?" + q).then(function (body) {
       if (my !== seq) return null;
       var sts = ((body && body.stations) || []).filter(function (s) { return !neverOpen(s) && (!openNow || stateOf(s) === "open"); }).slice(0, cfg.limit);
