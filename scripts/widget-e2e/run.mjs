@@ -570,7 +570,7 @@ try {
   // offered to call is valid (libphonenumber-js, an oracle independent of
   // the server's Go library).
   await scenario("defect 5", async () => {
-    const list = await api(`/v1/stations?departement=971&per_page=100`);
+    const list = await api(`/v1/stations?departement=971&per_page=100&fields=*`);
     const bad = (list.body?.stations ?? []).filter((s) => { const t = s.phone_text ?? s.phone; return t && !isValidPhoneNumber(t, "GP"); });
     check("defect 5: the data has truncated numbers in Guadeloupe", bad.length > 0, `${bad.length} of ${list.body?.stations?.length}`);
     const ctx = await newContext({ ...desktop, ...common });
@@ -798,7 +798,9 @@ try {
     // Keyboard: a pin takes the focus and Enter chooses it.
     await page.focus(".gw-leaflet-pin[title^='2. ']");
     await page.keyboard.press("Enter");
-    check("map: Enter on pin 2 selects station 2 in the list", await page.evaluate(() => document.activeElement?.matches("#gw-results > li:nth-child(2)")));
+    // The pick runs after Leaflet's own handler (a zero-delay timer).
+    const picked = await page.waitForFunction(() => document.activeElement?.matches("#gw-results > li:nth-child(2)"), null, { timeout: 2000 }).then(() => true, () => false);
+    check("map: Enter on pin 2 selects station 2 in the list", picked, await page.evaluate(() => document.activeElement?.outerHTML?.slice(0, 80) ?? "nothing focused"));
     await axe("map", page);
     await shot(page, "desktop-map-1280x800");
     await page.click("#gw-map-toggle");
