@@ -123,7 +123,7 @@ func TestOfflineBundle(t *testing.T) {
 		t.Errorf("If-None-Match of another bundle: %d, want 200", rec.Code)
 	}
 	// Built once per dataset, then served as is.
-	if s.bundleOf(ds) != s.bundleOf(ds) {
+	if first := s.bundleOf(ds); s.bundleOf(ds) != first {
 		t.Error("bundle built again for the same dataset")
 	}
 	other, err := data.LoadDir("../data/testdata/jurisdiction", data.Options{})

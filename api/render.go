@@ -14,13 +14,3 @@ func (r problemRender) Render(w http.ResponseWriter) error {
 }
 
 func (r problemRender) WriteContentType(http.ResponseWriter) {}
-
-// jsonRender writes any value as JSON under a content type set by the
-// handler (application/geo+json for GeoJSON).
-type jsonRender struct{ v any }
-
-func (r jsonRender) Render(w http.ResponseWriter) error {
-	return json.NewEncoder(w).Encode(r.v)
-}
-
-func (r jsonRender) WriteContentType(http.ResponseWriter) {}
