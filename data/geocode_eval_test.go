@@ -2,11 +2,8 @@ package data
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"math/rand"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -14,9 +11,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paulmach/orb"
-
-	"guichet/data/opendatatest"
 	"guichet/geo/geocode"
 	"guichet/geo/geotest"
 )
@@ -158,35 +152,11 @@ var evalPostcode = regexp.MustCompile(`\b\d{5}\b`)
 // the commune at their published position, with noisy variants for one
 // unit in every.
 func realUnitCases(t *testing.T, ds *Dataset, rng *rand.Rand, every int) []evalCase {
-	f, err := os.Open(filepath.Join(opendatatest.Dir(t), "forces-de-l-ordre", "pel-referentiels", "pwb_ref_unite_gn.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
+	units, skipped := unitAddresses(t, ds)
 	abbr := strings.NewReplacer("Rue ", "r ", "Avenue ", "av ", "Boulevard ", "bd ", "Route ", "rte ", "Chemin ", "ch ", "Place ", "pl ", "Saint-", "St-", "SAINT ", "ST ")
 	var out []evalCase
-	skipped := map[string]int{}
-	for _, r := range rows[1:] {
-		addr := r[col["unite_adresse"]]
-		lat, _ := strconv.ParseFloat(r[col["latitude_wgs84"]], 64)
-		lon, _ := strconv.ParseFloat(r[col["longitude_wgs84"]], 64)
-		if lat == 0 && lon == 0 {
-			skipped["coordinates 0,0"]++
-			continue
-		}
-		j, err := ds.Locate(orb.Point{lon, lat}, 0)
-		if err != nil {
-			skipped["no commune boundary at the position (COM)"]++
-			continue
-		}
+	for _, u := range units {
+		addr, j := u.Address, u.At
 		want := j.Commune
 		out = append(out, evalCase{"as published", addr, want})
 		if rng.Intn(every) != 0 {

@@ -173,19 +173,7 @@ func TestNationalAutocompleteVoiron(t *testing.T) {
 // the commune containing the unit's published coordinates.
 func TestNationalUnitAddressesCommune(t *testing.T) {
 	ds := nationalDataset(t)
-	f, err := os.Open(filepath.Join(opendatatest.Dir(t), "forces-de-l-ordre", "pel-referentiels", "pwb_ref_unite_gn.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[h] = i
-	}
+	units, excluded := unitAddresses(t, ds)
 	ctx := context.Background()
 	city := func(cm *Commune) string {
 		if cm.City != "" {
@@ -195,20 +183,8 @@ func TestNationalUnitAddressesCommune(t *testing.T) {
 	}
 	var total, ok int
 	causes := map[string][]string{}
-	excluded := map[string]int{}
-	for _, r := range rows[1:] {
-		addr := r[col["unite_adresse"]]
-		lat, _ := strconv.ParseFloat(r[col["latitude_wgs84"]], 64)
-		lon, _ := strconv.ParseFloat(r[col["longitude_wgs84"]], 64)
-		if lat == 0 && lon == 0 {
-			excluded["coordinates 0,0"]++
-			continue
-		}
-		j, err := ds.Locate(orb.Point{lon, lat}, 0)
-		if err != nil {
-			excluded["no boundary at the coordinates (COM)"]++
-			continue
-		}
+	for _, u := range units {
+		addr, j := u.Address, u.At
 		total++
 		ms, err := ds.Geocode(ctx, geocode.Query{Text: addr, Type: geocode.TypeMunicipality, Limit: 1})
 		if err != nil {
@@ -290,4 +266,48 @@ func TestNationalEveryCommuneSearchable(t *testing.T) {
 	if searched < 34000 || share < 0.99 {
 		t.Errorf("%d of %d communes found first, want at least 99 %%", first, searched)
 	}
+}
+
+// unitAddress is a gendarmerie unit's published postal address and the
+// jurisdiction at its published coordinates.
+type unitAddress struct {
+	Address string
+	At      Jurisdiction
+}
+
+// unitAddresses reads the national gendarmerie referential: every unit
+// whose coordinates fall in a commune, and how many were left out, by
+// reason.
+func unitAddresses(t *testing.T, ds *Dataset) ([]unitAddress, map[string]int) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(opendatatest.Dir(t), "forces-de-l-ordre", "pel-referentiels", "pwb_ref_unite_gn.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	var out []unitAddress
+	excluded := map[string]int{}
+	for _, r := range rows[1:] {
+		lat, _ := strconv.ParseFloat(r[col["latitude_wgs84"]], 64)
+		lon, _ := strconv.ParseFloat(r[col["longitude_wgs84"]], 64)
+		if lat == 0 && lon == 0 {
+			excluded["coordinates 0,0"]++
+			continue
+		}
+		j, err := ds.Locate(orb.Point{lon, lat}, 0)
+		if err != nil {
+			excluded["no commune boundary at the coordinates (COM)"]++
+			continue
+		}
+		out = append(out, unitAddress{r[col["unite_adresse"]], j})
+	}
+	return out, excluded
 }
