@@ -241,19 +241,9 @@ func (e stationEncoder) appendFeature(b []byte, st *data.Station, distanceM floa
 func (f *stationFragments) appendObject(b []byte, s *data.Station, m fieldMask, distanceM float64, withDistance bool, at time.Time) []byte {
 	b = append(b, '{')
 	b = f.appendLeaves(b, m, leafID, leafForce)
-	if m&maskAddress != 0 {
-		b = appendComma(b)
-		b = append(b, `"address":{`...)
-		b = f.appendLeaves(b, m, leafAddressStreet, leafAddressCitycode)
-		b = append(b, '}')
-	}
+	b = f.appendGroup(b, m, maskAddress, `"address":{`, leafAddressStreet, leafAddressCitycode)
 	b = f.appendLeaves(b, m, leafDepartement, leafURL)
-	if m&maskLocation != 0 {
-		b = appendComma(b)
-		b = append(b, `"location":{`...)
-		b = f.appendLeaves(b, m, leafLocationLat, leafLocationLon)
-		b = append(b, '}')
-	}
+	b = f.appendGroup(b, m, maskLocation, `"location":{`, leafLocationLat, leafLocationLon)
 	if withDistance && m&(1<<leafDistance) != 0 {
 		b = appendComma(b)
 		b = append(b, `"distance_m":`...)
@@ -277,6 +267,18 @@ func (f *stationFragments) appendObject(b []byte, s *data.Station, m fieldMask, 
 		b = append(b, '}')
 	}
 	b = f.appendLeaves(b, m, leafSource, leafSource)
+	return append(b, '}')
+}
+
+// appendGroup appends, when m selects any of group, the object opened by
+// key holding the leaves first to last that m selects.
+func (f *stationFragments) appendGroup(b []byte, m, group fieldMask, key string, first, last int) []byte {
+	if m&group == 0 {
+		return b
+	}
+	b = appendComma(b)
+	b = append(b, key...)
+	b = f.appendLeaves(b, m, first, last)
 	return append(b, '}')
 }
 
