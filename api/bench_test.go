@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"guichet/data"
+	"guichet/data/load"
 )
 
 // benchHandler returns the API on the national stations when
@@ -21,7 +21,7 @@ func benchHandler(b *testing.B) http.Handler {
 	if od := os.Getenv("GUICHET_OPENDATA"); od != "" {
 		dir = filepath.Join(od, "forces-de-l-ordre", "pel-referentiels")
 	}
-	ds, err := data.LoadDir(dir, data.Options{})
+	ds, err := load.Dir(dir, load.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}

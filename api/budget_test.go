@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"guichet/data"
+	"guichet/data/load"
 )
 
 // cpuBudget is the processor time one request may take, whatever its
@@ -59,7 +60,7 @@ func budgetDataset(tb testing.TB) *data.Dataset {
 		return nationalDataset(tb)
 	}
 	tb.Log("GUICHET_OPENDATA is not set: budgets measured on the fixtures only")
-	ds, err := data.Load(fixtureFS(tb), data.Options{})
+	ds, err := load.FS(fixtureFS(tb), load.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

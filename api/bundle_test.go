@@ -12,6 +12,7 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"guichet/data"
+	"guichet/data/load"
 )
 
 func TestOfflineBundle(t *testing.T) {
@@ -126,7 +127,7 @@ func TestOfflineBundle(t *testing.T) {
 	if first := s.bundleOf(ds); s.bundleOf(ds) != first {
 		t.Error("bundle built again for the same dataset")
 	}
-	other, err := data.LoadDir("../data/testdata/jurisdiction", data.Options{})
+	other, err := load.Dir("../data/testdata/jurisdiction", load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"guichet/data"
+	"guichet/data/load"
 )
 
 // mustPoliceTerritoryServer returns a server on the police territory
@@ -12,7 +13,7 @@ import (
 // with none, a commissariat outside its service's territory and Paris.
 func mustPoliceTerritoryServer(tb testing.TB) http.Handler {
 	tb.Helper()
-	ds, err := data.LoadDir("../data/testdata/police-territory", data.Options{})
+	ds, err := load.Dir("../data/testdata/police-territory", load.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

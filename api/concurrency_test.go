@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"guichet/data"
+	"guichet/data/load"
 )
 
 // fixtureFS gathers the station, jurisdiction and BAN fixtures of package
@@ -111,7 +112,7 @@ func serveOnce(h http.Handler, target string) answer {
 func TestConcurrentAnswersMatchSequential(t *testing.T) {
 	fsys := fixtureFS(t)
 	load := func() (*data.Dataset, error) {
-		return data.Load(fsys, data.Options{Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }})
+		return load.FS(fsys, load.Options{Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }})
 	}
 	ds, err := load()
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"guichet/data"
+	"guichet/data/load"
 )
 
 // TestAppendStationMatchesEncodingJSON holds the fast station encoder to
@@ -34,7 +35,7 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 	}
 	distances := []float64{1234.56, 0, 0.05, 99.95, 17230.04, 20015086.8}
 	for _, dir := range dirs {
-		ds, err := data.LoadDir(dir, data.Options{})
+		ds, err := load.Dir(dir, load.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"guichet/data"
 	"guichet/data/hours"
+	"guichet/data/load"
 	"guichet/data/opendatatest"
 	"guichet/geo/geotest"
 )
@@ -188,7 +189,7 @@ func TestMasksMatchPrunedStation(t *testing.T) {
 		t.Fatalf("%d leaf paths for %d leaves", n, numLeaves)
 	}
 	rng := geotest.Rand(t)
-	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	ds, err := load.Dir("../data/testdata/stations", load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +293,7 @@ func TestFieldsWorstCase(t *testing.T) {
 // TestTodayRanges holds today's ranges to the typical week on a weekday
 // and to the public-holiday line on a holiday, in the station's zone.
 func TestTodayRanges(t *testing.T) {
-	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	ds, err := load.Dir("../data/testdata/stations", load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +344,7 @@ func TestTodayRanges(t *testing.T) {
 // 2,000 bytes, a typical (median) station within 400.
 func TestCompactSizeAtGrenoble(t *testing.T) {
 	dir := opendatatest.Dir(t)
-	ds, err := data.LoadDir(filepath.Join(dir, "forces-de-l-ordre"), data.Options{})
+	ds, err := load.Dir(filepath.Join(dir, "forces-de-l-ordre"), load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/data"
+	"guichet/data/batch"
 	"guichet/geo/geocode"
 )
 
@@ -21,7 +22,7 @@ import (
 const (
 	minGeocodeQuery         = 3
 	minFilteredGeocodeQuery = 1
-	maxGeocodeQuery         = data.MaxBatchQuery
+	maxGeocodeQuery         = batch.MaxQuery
 	defaultReverseLimit     = 1
 )
 

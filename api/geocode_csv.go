@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/data"
+	"guichet/data/batch"
 )
 
 // A batch upload may take longer than the server's read timeout, but not
@@ -128,7 +129,7 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 		spool.Close()
 		os.Remove(spool.Name())
 	}()
-	var opts data.BatchOptions
+	var opts batch.Options
 	gotData := false
 	for parts := 0; ; parts++ {
 		part, err := mr.NextPart()
@@ -178,7 +179,7 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	rows, columns, err := data.ScanCSV(spool, opts)
+	rows, columns, err := batch.ScanCSV(spool, opts)
 	if err != nil {
 		s.failBatch(c, err)
 		return
@@ -217,7 +218,7 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 		extend()
 		c.Writer.Flush()
 	}
-	stats, err := ds.GeocodeCSV(c.Request.Context(), spool, c.Writer, opts, nil)
+	stats, err := batch.GeocodeCSV(c.Request.Context(), ds, spool, c.Writer, opts, nil)
 	s.ObserveBatchRows(stats.Rows)
 	if err != nil {
 		// The status is sent: cutting the connection is the only way left
@@ -232,7 +233,7 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 // setBatchOption applies one non-file field of the upload. Unknown
 // fields are ignored, as api-adresse does, so that clients sending its
 // other options still work.
-func setBatchOption(opts *data.BatchOptions, name, raw string) error {
+func setBatchOption(opts *batch.Options, name, raw string) error {
 	value := strings.TrimSpace(raw)
 	switch name {
 	case "columns":
@@ -255,7 +256,7 @@ func setBatchOption(opts *data.BatchOptions, name, raw string) error {
 			// asks, like no value, for the delimiter to be detected.
 			value = "tab"
 		}
-		d, err := data.ParseDelimiter(value)
+		d, err := batch.ParseDelimiter(value)
 		if err != nil {
 			return badParam("delimiter", "must be one of , ; | or tab, got "+strconv.Quote(value))
 		}

@@ -13,14 +13,14 @@ import (
 	"strings"
 	"testing"
 
-	"guichet/data"
+	"guichet/data/load"
 	"guichet/data/opendatatest"
 )
 
 // geocodeServer serves the commune fixtures of data/testdata/jurisdiction.
 func geocodeServer(tb testing.TB, cfg Config) *Server {
 	tb.Helper()
-	ds, err := data.LoadDir("../data/testdata/jurisdiction", data.Options{})
+	ds, err := load.Dir("../data/testdata/jurisdiction", load.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -7,12 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"guichet/data"
+	"guichet/data/load"
 )
 
 func fixedServer(tb testing.TB, now time.Time) http.Handler {
 	tb.Helper()
-	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	ds, err := load.Dir("../data/testdata/stations", load.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

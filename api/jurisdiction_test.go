@@ -6,14 +6,14 @@ import (
 	"reflect"
 	"testing"
 
-	"guichet/data"
+	"guichet/data/load"
 )
 
 // mustJurisdictionServer returns a server on the commune and jurisdiction
 // fixtures of package data.
 func mustJurisdictionServer(tb testing.TB) http.Handler {
 	tb.Helper()
-	ds, err := data.LoadDir("../data/testdata/jurisdiction", data.Options{})
+	ds, err := load.Dir("../data/testdata/jurisdiction", load.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/data"
+	"guichet/data/load"
 	"guichet/geo/geotest"
 )
 
@@ -27,7 +28,7 @@ import (
 // logs go to logs when it is not nil.
 func mustConfiguredServer(tb testing.TB, cfg Config, logs io.Writer) *Server {
 	tb.Helper()
-	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	ds, err := load.Dir("../data/testdata/stations", load.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

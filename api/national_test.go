@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"guichet/data"
+	"guichet/data/load"
 	"guichet/data/opendatatest"
 )
 
@@ -21,7 +22,7 @@ var national struct {
 func nationalDataset(tb testing.TB) *data.Dataset {
 	tb.Helper()
 	dir := opendatatest.Dir(tb)
-	national.once.Do(func() { national.ds, national.err = data.LoadDir(dir, data.Options{}) })
+	national.once.Do(func() { national.ds, national.err = load.Dir(dir, load.Options{}) })
 	if national.err != nil {
 		tb.Fatal(national.err)
 	}

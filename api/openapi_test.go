@@ -22,6 +22,7 @@ import (
 
 	"guichet/api/widget"
 	"guichet/data"
+	"guichet/data/load"
 )
 
 // The contract tests load api/openapi.json with kin-openapi, which
@@ -69,7 +70,7 @@ func contractServer(tb testing.TB, ds *data.Dataset, options ...func(*Config)) *
 	cfg.AdminToken = "s3cret"
 	cfg.Now = func() time.Time { return time.Date(2026, 11, 27, 10, 30, 0, 0, time.UTC) }
 	cfg.Loader = func(context.Context) (*data.Dataset, error) {
-		return data.LoadDir("../data/testdata/stations", data.Options{})
+		return load.Dir("../data/testdata/stations", load.Options{})
 	}
 	for _, o := range options {
 		o(&cfg)
@@ -108,7 +109,7 @@ func documentedOperations(doc *openapi3.T) []string {
 
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	doc, _ := mustOpenAPI(t)
-	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	ds, err := load.Dir("../data/testdata/stations", load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,15 +259,15 @@ func hashed(name string) string {
 
 func TestOpenAPIResponses(t *testing.T) {
 	doc, router := mustOpenAPI(t)
-	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	ds, err := load.Dir("../data/testdata/stations", load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	jds, err := data.LoadDir("../data/testdata/jurisdiction", data.Options{})
+	jds, err := load.Dir("../data/testdata/jurisdiction", load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pds, err := data.LoadDir("../data/testdata/police-territory", data.Options{})
+	pds, err := load.Dir("../data/testdata/police-territory", load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

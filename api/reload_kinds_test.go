@@ -12,6 +12,7 @@ import (
 	"testing/fstest"
 
 	"guichet/data"
+	"guichet/data/load"
 )
 
 // headerOnly keeps the first line of a file, as a truncated download or
@@ -57,7 +58,7 @@ func TestReloadRefusesLostKinds(t *testing.T) {
 				spoilt[name] = &fstest.MapFile{Data: tt.spoil(f.Data)}
 			}
 			cfg := DefaultConfig()
-			cfg.Loader = func(context.Context) (*data.Dataset, error) { return data.Load(spoilt, data.Options{}) }
+			cfg.Loader = func(context.Context) (*data.Dataset, error) { return load.FS(spoilt, load.Options{}) }
 			s := New(cfg, first, nil)
 			before := get(t, s.Handler(), probe).Body.String()
 			err := s.Reload(context.Background())
@@ -90,7 +91,7 @@ func TestReloadErrorsNameNoServerPath(t *testing.T) {
 	var logs bytes.Buffer
 	cfg := DefaultConfig()
 	cfg.AdminToken = "s3cret"
-	cfg.Loader = func(context.Context) (*data.Dataset, error) { return data.LoadDir(dir, data.Options{}) }
+	cfg.Loader = func(context.Context) (*data.Dataset, error) { return load.Dir(dir, load.Options{}) }
 	s := mustConfiguredServer(t, cfg, &logs)
 	req := httptest.NewRequest(http.MethodPost, "/admin/reload", nil)
 	req.Header.Set("Authorization", "Bearer s3cret")

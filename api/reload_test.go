@@ -11,11 +11,12 @@ import (
 	"time"
 
 	"guichet/data"
+	"guichet/data/load"
 )
 
 func loadFS(tb testing.TB, fsys fstest.MapFS) *data.Dataset {
 	tb.Helper()
-	ds, err := data.Load(fsys, data.Options{})
+	ds, err := load.FS(fsys, load.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestETagMatches(t *testing.T) {
 // with the dataset's load time, a cache could answer 304 to a client
 // holding yesterday's "open".
 func TestLastModifiedFollowsTheClock(t *testing.T) {
-	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	ds, err := load.Dir("../data/testdata/stations", load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,12 +10,13 @@ import (
 	"testing"
 
 	"guichet/data"
+	"guichet/data/load"
 )
 
 // mustServer returns a server on the data fixtures.
 func mustServer(tb testing.TB) *Server {
 	tb.Helper()
-	ds, err := data.LoadDir("../data/testdata/stations", data.Options{})
+	ds, err := load.Dir("../data/testdata/stations", load.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -4,15 +4,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-// Formats of the commune and jurisdiction files, as named in load reports.
-const (
-	FormatCommunesGeoJSON  = "communes-geojson"
-	FormatCOGCommunesJSON  = "cog-communes-json"
-	FormatCommunesGeoIndex = "communes-geo-json"
-	FormatCompetenceCSV    = "competence-csv"
-	FormatCompetenceANFSI  = "competence-anfsi-csv"
-)
-
 // Zone says which force has jurisdiction over a commune.
 type Zone uint8
 

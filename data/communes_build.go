@@ -25,73 +25,21 @@ type communeShape struct {
 	blocks     []edgeBlock
 }
 
-// communeSources collects what the commune and jurisdiction files hold
-// until the dataset is built.
+// communeSources are the commune and jurisdiction sources of a load.
 type communeSources struct {
 	shapes     []communeShape
-	shapeByKey map[string]int
-	cog        []cogRecord
-	cogByCode  map[string]int
-	geo        map[string]communeGeo
-	competence map[string][]competenceRow
+	cog        []COGRecord
+	geo        map[string]CommuneGeo
+	competence map[string][]CompetenceRow
 }
 
-func (c *communeSources) addShape(fr *FileReport, line int, s communeShape) {
-	if c.shapeByKey == nil {
-		c.shapeByKey = map[string]int{}
+func newCommuneSources(src *Sources) communeSources {
+	c := communeSources{cog: src.COG, geo: src.CommuneGeo, competence: src.Competence}
+	c.shapes = make([]communeShape, len(src.Shapes))
+	for i, sh := range src.Shapes {
+		c.shapes[i] = communeShape{code: sh.Code, name: sh.Name, geom: sh.Geom, bound: sh.Bound, file: sh.File, line: sh.Line}
 	}
-	if _, dup := c.shapeByKey[s.code]; dup {
-		fr.reject(line, ReasonDuplicateID, "commune %s already has a boundary", s.code)
-		return
-	}
-	s.file, s.line = fr.File, line
-	c.shapeByKey[s.code] = len(c.shapes)
-	c.shapes = append(c.shapes, s)
-	fr.Kept++
-}
-
-func (c *communeSources) addCOG(fr *FileReport, line int, rec cogRecord) {
-	if c.cogByCode == nil {
-		c.cogByCode = map[string]int{}
-	}
-	// A delegated commune shares its code with the current commune it
-	// became part of; only current communes and arrondissements must be
-	// unique.
-	if rec.Type == cogCurrent || rec.Type == cogCurrentFallback || rec.Type == cogArrondissement {
-		if _, dup := c.cogByCode[rec.Code]; dup {
-			fr.reject(line, ReasonDuplicateID, "commune %s is listed twice", rec.Code)
-			return
-		}
-		c.cogByCode[rec.Code] = len(c.cog)
-	}
-	c.cog = append(c.cog, rec)
-	fr.Kept++
-}
-
-func (c *communeSources) addGeo(fr *FileReport, line int, code string, g communeGeo) {
-	if c.geo == nil {
-		c.geo = map[string]communeGeo{}
-	}
-	if _, dup := c.geo[code]; dup {
-		fr.reject(line, ReasonDuplicateID, "commune %s has two entries", code)
-		return
-	}
-	c.geo[code] = g
-	fr.Kept++
-}
-
-func (c *communeSources) addCompetence(fr *FileReport, code string, r competenceRow) {
-	if c.competence == nil {
-		c.competence = map[string][]competenceRow{}
-	}
-	for _, prev := range c.competence[code] {
-		if prev.serviceID == r.serviceID && prev.force == r.force {
-			fr.reject(r.line, ReasonDuplicateID, "commune %s: service %s already listed at %s:%d", code, r.serviceID, prev.file, prev.line)
-			return
-		}
-	}
-	c.competence[code] = append(c.competence[code], r)
-	fr.Kept++
+	return c
 }
 
 // communeIndex is the built, read-only commune and jurisdiction data.
@@ -135,9 +83,9 @@ func (c *communeSources) build(stations []Station, lines []int, rep *Report) *co
 		oldCode:    map[string]*Commune{},
 		byPostcode: map[string][]*Commune{},
 	}
-	all := make([]Commune, 0, len(c.cogByCode))
+	all := make([]Commune, 0, len(c.cog))
 	for _, rec := range c.cog {
-		if rec.Type == cogDelegated || rec.Type == cogAssociated {
+		if rec.Type == COGDelegated || rec.Type == COGAssociated {
 			continue
 		}
 		all = append(all, Commune{
@@ -156,7 +104,7 @@ func (c *communeSources) build(stations []Station, lines []int, rep *Report) *co
 	}
 	for _, rec := range c.cog {
 		switch rec.Type {
-		case cogDelegated, cogAssociated:
+		case COGDelegated, COGAssociated:
 			if cur := ix.byCode[rec.ChefLieu]; cur != nil && rec.Code != rec.ChefLieu {
 				if _, isCurrent := ix.byCode[rec.Code]; !isCurrent {
 					ix.oldCode[rec.Code] = cur
@@ -200,7 +148,7 @@ func (c *communeSources) build(stations []Station, lines []int, rep *Report) *co
 			ix.byPostcode[pc] = append(ix.byPostcode[pc], cm)
 		}
 		if g, ok := c.geo[cm.Code]; ok {
-			cm.Center, cm.Bound, cm.HasBound = g.center, g.bound, true
+			cm.Center, cm.Bound, cm.HasBound = g.Center, g.Bound, true
 		}
 		sort.Slice(cm.Arrondissements, func(i, j int) bool { return cm.Arrondissements[i].Code < cm.Arrondissements[j].Code })
 	}
@@ -211,7 +159,7 @@ func (c *communeSources) build(stations []Station, lines []int, rep *Report) *co
 			for k := range rep.Files {
 				if fr := &rep.Files[k]; fr.File == s.file {
 					fr.Kept--
-					fr.reject(s.line, ReasonBadField, "commune %s: boundary not indexed: %v", s.code, err)
+					fr.Reject(s.line, ReasonBadField, "commune %s: boundary not indexed: %v", s.code, err)
 				}
 			}
 			continue
@@ -221,11 +169,11 @@ func (c *communeSources) build(stations []Station, lines []int, rep *Report) *co
 	ix.shapes = c.shapes
 
 	links := c.linkStations(ix, stations, lines, rep)
-	resolve := func(rows []competenceRow) Competence {
+	resolve := func(rows []CompetenceRow) Competence {
 		var comp Competence
 		for _, r := range rows {
-			u := CompetentUnit{ServiceID: r.serviceID, Force: r.force}
-			if l := links[unitKey{r.serviceID, r.force}]; l != nil {
+			u := CompetentUnit{ServiceID: r.ServiceID, Force: r.Force}
+			if l := links[unitKey{r.ServiceID, r.Force}]; l != nil {
 				u.Station, u.Stations = l.main, l.stations
 			}
 			comp.add(u)
@@ -258,7 +206,7 @@ func (c *communeSources) build(stations []Station, lines []int, rep *Report) *co
 
 // rowsOf returns the jurisdiction rows of cm, under its own code or, for
 // a table older than the last merger, under the first former code listed.
-func (c *communeSources) rowsOf(cm *Commune) []competenceRow {
+func (c *communeSources) rowsOf(cm *Commune) []CompetenceRow {
 	rows := c.competence[cm.Code]
 	for _, old := range cm.OldCodes {
 		if rows != nil {

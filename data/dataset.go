@@ -34,78 +34,25 @@ type Dataset struct {
 	nearPool sync.Pool
 	// geocoder indexes communes and BAN addresses; nil means empty.
 	geocoder *geocode.Index
+	kept     keptRows
 }
 
-type builder struct {
-	stations []Station
-	// lines[i] is the line of its source file stations[i] starts on.
-	lines  []int
-	byID   map[string]int32
-	report Report
-	// schedules shares one parsed schedule between stations with the same
-	// text: the national file has 3,032 units but 656 distinct values.
-	schedules map[string]*hours.Schedule
-	communes  communeSources
-	// ban collects BAN addresses; nil until a BAN file is read.
-	ban *geocode.Builder
-	// directory holds the service-public.fr records, merged into stations
-	// once every file is read, whatever the order of the files.
-	directory []directoryEntry
-}
-
-func newBuilder() *builder {
-	return &builder{byID: map[string]int32{}, schedules: map[string]*hours.Schedule{}}
-}
-
-// unknownHours is the schedule of a station whose hours are not known.
-var unknownHours, _ = hours.Parse("")
-
-func (b *builder) schedule(fr *FileReport, line int, s *Station) *hours.Schedule {
-	key := s.HoursFormat + "\x00" + s.HoursText
-	if sc, ok := b.schedules[key]; ok {
-		return sc
-	}
-	parse := hours.Parse
-	switch s.HoursFormat {
-	case HoursOSM:
-		parse = hours.ParseOSM
-	case HoursServicePublic:
-		parse = parsePlages
-	}
-	sc, err := parse(s.HoursText)
-	if err != nil {
-		fr.warn(line, ReasonBadHours, "%s: hours kept as unknown: %v", s.ID, err)
-		return unknownHours
-	}
-	b.schedules[key] = sc
-	return sc
-}
-
-func (b *builder) addStation(fr *FileReport, line int, s Station) {
-	if prev, dup := b.byID[s.ID]; dup {
-		fr.reject(line, ReasonDuplicateID, "%s already loaded from %s", s.ID, b.stations[prev].Source)
-		return
-	}
-	s.Hours = b.schedule(fr, line, &s)
-	checkPhone(fr, line, &s)
-	s.Locale = hours.LocaleFor(s.Departement)
-	b.byID[s.ID] = int32(len(b.stations))
-	b.stations = append(b.stations, s)
-	b.lines = append(b.lines, line)
-	fr.Kept++
-}
-
-func (b *builder) build(loadedAt time.Time, version string) *Dataset {
-	b.mergeDirectory()
+// New indexes what a load parsed into an immutable Dataset. It owns src
+// afterwards: the stations are not copied. Joining the sources may reject
+// or warn about rows (a boundary the polygon index refuses, a station
+// outside its service's territory, an address the geocoder refuses); those
+// land in the dataset's report.
+func New(src Sources) *Dataset {
 	ds := &Dataset{
-		stations: b.stations,
-		byID:     b.byID,
-		report:   b.report,
-		loadedAt: loadedAt,
-		version:  version,
+		stations: src.Stations,
+		byID:     make(map[string]int32, len(src.Stations)),
+		report:   src.Report,
+		loadedAt: src.LoadedAt,
+		version:  src.Version,
 	}
 	ds.foldedCity = make([]string, len(ds.stations))
 	for i := range ds.stations {
+		ds.byID[ds.stations[i].ID] = int32(i)
 		ds.points.Insert(ds.stations[i].Location, int32(i))
 		ds.foldedCity[i] = foldName(ds.stations[i].Address.City)
 	}
@@ -113,10 +60,13 @@ func (b *builder) build(loadedAt time.Time, version string) *Dataset {
 	if len(ds.stations) > 0 {
 		ds.open = buildOpenIndex(ds.stations)
 	}
-	if !b.communes.empty() {
-		ds.communes = b.communes.build(ds.stations, b.lines, &ds.report)
+	communes := newCommuneSources(&src)
+	if !communes.empty() {
+		ds.communes = communes.build(ds.stations, src.StationLines, &ds.report)
 	}
-	ds.geocoder = b.buildGeocoder(ds.communes)
+	var refused int
+	ds.geocoder, refused = buildGeocoder(src.Addresses, ds.communes, &communes, &ds.report)
+	ds.kept = keptOf(&src, refused)
 	return ds
 }
 
@@ -259,6 +209,10 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, error
 	d.hitPool.Put(hits)
 	return buf, nil
 }
+
+// ValidatePoint checks that p is a usable WGS84 lon/lat: the rule of the
+// queries, which the loaders apply to the source coordinates too.
+func ValidatePoint(p orb.Point) error { return validatePoint(p) }
 
 // validatePoint checks that p is a usable WGS84 lon/lat.
 func validatePoint(p orb.Point) error {

@@ -173,20 +173,49 @@ func (d *Dataset) geoMatch(m geocode.Match) GeoMatch {
 }
 
 // buildGeocoder indexes the communes of ix (which may be nil) and the BAN
-// addresses read, then drops the builder.
-func (b *builder) buildGeocoder(ix *communeIndex) *geocode.Index {
-	gb := b.ban
-	b.ban = nil
-	if gb == nil {
-		if ix == nil {
-			return emptyGeocoder
-		}
-		gb = geocode.NewBuilder()
+// addresses; an address the geocoder refuses is rejected into rep.
+func buildGeocoder(addrs []AddressRow, ix *communeIndex, src *communeSources, rep *Report) (gx *geocode.Index, refused int) {
+	if len(addrs) == 0 && ix == nil {
+		return emptyGeocoder, 0
 	}
+	gb := geocode.NewBuilder()
+	refused = addAddresses(gb, addrs, rep)
 	if ix != nil {
-		addCommunesToGeocoder(gb, ix, &b.communes)
+		addCommunesToGeocoder(gb, ix, src)
 	}
-	return gb.Build()
+	return gb.Build(), refused
+}
+
+// addAddresses adds the BAN rows to gb and returns how many it refused.
+// Their files have counted them as kept; a row gb refuses is taken back
+// and rejected. At most MaxFileRejections rejections are listed per file,
+// the rows rejected beyond them summed up in one last rejection.
+func addAddresses(gb *geocode.Builder, addrs []AddressRow, rep *Report) (refused int) {
+	var fr *FileReport
+	files := map[*FileReport]bool{}
+	for i := range addrs {
+		a := &addrs[i]
+		if fr == nil || fr.File != a.File {
+			fr = rep.file(a.File)
+			files[fr] = true
+		}
+		if err := gb.AddAddress(a.Address); err != nil {
+			refused++
+			if fr == nil {
+				continue
+			}
+			fr.Kept--
+			if len(fr.Rejections) < MaxFileRejections {
+				fr.Reject(a.Line, ReasonBadField, "%s", err.Error())
+			}
+		}
+	}
+	for fr := range files {
+		if fr != nil {
+			fr.SummariseUnlisted()
+		}
+	}
+	return refused
 }
 
 // addCommunesToGeocoder declares every current commune and arrondissement
@@ -207,7 +236,7 @@ func addCommunesToGeocoder(gb *geocode.Builder, ix *communeIndex, src *communeSo
 	}
 	center := func(code string) (orb.Point, bool) {
 		if g, ok := src.geo[code]; ok {
-			return g.center, true
+			return g.Center, true
 		}
 		c, ok := centroids[code]
 		return c, ok
@@ -221,7 +250,7 @@ func addCommunesToGeocoder(gb *geocode.Builder, ix *communeIndex, src *communeSo
 			Parent: cm.City, District: cm.City != ""})
 	}
 	for i, rec := range src.cog {
-		if rec.Type != cogDelegated && rec.Type != cogAssociated {
+		if rec.Type != COGDelegated && rec.Type != COGAssociated {
 			continue
 		}
 		cur := ix.byCode[rec.ChefLieu]

@@ -34,53 +34,8 @@ func copyFixtures(tb testing.TB, files ...string) string {
 	return dir
 }
 
-func TestBANLoaderPlainAndGzip(t *testing.T) {
-	for _, f := range []string{"ban/adresses-38-fixture.csv", "ban-gz/adresses-38-fixture.csv.gz"} {
-		t.Run(f, func(t *testing.T) {
-			ds, err := LoadDir(copyFixtures(t, f), Options{})
-			if !errors.Is(err, ErrNoStations) {
-				t.Fatalf("LoadDir = %v, want ErrNoStations (addresses only)", err)
-			}
-			if len(ds.Report().Files) != 1 {
-				t.Fatalf("files %+v, skipped %+v", ds.Report().Files, ds.Report().Skipped)
-			}
-			fr := ds.Report().Files[0]
-			if fr.Format != FormatBANCSV || fr.Rows != 8 || fr.Kept != 5 {
-				t.Errorf("report format %q rows %d kept %d, want %q 8 5", fr.Format, fr.Rows, fr.Kept, FormatBANCSV)
-			}
-			lines := map[int]string{}
-			for _, r := range fr.Rejections {
-				lines[r.Line] = r.Reason
-			}
-			want := map[int]string{6: ReasonBadField, 7: ReasonBadField, 8: ReasonMalformedRow}
-			for l, reason := range want {
-				if lines[l] != reason {
-					t.Errorf("line %d rejected as %q, want %q (all: %+v)", l, lines[l], reason, fr.Rejections)
-				}
-			}
-			if got := ds.Geocoder().Len(); got != 5 {
-				t.Errorf("geocoder holds %d addresses, want 5", got)
-			}
-			ms, err := ds.Geocode(context.Background(), geocode.Query{Text: "4 bis rue Danton Voiron"})
-			if err != nil || len(ms) == 0 {
-				t.Fatalf("Geocode = %v, %v", ms, err)
-			}
-			if m := ms[0]; m.ID != "38563_0420_00004_bis" || m.HouseNumber != "4bis" {
-				t.Errorf("first match %s %q, want 38563_0420_00004_bis 4bis", m.ID, m.HouseNumber)
-			}
-		})
-	}
-}
-
-func TestVerifyBANFile(t *testing.T) {
-	n, err := VerifyFile(filepath.Join("testdata", "ban-gz", "adresses-38-fixture.csv.gz"), "ban-csv-gz")
-	if err != nil || n != 5 {
-		t.Errorf("VerifyFile = %d, %v; want 5 rows kept", n, err)
-	}
-}
-
 func TestGeocoderEmptyWithoutCommunes(t *testing.T) {
-	ds, _ := LoadDir(copyFixtures(t, "stations/referential-gn.csv"), Options{})
+	ds, _ := loadDir(copyFixtures(t, "stations/referential-gn.csv"))
 	if ds.Geocoder() == nil || ds.Geocoder().Len() != 0 {
 		t.Fatal("Geocoder() must be an empty index, never nil")
 	}

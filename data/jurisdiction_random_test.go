@@ -31,7 +31,7 @@ func nationalDataset(tb testing.TB) *Dataset {
 	dir := opendatatest.Dir(tb)
 	national.once.Do(func() {
 		start := time.Now()
-		national.ds, national.err = LoadDir(dir, Options{})
+		national.ds, national.err = loadDir(dir)
 		national.took = time.Since(start)
 	})
 	if national.err != nil {
@@ -44,8 +44,7 @@ func nationalDataset(tb testing.TB) *Dataset {
 // inner vertices are jittered, so that shared edges run in every
 // direction, plus a few triangles-with-holes free of neighbours.
 func syntheticCommunes(rng *rand.Rand, n int) *Dataset {
-	b := newBuilder()
-	fr := &FileReport{File: "synthetic"}
+	var shapes []CommuneShape
 	const x0, y0, step = 2.0, 46.0, 0.01
 	v := make([][]orb.Point, n+1)
 	for i := range v {
@@ -65,11 +64,10 @@ func syntheticCommunes(rng *rand.Rand, n int) *Dataset {
 			ring := orb.Ring{v[i][j], v[i+1][j], v[i+1][j+1], v[i][j+1], v[i][j]}
 			mp := orb.MultiPolygon{{ring}}
 			k++
-			b.communes.addShape(fr, k, communeShape{code: fmt.Sprintf("%05d", k), name: "Synthétique", geom: mp, bound: mp.Bound()})
+			shapes = append(shapes, CommuneShape{Code: fmt.Sprintf("%05d", k), Name: "Synthétique", Geom: mp, Bound: mp.Bound(), File: "synthetic", Line: k})
 		}
 	}
-	b.report.Files = append(b.report.Files, *fr)
-	return b.build(time.Time{}, "synthetic")
+	return New(Sources{Version: "synthetic", Shapes: shapes, Report: Report{Files: []FileReport{{File: "synthetic", Kept: len(shapes)}}}})
 }
 
 // randomPoint returns a point of the kind named by kind: uniform in a
@@ -413,8 +411,8 @@ func BenchmarkLocate(b *testing.B) {
 func BenchmarkLoadCommunes(b *testing.B) {
 	dir := opendatatest.Dir(b) + "/geo/france-geojson-2018/communes"
 	for b.Loop() {
-		ds, err := LoadDir(dir, Options{})
-		if !errors.Is(err, ErrNoStations) || ds.BoundaryCount() != 35357 {
+		ds, err := loadDir(dir)
+		if !errors.Is(err, errNoStations) || ds.BoundaryCount() != 35357 {
 			b.Fatalf("LoadDir(%s) = %d boundaries, %v", dir, ds.BoundaryCount(), err)
 		}
 	}

@@ -38,3 +38,7 @@ func isASCII(s string) bool {
 	}
 	return true
 }
+
+// FoldName is foldName for the loaders, which compare source values
+// loosely by the same rule as the queries.
+func FoldName(s string) string { return foldName(s) }

@@ -197,8 +197,7 @@ var openTestDeps = []string{"38", "75", "67", "974", "988", "987", "971", "975"}
 
 func TestNearestOpenAtRandomSynthetic(t *testing.T) {
 	rng := geotest.Rand(t)
-	b := newBuilder()
-	fr := &FileReport{File: "synthetic"}
+	var stations []Station
 	for i := range 600 {
 		dep := openTestDeps[rng.Intn(len(openTestDeps))]
 		ref := hours.LocaleFor(dep)
@@ -214,20 +213,25 @@ func TestNearestOpenAtRandomSynthetic(t *testing.T) {
 			p = orb.Point{c[0] + rng.NormFloat64()*0.3, c[1] + rng.NormFloat64()*0.3}
 		}
 		if i > 0 && rng.Intn(20) == 0 { // shared locations: ties
-			p = b.stations[rng.Intn(len(b.stations))].Location
+			p = stations[rng.Intn(len(stations))].Location
 		}
-		b.addStation(fr, i+1, Station{
+		force := Force(1 + rng.Intn(2))
+		text := openTestSchedules[rng.Intn(len(openTestSchedules))]
+		sc, err := hours.Parse(text)
+		if err != nil {
+			t.Fatalf("synthetic schedule %q does not parse: %v", text, err)
+		}
+		stations = append(stations, Station{
 			ID:          fmt.Sprintf("syn-%d", i),
-			Force:       Force(1 + rng.Intn(2)),
+			Force:       force,
 			Departement: dep,
 			Location:    p,
-			HoursText:   openTestSchedules[rng.Intn(len(openTestSchedules))],
+			HoursText:   text,
+			Hours:       sc,
+			Locale:      ref,
 		})
 	}
-	if w := fr.Warnings; len(w) > 0 {
-		t.Fatalf("synthetic schedules do not parse: %v", w)
-	}
-	checkNearestOpen(t, b.build(time.Time{}, "synthetic"), rng, 3000)
+	checkNearestOpen(t, New(Sources{Version: "synthetic", Stations: stations, StationLines: make([]int, len(stations))}), rng, 3000)
 }
 
 // checkCandidateSlots checks that every open interval of each schedule

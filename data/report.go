@@ -120,19 +120,44 @@ func (r *Report) Rejections() []Rejection {
 	return all
 }
 
-func (fr *FileReport) reject(line int, reason, format string, args ...any) {
+// Reject records that the row at line was not kept, and why.
+func (fr *FileReport) Reject(line int, reason, format string, args ...any) {
 	fr.Rejections = append(fr.Rejections, Rejection{File: fr.File, Line: line, Reason: reason, Detail: fmt.Sprintf(format, args...)})
 }
 
-func (fr *FileReport) warn(line int, reason, format string, args ...any) {
+// Warn records that the row at line was kept with a field left unknown or
+// unlinked.
+func (fr *FileReport) Warn(line int, reason, format string, args ...any) {
 	fr.Warnings = append(fr.Warnings, Rejection{File: fr.File, Line: line, Reason: reason, Detail: fmt.Sprintf(format, args...)})
+}
+
+// SummariseUnlisted adds one rejection counting the rows rejected but not
+// listed, when a file has more than MaxFileRejections. Call it once, when
+// the file's rows are all counted.
+func (fr *FileReport) SummariseUnlisted() {
+	if len(fr.Rejections) < MaxFileRejections {
+		return
+	}
+	if n := fr.Rows - fr.Kept - len(fr.Rejections); n > 0 {
+		fr.Reject(0, ReasonBadField, "%d more rejected rows not listed", n)
+	}
+}
+
+// file returns the report of the named file, or nil.
+func (r *Report) file(name string) *FileReport {
+	for i := range r.Files {
+		if r.Files[i].File == name {
+			return &r.Files[i]
+		}
+	}
+	return nil
 }
 
 // warnAt adds a warning to the report of file, once every file is read.
 func (r *Report) warnAt(file string, line int, reason, format string, args ...any) {
 	for i := range r.Files {
 		if r.Files[i].File == file {
-			r.Files[i].warn(line, reason, format, args...)
+			r.Files[i].Warn(line, reason, format, args...)
 			return
 		}
 	}

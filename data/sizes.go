@@ -14,26 +14,28 @@ type Size struct {
 // stations ten to one).
 func (d *Dataset) Sizes() []Size {
 	byForce := d.CountByForce()
-	keptOf := func(formats ...string) int {
-		n := 0
-		for _, f := range d.report.Files {
-			for _, format := range formats {
-				if f.Format == format {
-					n += f.Kept
-				}
-			}
-		}
-		return n
-	}
 	return []Size{
 		{"gendarmerie stations", byForce[Gendarmerie]},
 		{"police stations", byForce[Police]},
 		{"communes", d.CommuneCount()},
 		{"commune boundaries", d.BoundaryCount()},
-		{"COG commune records", keptOf(FormatCOGCommunesJSON)},
-		{"commune centres", keptOf(FormatCommunesGeoIndex)},
-		{"jurisdiction rows", keptOf(FormatCompetenceCSV, FormatCompetenceANFSI)},
-		{"BAN addresses", keptOf(FormatBANCSV)},
-		{"directory records", keptOf(FormatServicePublicJSON)},
+		{"COG commune records", d.kept.cog},
+		{"commune centres", d.kept.centres},
+		{"jurisdiction rows", d.kept.competence},
+		{"BAN addresses", d.kept.addresses},
+		{"directory records", d.kept.directory},
 	}
+}
+
+// keptRows counts the rows of each kind of source kept in a dataset.
+type keptRows struct {
+	cog, centres, competence, addresses, directory int
+}
+
+func keptOf(src *Sources, refused int) keptRows {
+	k := keptRows{cog: len(src.COG), centres: len(src.CommuneGeo), addresses: len(src.Addresses) - refused, directory: src.DirectoryRecords}
+	for _, rows := range src.Competence {
+		k.competence += len(rows)
+	}
+	return k
 }

@@ -39,8 +39,8 @@ func (c *communeSources) linkStations(ix *communeIndex, stations []Station, line
 	policeServices := map[string]bool{}
 	for _, rows := range c.competence {
 		for _, r := range rows {
-			if r.force == Police {
-				policeServices[r.serviceID] = true
+			if r.Force == Police {
+				policeServices[r.ServiceID] = true
 			}
 		}
 	}
@@ -68,8 +68,8 @@ func (c *communeSources) linkStations(ix *communeIndex, stations []Station, line
 		rows, located := c.rowsAt(ix, st)
 		if code == "" || !policeServices[code] {
 			for _, r := range rows {
-				if r.force == Police {
-					link(unitKey{r.serviceID, Police}, st, false)
+				if r.Force == Police {
+					link(unitKey{r.ServiceID, Police}, st, false)
 				}
 			}
 			continue
@@ -103,9 +103,9 @@ func (c *communeSources) linkStations(ix *communeIndex, stations []Station, line
 // Paris, Lyon and Marseille the arrondissement is the one of the
 // station's postcode, else the one its position falls in. A place absent
 // from every jurisdiction table is unknown.
-func (c *communeSources) rowsAt(ix *communeIndex, st *Station) ([]competenceRow, bool) {
+func (c *communeSources) rowsAt(ix *communeIndex, st *Station) ([]CompetenceRow, bool) {
 	var cm *Commune
-	var rows []competenceRow
+	var rows []CompetenceRow
 	if code := strings.ToUpper(strings.TrimSpace(st.Address.Citycode)); communeCode.MatchString(code) {
 		if cm = ix.lookup(code); cm != nil {
 			rows = c.competence[code]
@@ -153,9 +153,9 @@ func arrondissementOf(city *Commune, st *Station) *Commune {
 	return arrondissementAt(city, st.Location)
 }
 
-func hasService(rows []competenceRow, id string, force Force) bool {
+func hasService(rows []CompetenceRow, id string, force Force) bool {
 	for _, r := range rows {
-		if r.serviceID == id && r.force == force {
+		if r.ServiceID == id && r.Force == force {
 			return true
 		}
 	}
@@ -163,10 +163,10 @@ func hasService(rows []competenceRow, id string, force Force) bool {
 }
 
 // describeRows names the services of rows for a load report.
-func describeRows(rows []competenceRow) string {
+func describeRows(rows []CompetenceRow) string {
 	var parts []string
 	for _, r := range rows {
-		parts = append(parts, r.force.String()+" "+r.serviceID)
+		parts = append(parts, r.Force.String()+" "+r.ServiceID)
 	}
 	return strings.Join(parts, " and ")
 }

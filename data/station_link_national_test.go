@@ -170,12 +170,12 @@ func TestPilotPoliceLinkedByTerritory(t *testing.T) {
 		t.Fatal("no pilot service in the competence table")
 	}
 
-	codeless, err := Load(replacedFS{
+	codeless, err := loadFS(replacedFS{
 		base:      os.DirFS(dir),
 		hide:      func(name string) bool { return name == pilotPoliceFile },
 		extraName: "services-police-datagouv.csv",
 		extraPath: writePilotAsDatagouv(t, pilot),
-	}, Options{})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

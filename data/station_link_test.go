@@ -203,20 +203,3 @@ func TestMainByName(t *testing.T) {
 		}
 	}
 }
-
-// The batch names, for each competent service, its station nearest to the
-// geocoded place: the same link as nearest?competent=true.
-func TestBatchCompetentStationByTerritory(t *testing.T) {
-	ds := mustLoad(t, policeTerritoryFixtures)
-	recs, _ := runBatch(t, ds, "ville,cp\nRezé,44400\nSaint-Sébastien-sur-Loire,44230\n", BatchOptions{Columns: []string{"ville"}, Postcode: "cp"})
-	if got := field(t, recs, 1, "result_citycode"); got != "44143" {
-		t.Fatalf("row 1 geocoded to %s, want Rezé 44143", got)
-	}
-	sud := stationNamed(t, ds, "Commissariat de police de Nantes - Secteur Sud").ID
-	if got := field(t, recs, 1, "result_competent_station_id"); got != sud {
-		t.Errorf("Rezé: competent station %q, want the sector office of Rezé %s", got, sud)
-	}
-	if got := field(t, recs, 2, "result_competent_service") + "/" + field(t, recs, 2, "result_competent_station_id"); got != "63500/" {
-		t.Errorf("Saint-Sébastien: competent service/station %q, want 63500 with no station", got)
-	}
-}

@@ -1,6 +1,9 @@
 package main
 
-import "guichet/data"
+import (
+	"guichet/data"
+	"guichet/data/load"
+)
 
 // dataFlag defines the --data flag of the commands that read a data
 // directory.
@@ -8,14 +11,14 @@ func dataFlag(fs *flags) *string {
 	return fs.String("data", envOr("GUICHET_DATA", ""), "directory of open-data files (env GUICHET_DATA)")
 }
 
-// loadData loads the directory named by --data. Like data.LoadDir it
-// returns the dataset with data.ErrNoStations, so that its report can be
+// loadData loads the directory named by --data. Like load.Dir it
+// returns the dataset with load.ErrNoStations, so that its report can be
 // printed.
 func loadData(dir string) (*data.Dataset, error) {
 	if err := requireDataDir(dir); err != nil {
 		return nil, err
 	}
-	return data.LoadDir(dir, data.Options{})
+	return load.Dir(dir, load.Options{})
 }
 
 // requireDataDir fails when no data directory was named, before a command

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"guichet/data"
-	"guichet/data/source"
+	"guichet/data/fetch"
+	"guichet/data/load"
 )
 
 // offlineHelp is printed, to a person, when the official sources cannot
@@ -50,7 +50,7 @@ func runFetch(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 	for _, e := range m.Sources {
 		fmt.Fprintf(stdout, "%-24s %-13s %10d bytes %7d rows  %s\n", e.Name, e.Status, e.Size, e.Rows, e.Error)
 	}
-	if errors.Is(err, source.ErrUnreachable) {
+	if errors.Is(err, fetch.ErrUnreachable) {
 		// Each failure is already on stderr, as it happened.
 		fmt.Fprint(stderr, "\n"+offlineHelp)
 		return reported{err}
@@ -60,15 +60,15 @@ func runFetch(ctx context.Context, args []string, _ io.Reader, stdout, stderr io
 
 // sourceList returns the default sources, or those of an override file,
 // plus the BAN files of the given départements.
-func sourceList(overrideFile, ban string) ([]source.Source, error) {
-	sources := source.Default
+func sourceList(overrideFile, ban string) ([]fetch.Source, error) {
+	sources := fetch.Default
 	if overrideFile != "" {
 		f, err := os.Open(overrideFile)
 		if err != nil {
 			return nil, err
 		}
 		defer f.Close()
-		if sources, err = source.LoadList(f); err != nil {
+		if sources, err = fetch.LoadList(f); err != nil {
 			return nil, fmt.Errorf("%s: %w", overrideFile, err)
 		}
 	}
@@ -76,7 +76,7 @@ func sourceList(overrideFile, ban string) ([]source.Source, error) {
 		if dep = strings.TrimSpace(dep); dep == "" {
 			continue
 		}
-		s, err := source.BAN(dep)
+		s, err := fetch.BAN(dep)
 		if err != nil {
 			return nil, err
 		}
@@ -85,9 +85,9 @@ func sourceList(overrideFile, ban string) ([]source.Source, error) {
 	return sources, nil
 }
 
-func fetchSources(ctx context.Context, f *source.Fetcher, sources []source.Source) (source.Manifest, error) {
+func fetchSources(ctx context.Context, f *fetch.Fetcher, sources []fetch.Source) (fetch.Manifest, error) {
 	if err := os.MkdirAll(f.Dir, 0o755); err != nil {
-		return source.Manifest{}, err
+		return fetch.Manifest{}, err
 	}
 	return f.Fetch(ctx, sources)
 }
@@ -95,8 +95,8 @@ func fetchSources(ctx context.Context, f *source.Fetcher, sources []source.Sourc
 // newFetcher returns the fetcher of the official sources into dir: a
 // network failure on the first source stops it at once, other failures
 // are retried.
-func newFetcher(dir string) *source.Fetcher {
-	return &source.Fetcher{
+func newFetcher(dir string) *fetch.Fetcher {
+	return &fetch.Fetcher{
 		Dir: dir,
 		Client: &http.Client{Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
@@ -104,8 +104,8 @@ func newFetcher(dir string) *source.Fetcher {
 			TLSHandshakeTimeout:   10 * time.Second,
 			ResponseHeaderTimeout: 30 * time.Second,
 		}},
-		Verify: func(path string, s source.Source) (int, error) {
-			return data.VerifyFile(path, s.Format)
+		Verify: func(path string, s fetch.Source) (int, error) {
+			return load.VerifyFile(path, s.Format)
 		},
 		Retries: 3,
 		Backoff: time.Second,

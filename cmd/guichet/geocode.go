@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"guichet/data"
-	"guichet/data/source"
+	"guichet/data/batch"
+	"guichet/data/fetch"
+	"guichet/data/load"
 )
 
 // runGeocode geocodes a CSV file offline with the same engine as
@@ -48,14 +50,14 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if err := requireDataDir(*dir); err != nil {
 		return err
 	}
-	opts := data.BatchOptions{Postcode: *postcode, Citycode: *citycode}
+	opts := batch.Options{Postcode: *postcode, Citycode: *citycode}
 	for c := range strings.SplitSeq(*columns, ",") {
 		if c = strings.TrimSpace(c); c != "" {
 			opts.Columns = append(opts.Columns, c)
 		}
 	}
 	var err error
-	if opts.Delimiter, err = data.ParseDelimiter(*delimiter); err != nil {
+	if opts.Delimiter, err = batch.ParseDelimiter(*delimiter); err != nil {
 		return usagef("--delimiter must be one of , ; | or tab, got %q", *delimiter)
 	}
 	in, size := stdin, int64(-1)
@@ -71,7 +73,7 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		in = f
 	}
 	ds, err := loadData(*dir)
-	if err != nil && !errors.Is(err, data.ErrNoStations) {
+	if err != nil && !errors.Is(err, load.ErrNoStations) {
 		return err
 	}
 	var progress func(int)
@@ -84,7 +86,7 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		in = counted
 		progress = newBatchProgress(stderr, counted, size, totalRows)
 	}
-	stats, err := ds.GeocodeCSV(ctx, in, stdout, opts, progress)
+	stats, err := batch.GeocodeCSV(ctx, ds, in, stdout, opts, progress)
 	if progress != nil {
 		fmt.Fprintln(stderr)
 	}
@@ -230,11 +232,11 @@ func newBatchProgress(w io.Writer, read *countingReader, size int64, totalRows i
 func progressLine(rows, totalRows int, read, size int64, elapsed time.Duration) string {
 	rate := float64(rows) / max(elapsed.Seconds(), 1e-3)
 	if totalRows <= 0 || size <= 0 {
-		return fmt.Sprintf("%d rows, %s read, %.0f rows/s", rows, source.FormatSize(read), rate)
+		return fmt.Sprintf("%d rows, %s read, %.0f rows/s", rows, fetch.FormatSize(read), rate)
 	}
 	done := min(float64(rows)/float64(totalRows), 1)
 	line := fmt.Sprintf("%d of %d rows (%.0f%%), %s of %s, %.0f rows/s", rows, totalRows, 100*done,
-		source.FormatSize(int64(done*float64(size))), source.FormatSize(size), rate)
+		fetch.FormatSize(int64(done*float64(size))), fetch.FormatSize(size), rate)
 	if rows > 0 {
 		left := time.Duration(float64(totalRows-rows) / rate * float64(time.Second))
 		line += ", " + left.Round(time.Second).String() + " left"

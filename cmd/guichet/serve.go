@@ -16,7 +16,8 @@ import (
 
 	"guichet/api"
 	"guichet/data"
-	"guichet/data/source"
+	"guichet/data/fetch"
+	"guichet/data/load"
 )
 
 // Main is the serve command: it owns the listener, the HTTP server and the
@@ -85,7 +86,7 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 		return fmt.Errorf("cannot listen: %w", err)
 	}
 	m.listener = ln
-	m.API.Loader = func(context.Context) (*data.Dataset, error) { return data.LoadDir(m.DataDir, data.Options{}) }
+	m.API.Loader = func(context.Context) (*data.Dataset, error) { return load.Dir(m.DataDir, load.Options{}) }
 	m.api = api.New(m.API, nil, m.log)
 	m.server = &http.Server{
 		Handler:           m.api.Handler(),
@@ -112,13 +113,13 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 // first when it holds no data.
 func (m *Main) load(ctx context.Context) error {
 	start := time.Now()
-	ds, err := data.LoadDir(m.DataDir, data.Options{})
-	if errors.Is(err, data.ErrNoStations) || errors.Is(err, fs.ErrNotExist) {
+	ds, err := load.Dir(m.DataDir, load.Options{})
+	if errors.Is(err, load.ErrNoStations) || errors.Is(err, fs.ErrNotExist) {
 		m.log.Info("no data yet: fetching the official sources", slog.String("dir", m.DataDir))
 		if err := m.fetch(ctx); err != nil {
 			return err
 		}
-		ds, err = data.LoadDir(m.DataDir, data.Options{})
+		ds, err = load.Dir(m.DataDir, load.Options{})
 	}
 	if err != nil {
 		m.log.Error("cannot load data", slog.String("dir", m.DataDir), slog.Any("error", err))
@@ -153,11 +154,11 @@ func (m *Main) fetch(ctx context.Context) error {
 	}
 	f := newFetcher(m.DataDir)
 	f.Log = m.log.With(slog.String("during", "fetch"))
-	f.Status = func(st source.Status) { m.api.SetLoading(describeFetch(st)) }
+	f.Status = func(st fetch.Status) { m.api.SetLoading(describeFetch(st)) }
 	_, err = fetchSources(ctx, f, sources)
 	// Each failure was logged as it happened: the records below do not
 	// repeat them.
-	if errors.Is(err, source.ErrUnreachable) {
+	if errors.Is(err, fetch.ErrUnreachable) {
 		// A person at a terminal reads the hint as a paragraph; a log
 		// collector gets it as a field of the one record.
 		var attrs []any
@@ -179,13 +180,13 @@ func (m *Main) fetch(ctx context.Context) error {
 }
 
 // describeFetch tells what a fetch is doing, as /readyz shows it.
-func describeFetch(st source.Status) string {
+func describeFetch(st fetch.Status) string {
 	s := fmt.Sprintf("downloading %s (%d of %d)", st.Source, st.Index, st.Count)
 	switch {
 	case st.Total > 0:
-		s += fmt.Sprintf(", %s of %s", source.FormatSize(st.Bytes), source.FormatSize(st.Total))
+		s += fmt.Sprintf(", %s of %s", fetch.FormatSize(st.Bytes), fetch.FormatSize(st.Total))
 	case st.Bytes > 0:
-		s += ", " + source.FormatSize(st.Bytes)
+		s += ", " + fetch.FormatSize(st.Bytes)
 	}
 	return s
 }

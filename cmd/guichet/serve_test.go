@@ -18,8 +18,8 @@ import (
 	"testing"
 	"time"
 
-	"guichet/data"
-	"guichet/data/source"
+	"guichet/data/fetch"
+	"guichet/data/load"
 )
 
 // copyDir copies the regular files of src into a new directory dst.
@@ -104,7 +104,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	// Each good dataset answers a list query with its own station count.
 	wantTotal := map[string]int{}
 	for _, dir := range good {
-		ds, err := data.LoadDir(dir, data.Options{})
+		ds, err := load.Dir(dir, load.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,7 +347,7 @@ func TestReadyzWhileFetching(t *testing.T) {
 		}
 		shutdown(m)
 	}()
-	want := fmt.Sprintf("downloading gendarmerie-units (1 of 2), %s of %s", source.FormatSize(int64(half)), source.FormatSize(int64(len(body))))
+	want := fmt.Sprintf("downloading gendarmerie-units (1 of 2), %s of %s", fetch.FormatSize(int64(half)), fetch.FormatSize(int64(len(body))))
 	var detail string
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		resp, err := http.Get(m.URL() + "/readyz")

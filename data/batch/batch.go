@@ -1,4 +1,4 @@
-package data
+package batch
 
 import (
 	"bufio"
@@ -15,16 +15,18 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"guichet/data"
+	"guichet/data/sniff"
 	"guichet/geo/geocode"
 )
 
 // Limits of the batch CSV geocoder.
 const (
-	// MaxBatchColumns bounds the columns of an uploaded file: the output
+	// MaxColumns bounds the columns of an uploaded file: the output
 	// repeats them on every row.
-	MaxBatchColumns = 1000
-	// MaxBatchQuery bounds the text geocoded for one row, in characters.
-	MaxBatchQuery = 200
+	MaxColumns = 1000
+	// MaxQuery bounds the text geocoded for one row, in characters.
+	MaxQuery = 200
 )
 
 // batchChunk is how many rows travel together between the reader, the
@@ -32,40 +34,105 @@ const (
 // small enough that output starts at once and memory stays flat.
 const batchChunk = 256
 
-// BatchResultColumns are appended to every row of GeocodeCSV's output,
-// in this order. The first thirteen are those of api-adresse's
-// /search/csv/; result_error (why a row was skipped or failed) is ours,
-// and last so that positional readers of the usual columns still work.
-var BatchResultColumns = []string{
-	"latitude", "longitude", "result_label", "result_score", "result_score_next",
-	"result_type", "result_id", "result_housenumber", "result_street",
-	"result_postcode", "result_city", "result_citycode", "result_status",
-	"result_force", "result_competent_service", "result_competent_station_id",
-	"result_nearest_station_id", "result_nearest_station_distance_m",
-	"result_parent_citycode", "result_error",
+// ResultColumns are appended to every row of GeocodeCSV's output, in
+// this order: the names of resultColumns.
+var ResultColumns = func() []string {
+	names := make([]string, len(resultColumns))
+	for i, c := range resultColumns {
+		names[i] = c.name
+	}
+	return names
+}()
+
+// result is what geocoding one row found, which the result columns read.
+type result struct {
+	status, err string
+	// match is the best match, next the runner-up; nil when not found.
+	match, next *data.GeoMatch
+	// competence is the match's; its zone is unknown without a match.
+	competence data.Competence
+	// services and stations name the competent units and the station of
+	// each nearest to the match.
+	services, stations []string
+	// nearest is the station nearest to the match; nil without one.
+	nearest *data.StationHit
 }
 
-// Positions of the result columns read by name below.
-const (
-	resStatus = 12
-	resParent = 18
-	resError  = 19
-)
+// resultColumns declares each result column once, with how its value is
+// read from a row's result. The first thirteen are those of
+// api-adresse's /search/csv/; result_error (why a row was skipped or
+// failed) is ours, and last so that positional readers of the usual
+// columns still work.
+var resultColumns = [...]struct {
+	name  string
+	value func(*result) string
+}{
+	{"latitude", matched(func(m *data.GeoMatch) string { return strconv.FormatFloat(m.Point[1], 'f', 6, 64) })},
+	{"longitude", matched(func(m *data.GeoMatch) string { return strconv.FormatFloat(m.Point[0], 'f', 6, 64) })},
+	{"result_label", matched(func(m *data.GeoMatch) string { return m.Label })},
+	{"result_score", matched(func(m *data.GeoMatch) string { return strconv.FormatFloat(m.Score, 'f', 4, 64) })},
+	{"result_score_next", func(r *result) string {
+		if r.next == nil {
+			return ""
+		}
+		return strconv.FormatFloat(r.next.Score, 'f', 4, 64)
+	}},
+	{"result_type", matched(func(m *data.GeoMatch) string { return m.Type.String() })},
+	{"result_id", matched(func(m *data.GeoMatch) string { return m.ID })},
+	{"result_housenumber", matched(func(m *data.GeoMatch) string { return m.HouseNumber })},
+	{"result_street", matched(func(m *data.GeoMatch) string { return m.Street })},
+	{"result_postcode", matched(func(m *data.GeoMatch) string { return m.Postcode })},
+	{"result_city", matched(func(m *data.GeoMatch) string { return m.City })},
+	{"result_citycode", matched(func(m *data.GeoMatch) string { return m.Citycode })},
+	{"result_status", func(r *result) string { return r.status }},
+	{"result_force", func(r *result) string {
+		if r.competence.Zone == data.ZoneUnknown {
+			return ""
+		}
+		return r.competence.Zone.String()
+	}},
+	{"result_competent_service", func(r *result) string { return strings.Join(r.services, "|") }},
+	{"result_competent_station_id", func(r *result) string { return strings.Join(r.stations, "|") }},
+	{"result_nearest_station_id", func(r *result) string {
+		if r.nearest == nil {
+			return ""
+		}
+		return r.nearest.Station.ID
+	}},
+	{"result_nearest_station_distance_m", func(r *result) string {
+		if r.nearest == nil {
+			return ""
+		}
+		return strconv.FormatFloat(r.nearest.DistanceM, 'f', 0, 64)
+	}},
+	{"result_parent_citycode", matched(func(m *data.GeoMatch) string { return m.ParentCitycode })},
+	{"result_error", func(r *result) string { return r.err }},
+}
+
+// matched reads a column of the best match, empty without one.
+func matched(value func(*data.GeoMatch) string) func(*result) string {
+	return func(r *result) string {
+		if r.match == nil {
+			return ""
+		}
+		return value(r.match)
+	}
+}
 
 // Values of the result_status column.
 const (
-	BatchOK = "ok"
-	// BatchAmbiguous is a row whose text fits two communes about as well:
+	StatusOK = "ok"
+	// StatusAmbiguous is a row whose text fits two communes about as well:
 	// its result is a guess between them (see geocode.Match.Ambiguous).
-	BatchAmbiguous = "ambiguous"
-	BatchNotFound  = "not-found"
-	BatchSkipped   = "skipped"
-	BatchError     = "error"
+	StatusAmbiguous = "ambiguous"
+	StatusNotFound  = "not-found"
+	StatusSkipped   = "skipped"
+	StatusError     = "error"
 )
 
-// BatchOptions tunes GeocodeCSV and ScanCSV. The zero value geocodes the
+// Options tunes GeocodeCSV and ScanCSV. The zero value geocodes the
 // columns of a sniffed CSV that hold an address.
-type BatchOptions struct {
+type Options struct {
 	// Columns names the columns joined into the query, in this order.
 	// Empty means the columns whose header names a part of an address
 	// (adresse, rue, voie, numero, cp, code_postal, ville, commune,
@@ -90,8 +157,8 @@ type BatchOptions struct {
 	RawCells bool
 }
 
-// BatchStats summarises a batch run.
-type BatchStats struct {
+// Stats summarises a batch run.
+type Stats struct {
 	Rows                                     int
 	OK, Ambiguous, NotFound, Skipped, Errors int
 	Encoding                                 string
@@ -122,19 +189,19 @@ func (in *csvInput) columns() []string {
 }
 
 func invalidBatch(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	return fmt.Errorf("%w: %s", data.ErrInvalid, fmt.Sprintf(format, args...))
 }
 
 // openCSVInput sniffs the encoding and the delimiter from the head of r,
 // reads the header and resolves the option columns. Errors wrap
-// ErrInvalid and name what is wrong with the file or the options.
-func openCSVInput(r io.Reader, opts *BatchOptions) (*csvInput, error) {
-	br := bufio.NewReaderSize(r, sniffSize)
-	peek, err := br.Peek(sniffSize)
+// data.ErrInvalid and name what is wrong with the file or the options.
+func openCSVInput(r io.Reader, opts *Options) (*csvInput, error) {
+	br := bufio.NewReaderSize(r, sniff.Size)
+	peek, err := br.Peek(sniff.Size)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, err
 	}
-	if len(bytes.TrimSpace(bytes.TrimPrefix(peek, utf8BOM))) == 0 {
+	if len(bytes.TrimSpace(bytes.TrimPrefix(peek, sniff.BOM))) == 0 {
 		return nil, invalidBatch("the file is empty: a header line and rows are expected")
 	}
 	if len(peek) >= 2 && peek[0] == 0x1f && peek[1] == 0x8b {
@@ -146,17 +213,17 @@ func openCSVInput(r io.Reader, opts *BatchOptions) (*csvInput, error) {
 	in := &csvInput{encoding: "utf-8", pcCol: -1, ccCol: -1}
 	var src io.Reader = br
 	switch {
-	case bytes.HasPrefix(peek, utf8BOM):
-		br.Discard(len(utf8BOM))
+	case bytes.HasPrefix(peek, sniff.BOM):
+		br.Discard(len(sniff.BOM))
 		in.encoding = "utf-8-bom"
-	case !utf8.Valid(trimPartialRune(peek, len(peek) == sniffSize)):
+	case !utf8.Valid(trimPartialRune(peek, len(peek) == sniff.Size)):
 		in.encoding = "latin-1"
 		src = &latin1Reader{r: br}
 	}
 	first, _, _ := bytes.Cut(peek, []byte{'\n'})
 	in.sep = opts.Delimiter
 	if in.sep == 0 {
-		in.sep = sniffSeparator(first)
+		in.sep = sniff.Separator(first)
 	}
 	in.cr = csv.NewReader(src)
 	in.cr.Comma = in.sep
@@ -166,8 +233,8 @@ func openCSVInput(r io.Reader, opts *BatchOptions) (*csvInput, error) {
 	if err != nil {
 		return nil, invalidBatch("cannot read the header line: %v", err)
 	}
-	if len(header) > MaxBatchColumns {
-		return nil, invalidBatch("the header has %d columns, at most %d are accepted", len(header), MaxBatchColumns)
+	if len(header) > MaxColumns {
+		return nil, invalidBatch("the header has %d columns, at most %d are accepted", len(header), MaxColumns)
 	}
 	for i := range header {
 		header[i] = fixEncoding(strings.TrimSpace(header[i]))
@@ -252,7 +319,7 @@ func ParseDelimiter(s string) (rune, error) {
 	case "tab", `\t`, "\t":
 		return '\t', nil
 	}
-	return 0, fmt.Errorf("%w: delimiter must be one of , ; | or tab, got %q", ErrInvalid, s)
+	return 0, fmt.Errorf("%w: delimiter must be one of , ; | or tab, got %q", data.ErrInvalid, s)
 }
 
 // fixEncoding decodes as Latin-1 a field that is not valid UTF-8: a file
@@ -261,7 +328,7 @@ func fixEncoding(s string) string {
 	if utf8.ValidString(s) {
 		return s
 	}
-	return latin1ToUTF8([]byte(s))
+	return sniff.Latin1ToUTF8([]byte(s))
 }
 
 // latin1Reader decodes ISO-8859-1 into UTF-8 as it reads.
@@ -338,7 +405,7 @@ func (in *csvInput) readRow() (batchRow, error) {
 // option columns), counts its rows and names the query columns, without
 // geocoding: the HTTP upload uses it to refuse a file before streaming
 // any output.
-func ScanCSV(r io.Reader, opts BatchOptions) (rows int, columns []string, err error) {
+func ScanCSV(r io.Reader, opts Options) (rows int, columns []string, err error) {
 	in, err := openCSVInput(r, &opts)
 	if err != nil {
 		return 0, nil, err
@@ -355,27 +422,27 @@ func ScanCSV(r io.Reader, opts BatchOptions) (rows int, columns []string, err er
 }
 
 // GeocodeCSV geocodes every row of the CSV read from r and writes it to
-// w, in input order, with BatchResultColumns appended. Rows are geocoded
+// w, in input order, with ResultColumns appended. Rows are geocoded
 // by opts.Workers goroutines and written chunk by chunk as soon as their
 // turn comes, so memory does not grow with the file. A row that cannot be
 // parsed or geocoded is written with result_status error and its reason;
 // the run goes on. The error is non-nil only for a file whose head is not
-// usable (wrapping ErrInvalid, before anything is written), a read or
+// usable (wrapping data.ErrInvalid, before anything is written), a read or
 // write failure, or ctx ending. progress, when set, is called with the
 // number of rows written so far.
-func (d *Dataset) GeocodeCSV(ctx context.Context, r io.Reader, w io.Writer, opts BatchOptions, progress func(rows int)) (BatchStats, error) {
+func GeocodeCSV(ctx context.Context, d *data.Dataset, r io.Reader, w io.Writer, opts Options, progress func(rows int)) (Stats, error) {
 	in, err := openCSVInput(r, &opts)
 	if err != nil {
-		return BatchStats{}, err
+		return Stats{}, err
 	}
-	stats := BatchStats{Encoding: in.encoding, Delimiter: in.sep, Columns: in.columns()}
+	stats := Stats{Encoding: in.encoding, Delimiter: in.sep, Columns: in.columns()}
 	cw := csv.NewWriter(w)
 	cw.Comma = in.sep
 	cells := neutraliseRow
 	if opts.RawCells {
 		cells = func(row []string) []string { return row }
 	}
-	if err := cw.Write(cells(append(append([]string{}, in.header...), BatchResultColumns...))); err != nil {
+	if err := cw.Write(cells(append(append([]string{}, in.header...), ResultColumns...))); err != nil {
 		return stats, err
 	}
 	workers := opts.Workers
@@ -426,7 +493,7 @@ func (d *Dataset) GeocodeCSV(ctx context.Context, r io.Reader, w io.Writer, opts
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			bw := d.newBatchWorker(in)
+			bw := newBatchWorker(d, in)
 			for c := range jobs {
 				for i := range c.rows {
 					if ctx.Err() == nil {
@@ -448,13 +515,13 @@ func (d *Dataset) GeocodeCSV(ctx context.Context, r io.Reader, w io.Writer, opts
 			row := &c.rows[i]
 			stats.Rows++
 			switch row.status {
-			case BatchOK:
+			case StatusOK:
 				stats.OK++
-			case BatchAmbiguous:
+			case StatusAmbiguous:
 				stats.Ambiguous++
-			case BatchNotFound:
+			case StatusNotFound:
 				stats.NotFound++
-			case BatchSkipped:
+			case StatusSkipped:
 				stats.Skipped++
 			default:
 				stats.Errors++
@@ -491,32 +558,39 @@ func (d *Dataset) GeocodeCSV(ctx context.Context, r io.Reader, w io.Writer, opts
 
 // batchWorker geocodes rows; each worker has its own buffers.
 type batchWorker struct {
-	d    *Dataset
+	d    *data.Dataset
 	in   *csvInput
 	text strings.Builder
-	near []StationHit
+	near []data.StationHit
 }
 
-func (d *Dataset) newBatchWorker(in *csvInput) *batchWorker {
+func newBatchWorker(d *data.Dataset, in *csvInput) *batchWorker {
 	return &batchWorker{d: d, in: in}
 }
 
 // geocode fills row.out and row.status.
 func (bw *batchWorker) geocode(ctx context.Context, row *batchRow) {
 	width := len(bw.in.header)
-	out := make([]string, width+len(BatchResultColumns))
+	out := make([]string, width+len(ResultColumns))
 	for i := 0; i < width && i < len(row.fields); i++ {
 		out[i] = fixEncoding(row.fields[i])
 	}
-	res := out[width:]
 	row.out = out
+	var res result
+	bw.find(ctx, row, out, &res)
+	row.status = res.status
+	for i, c := range resultColumns {
+		out[width+i] = c.value(&res)
+	}
+}
+
+// find geocodes the row whose fields out holds into res.
+func (bw *batchWorker) find(ctx context.Context, row *batchRow, out []string, res *result) {
 	set := func(status, reason string) {
-		row.status = status
-		res[resStatus] = status
-		res[resError] = reason
+		res.status, res.err = status, reason
 	}
 	if row.err != "" {
-		set(BatchError, row.err)
+		set(StatusError, row.err)
 		return
 	}
 	bw.text.Reset()
@@ -532,75 +606,58 @@ func (bw *batchWorker) geocode(ctx context.Context, row *batchRow) {
 	}
 	text := bw.text.String()
 	if strings.TrimFunc(text, func(r rune) bool { return !isLetterOrDigit(r) }) == "" {
-		set(BatchSkipped, "empty query")
+		set(StatusSkipped, "empty query")
 		return
 	}
-	if n := utf8.RuneCountInString(text); n > MaxBatchQuery {
-		set(BatchError, fmt.Sprintf("query of %d characters, at most %d", n, MaxBatchQuery))
+	if n := utf8.RuneCountInString(text); n > MaxQuery {
+		set(StatusError, fmt.Sprintf("query of %d characters, at most %d", n, MaxQuery))
 		return
 	}
 	q := geocode.Query{Text: text, Limit: 2}
 	if c := bw.in.pcCol; c >= 0 {
-		if pc := strings.TrimSpace(out[c]); len(pc) == 5 && digitsOnly.MatchString(pc) {
+		if pc := strings.TrimSpace(out[c]); data.IsPostcode(pc) {
 			q.Postcode = pc
 		}
 	}
 	if c := bw.in.ccCol; c >= 0 {
-		if cc := strings.ToUpper(strings.TrimSpace(out[c])); communeCode.MatchString(cc) {
+		if cc := strings.ToUpper(strings.TrimSpace(out[c])); data.IsCommuneCode(cc) {
 			q.Citycode = cc
 		}
 	}
 	ms, err := bw.d.Geocode(ctx, q)
 	if err != nil {
-		set(BatchError, err.Error())
+		set(StatusError, err.Error())
 		return
 	}
 	if len(ms) == 0 {
-		set(BatchNotFound, "")
+		set(StatusNotFound, "")
 		return
 	}
 	m := &ms[0]
-	res[0] = strconv.FormatFloat(m.Point[1], 'f', 6, 64)
-	res[1] = strconv.FormatFloat(m.Point[0], 'f', 6, 64)
-	res[2] = m.Label
-	res[3] = strconv.FormatFloat(m.Score, 'f', 4, 64)
+	res.match = m
 	if len(ms) > 1 {
-		res[4] = strconv.FormatFloat(ms[1].Score, 'f', 4, 64)
+		res.next = &ms[1]
 	}
-	res[5] = m.Type.String()
-	res[6] = m.ID
-	res[7] = m.HouseNumber
-	res[8] = m.Street
-	res[9] = m.Postcode
-	res[10] = m.City
-	res[11] = m.Citycode
-	res[resParent] = m.ParentCitycode
 	if m.Ambiguous {
-		set(BatchAmbiguous, "")
+		set(StatusAmbiguous, "")
 	} else {
-		set(BatchOK, "")
+		set(StatusOK, "")
 	}
-	comp := m.Competence()
-	if comp.Zone != ZoneUnknown {
-		res[13] = comp.Zone.String()
-	}
-	var services, stations []string
-	for i := range comp.Units {
-		u := &comp.Units[i]
-		services = append(services, u.ServiceID)
+	res.competence = m.Competence()
+	for i := range res.competence.Units {
+		u := &res.competence.Units[i]
+		res.services = append(res.services, u.ServiceID)
 		// A service with several stations is named by the one nearest
 		// to the address, as nearest?competent=true would.
 		if bw.near = u.StationsNear(m.Point, bw.near); len(bw.near) > 0 {
-			stations = append(stations, bw.near[0].Station.ID)
+			res.stations = append(res.stations, bw.near[0].Station.ID)
 		}
 	}
-	res[14] = strings.Join(services, "|")
-	res[15] = strings.Join(stations, "|")
-	if len(bw.d.stations) > 0 {
-		bw.near, err = bw.d.Nearest(NearestQuery{Point: m.Point, Limit: 1}, bw.near)
+	if bw.d.Len() > 0 {
+		bw.near, err = bw.d.Nearest(data.NearestQuery{Point: m.Point, Limit: 1}, bw.near)
 		if err == nil && len(bw.near) > 0 {
-			res[16] = bw.near[0].Station.ID
-			res[17] = strconv.FormatFloat(bw.near[0].DistanceM, 'f', 0, 64)
+			hit := bw.near[0]
+			res.nearest = &hit
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package data
+package batch
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"guichet/data/datatest"
 	"guichet/data/opendatatest"
 )
 
@@ -40,12 +41,12 @@ func BenchmarkGeocodeCSV(b *testing.B) {
 	cw.Flush()
 	input := in.String()
 	b.ResetTimer()
-	start, cpu := time.Now(), cpuSeconds()
+	start, cpu := time.Now(), datatest.CPUSeconds()
 	for b.Loop() {
-		if _, err := ds.GeocodeCSV(context.Background(), strings.NewReader(input), io.Discard, BatchOptions{Columns: []string{"adresse"}}, nil); err != nil {
+		if _, err := GeocodeCSV(context.Background(), ds, strings.NewReader(input), io.Discard, Options{Columns: []string{"adresse"}}, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/time.Since(start).Seconds(), "rows/s")
-	b.ReportMetric(float64(n*b.N)/(cpuSeconds()-cpu), "rows/cpu-s")
+	b.ReportMetric(float64(n*b.N)/(datatest.CPUSeconds()-cpu), "rows/cpu-s")
 }

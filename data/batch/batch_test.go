@@ -1,4 +1,4 @@
-package data
+package batch
 
 import (
 	"bytes"
@@ -11,12 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"guichet/data"
 	"guichet/data/opendatatest"
 	"guichet/geo/geocode"
 )
 
 // batchDataset has the fixture communes and the BAN fixture of Voiron.
-func batchDataset(tb testing.TB) *Dataset {
+func batchDataset(tb testing.TB) *data.Dataset {
 	tb.Helper()
 	return mustLoad(tb, copyFixtures(tb, "jurisdiction/cog-communes.json", "jurisdiction/communes-geo.json",
 		"jurisdiction/communes-38-fixture.geojson", "jurisdiction/units-gn.csv",
@@ -24,10 +25,10 @@ func batchDataset(tb testing.TB) *Dataset {
 }
 
 // runBatch geocodes input and returns the output records.
-func runBatch(tb testing.TB, ds *Dataset, input string, opts BatchOptions) ([][]string, BatchStats) {
+func runBatch(tb testing.TB, ds *data.Dataset, input string, opts Options) ([][]string, Stats) {
 	tb.Helper()
 	var out bytes.Buffer
-	stats, err := ds.GeocodeCSV(context.Background(), strings.NewReader(input), &out, opts, nil)
+	stats, err := GeocodeCSV(context.Background(), ds, strings.NewReader(input), &out, opts, nil)
 	if err != nil {
 		tb.Fatalf("GeocodeCSV = %v", err)
 	}
@@ -61,11 +62,11 @@ func TestGeocodeCSVRows(t *testing.T) {
 		"Trop;a;b;c\n" +
 		"Rien;zzzzqqqq;\n" +
 		"Fin;4 bis rue Danton Voiron;38500\n"
-	recs, stats := runBatch(t, ds, input, BatchOptions{Columns: []string{"adresse"}, Postcode: "cp"})
+	recs, stats := runBatch(t, ds, input, Options{Columns: []string{"adresse"}, Postcode: "cp"})
 	if stats.Delimiter != ';' || stats.Rows != 6 || len(recs) != 7 {
 		t.Fatalf("delimiter %q rows %d records %d, want ';' 6 7", stats.Delimiter, stats.Rows, len(recs))
 	}
-	if want := append([]string{"nom", "adresse", "cp"}, BatchResultColumns...); strings.Join(recs[0], ",") != strings.Join(want, ",") {
+	if want := append([]string{"nom", "adresse", "cp"}, ResultColumns...); strings.Join(recs[0], ",") != strings.Join(want, ",") {
 		t.Errorf("header %v, want %v", recs[0], want)
 	}
 	tests := []struct {
@@ -73,12 +74,12 @@ func TestGeocodeCSVRows(t *testing.T) {
 		status, id, citycode    string
 		errorContains, statusOf string
 	}{
-		{1, BatchOK, "38563_0420_00002", "38563", "", "Brigade"},
-		{2, BatchOK, "38099", "38002", "", "Mairie"},
-		{3, BatchSkipped, "", "", "empty query", "Vide"},
-		{4, BatchError, "", "", "4 fields, the header has 3", "Trop"},
-		{5, BatchNotFound, "", "", "", "Rien"},
-		{6, BatchOK, "38563_0420_00004_bis", "38563", "", "Fin"},
+		{1, StatusOK, "38563_0420_00002", "38563", "", "Brigade"},
+		{2, StatusOK, "38099", "38002", "", "Mairie"},
+		{3, StatusSkipped, "", "", "empty query", "Vide"},
+		{4, StatusError, "", "", "4 fields, the header has 3", "Trop"},
+		{5, StatusNotFound, "", "", "", "Rien"},
+		{6, StatusOK, "38563_0420_00004_bis", "38563", "", "Fin"},
 	}
 	for _, tt := range tests {
 		if got := recs[tt.rec][0]; got != tt.statusOf {
@@ -108,14 +109,14 @@ func TestGeocodeCSVOfficialExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	ds := nationalDataset(t)
-	recs, stats := runBatch(t, ds, string(b), BatchOptions{Columns: []string{"adresse", "postcode", "city"}, Postcode: "postcode"})
+	recs, stats := runBatch(t, ds, string(b), Options{Columns: []string{"adresse", "postcode", "city"}, Postcode: "postcode"})
 	if stats.Rows != 4 || stats.Delimiter != ',' || stats.Encoding != "utf-8" {
 		t.Fatalf("stats %+v, want 4 rows, ',' and utf-8", stats)
 	}
 	// Without BAN addresses of Meurthe-et-Moselle the answer is the commune.
 	want := []string{"54578", "54547", "54257", "54115"}
 	for i, code := range want {
-		if got := field(t, recs, i+1, "result_citycode"); got != code || field(t, recs, i+1, "result_status") != BatchOK {
+		if got := field(t, recs, i+1, "result_citycode"); got != code || field(t, recs, i+1, "result_status") != StatusOK {
 			t.Errorf("row %d (%s): citycode %q status %q, want %s ok", i+1, recs[i+1][3], got, field(t, recs, i+1, "result_status"), code)
 		}
 		if field(t, recs, i+1, "result_force") == "" {
@@ -138,11 +139,11 @@ func TestGeocodeCSVEncodingsAndDelimiters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			recs, stats := runBatch(t, ds, tt.input, BatchOptions{})
+			recs, stats := runBatch(t, ds, tt.input, Options{})
 			if stats.Encoding != tt.enc || stats.Delimiter != tt.sep {
 				t.Errorf("encoding %q delimiter %q, want %q %q", stats.Encoding, stats.Delimiter, tt.enc, tt.sep)
 			}
-			if recs[0][0] != "adresse" || field(t, recs, 1, "result_status") != BatchOK {
+			if recs[0][0] != "adresse" || field(t, recs, 1, "result_status") != StatusOK {
 				t.Errorf("output %v", recs)
 			}
 			if tt.enc == "latin-1" && recs[2][1] != "Bêta-les-Bains" {
@@ -156,29 +157,29 @@ func TestGeocodeCSVBadFiles(t *testing.T) {
 	ds := batchDataset(t)
 	tests := []struct {
 		name, input string
-		opts        BatchOptions
+		opts        Options
 		want        string
 	}{
-		{"empty", "", BatchOptions{}, "empty"},
-		{"blank", " \n\n", BatchOptions{}, "empty"},
-		{"binary", "PK\x03\x04\x00\x00binary", BatchOptions{}, "binary"},
-		{"gzip", "\x1f\x8b\x08\x00", BatchOptions{}, "gzip"},
-		{"too many columns", strings.Repeat("c,", MaxBatchColumns) + "c\n", BatchOptions{}, "columns"},
-		{"unknown column", "a,b\n1,2\n", BatchOptions{Columns: []string{"adresse"}}, `columns: no column "adresse"`},
-		{"unknown postcode column", "a,b\n1,2\n", BatchOptions{Postcode: "cp"}, `postcode: no column "cp"`},
-		{"unterminated quote in header", "\"a,b\n", BatchOptions{}, "header"},
+		{"empty", "", Options{}, "empty"},
+		{"blank", " \n\n", Options{}, "empty"},
+		{"binary", "PK\x03\x04\x00\x00binary", Options{}, "binary"},
+		{"gzip", "\x1f\x8b\x08\x00", Options{}, "gzip"},
+		{"too many columns", strings.Repeat("c,", MaxColumns) + "c\n", Options{}, "columns"},
+		{"unknown column", "a,b\n1,2\n", Options{Columns: []string{"adresse"}}, `columns: no column "adresse"`},
+		{"unknown postcode column", "a,b\n1,2\n", Options{Postcode: "cp"}, `postcode: no column "cp"`},
+		{"unterminated quote in header", "\"a,b\n", Options{}, "header"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			_, err := ds.GeocodeCSV(context.Background(), strings.NewReader(tt.input), &out, tt.opts, nil)
-			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
+			_, err := GeocodeCSV(context.Background(), ds, strings.NewReader(tt.input), &out, tt.opts, nil)
+			if !errors.Is(err, data.ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("GeocodeCSV = %v, want ErrInvalid mentioning %q", err, tt.want)
 			}
 			if out.Len() != 0 {
 				t.Errorf("wrote %q before refusing", out.String())
 			}
-			if _, _, err := ScanCSV(strings.NewReader(tt.input), tt.opts); !errors.Is(err, ErrInvalid) {
+			if _, _, err := ScanCSV(strings.NewReader(tt.input), tt.opts); !errors.Is(err, data.ErrInvalid) {
 				t.Errorf("ScanCSV = %v, want ErrInvalid", err)
 			}
 		})
@@ -188,14 +189,14 @@ func TestGeocodeCSVBadFiles(t *testing.T) {
 func TestGeocodeCSVMalformedQuoteContinues(t *testing.T) {
 	ds := batchDataset(t)
 	input := "adresse,ville\n2 rue \"Danton,Voiron\n4 rue Danton,Voiron\n"
-	recs, stats := runBatch(t, ds, input, BatchOptions{})
+	recs, stats := runBatch(t, ds, input, Options{})
 	if stats.Errors != 1 || stats.OK != 1 || len(recs) != 3 {
 		t.Fatalf("stats %+v, records %v; want one error then one ok", stats, recs)
 	}
 	if !strings.Contains(field(t, recs, 1, "result_error"), "malformed CSV") {
 		t.Errorf("error row reason %q", field(t, recs, 1, "result_error"))
 	}
-	if n, _, err := ScanCSV(strings.NewReader(input), BatchOptions{}); n != 2 || err != nil {
+	if n, _, err := ScanCSV(strings.NewReader(input), Options{}); n != 2 || err != nil {
 		t.Errorf("ScanCSV = %d, %v; want 2 rows", n, err)
 	}
 }
@@ -214,7 +215,7 @@ func TestGeocodeCSVManyRowsInOrder(t *testing.T) {
 	}
 	var progressed int
 	var out bytes.Buffer
-	stats, err := ds.GeocodeCSV(context.Background(), strings.NewReader(in.String()), &out, BatchOptions{Columns: []string{"adresse"}, Workers: 4}, func(n int) { progressed = n })
+	stats, err := GeocodeCSV(context.Background(), ds, strings.NewReader(in.String()), &out, Options{Columns: []string{"adresse"}, Workers: 4}, func(n int) { progressed = n })
 	if err != nil || stats.Rows != rows || progressed != rows {
 		t.Fatalf("GeocodeCSV = %+v, %v; progress %d; want %d rows", stats, err, progressed, rows)
 	}
@@ -235,7 +236,7 @@ func TestGeocodeCSVCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	input := "adresse\n" + strings.Repeat("2 rue Danton Voiron\n", 2000)
-	if _, err := ds.GeocodeCSV(ctx, strings.NewReader(input), &bytes.Buffer{}, BatchOptions{}, nil); !errors.Is(err, context.Canceled) {
+	if _, err := GeocodeCSV(ctx, ds, strings.NewReader(input), &bytes.Buffer{}, Options{}, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("GeocodeCSV on a cancelled context = %v, want context.Canceled", err)
 	}
 }
@@ -257,14 +258,14 @@ func FuzzGeocodeCSV(f *testing.F) {
 	ds := batchDataset(f)
 	f.Fuzz(func(t *testing.T, input string) {
 		var out bytes.Buffer
-		stats, err := ds.GeocodeCSV(context.Background(), strings.NewReader(input), &out, BatchOptions{Workers: 2}, nil)
+		stats, err := GeocodeCSV(context.Background(), ds, strings.NewReader(input), &out, Options{Workers: 2}, nil)
 		if err != nil {
-			if !errors.Is(err, ErrInvalid) {
+			if !errors.Is(err, data.ErrInvalid) {
 				t.Fatalf("GeocodeCSV(%q) = %v, want nil or ErrInvalid", input, err)
 			}
 			return
 		}
-		n, _, err := ScanCSV(strings.NewReader(input), BatchOptions{})
+		n, _, err := ScanCSV(strings.NewReader(input), Options{})
 		if err != nil || n != stats.Rows {
 			t.Fatalf("ScanCSV = %d, %v; GeocodeCSV wrote %d rows", n, err, stats.Rows)
 		}
@@ -328,11 +329,11 @@ func TestGeocodeCSVDefaultColumns(t *testing.T) {
 		{"no address header: neither identifiers nor numbers", "id;texte;montant\n5;2 rue Danton Voiron;12.50\n6;Voiron;3\n", []string{"texte"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			recs, stats := runBatch(t, ds, tt.input, BatchOptions{})
+			recs, stats := runBatch(t, ds, tt.input, Options{})
 			if !slices.Equal(stats.Columns, tt.want) {
 				t.Errorf("columns %v, want %v", stats.Columns, tt.want)
 			}
-			if _, cols, err := ScanCSV(strings.NewReader(tt.input), BatchOptions{}); err != nil || !slices.Equal(cols, tt.want) {
+			if _, cols, err := ScanCSV(strings.NewReader(tt.input), Options{}); err != nil || !slices.Equal(cols, tt.want) {
 				t.Errorf("ScanCSV columns %v, %v; want %v", cols, err, tt.want)
 			}
 			for i := 1; i < len(recs); i++ {
@@ -361,20 +362,37 @@ func TestNationalReportedAddresses(t *testing.T) {
 		}
 	}
 	input := "id_plainte,adresse,ville\n1,gare Saint-Charles,Marseile\n"
-	for _, opts := range []BatchOptions{{Columns: []string{"adresse", "ville"}}, {}} {
+	for _, opts := range []Options{{Columns: []string{"adresse", "ville"}}, {}} {
 		recs, _ := runBatch(t, ds, input, opts)
 		city, parent := field(t, recs, 1, "result_citycode"), field(t, recs, 1, "result_parent_citycode")
-		if city != "13055" && parent != "13055" || field(t, recs, 1, "result_status") != BatchOK {
+		if city != "13055" && parent != "13055" || field(t, recs, 1, "result_status") != StatusOK {
 			t.Errorf("columns %v: citycode %s parent %s status %s, want Marseille (13055) ok", opts.Columns, city, parent, field(t, recs, 1, "result_status"))
 		}
 	}
 	// Two communes named Sainte-Anne, no postcode: a guess, and said so.
-	recs, _ := runBatch(t, ds, "adresse,ville\n12 rue de la Gare,Sainte-Anne\n", BatchOptions{})
-	if st, score := field(t, recs, 1, "result_status"), field(t, recs, 1, "result_score"); st != BatchAmbiguous || score > "0.7" {
+	recs, _ := runBatch(t, ds, "adresse,ville\n12 rue de la Gare,Sainte-Anne\n", Options{})
+	if st, score := field(t, recs, 1, "result_status"), field(t, recs, 1, "result_score"); st != StatusAmbiguous || score > "0.7" {
 		t.Errorf("12 rue de la Gare, Sainte-Anne: status %s score %s, want ambiguous at most 0.7", st, score)
 	}
-	recs, _ = runBatch(t, ds, "adresse,cp,ville\n3 rue Laffitte,75009,PARIS\n", BatchOptions{})
+	recs, _ = runBatch(t, ds, "adresse,cp,ville\n3 rue Laffitte,75009,PARIS\n", Options{})
 	if got := []string{field(t, recs, 1, "result_citycode"), field(t, recs, 1, "result_parent_citycode"), field(t, recs, 1, "result_postcode")}; !slices.Equal(got, []string{"75109", "75056", "75009"}) {
 		t.Errorf("3 rue Laffitte 75009 PARIS: citycode, parent, postcode = %v, want 75109 75056 75009", got)
+	}
+}
+
+// The batch names, for each competent service, its station nearest to the
+// geocoded place: the same link as nearest?competent=true.
+func TestBatchCompetentStationByTerritory(t *testing.T) {
+	ds := mustLoad(t, "../testdata/police-territory")
+	recs, _ := runBatch(t, ds, "ville,cp\nRezé,44400\nSaint-Sébastien-sur-Loire,44230\n", Options{Columns: []string{"ville"}, Postcode: "cp"})
+	if got := field(t, recs, 1, "result_citycode"); got != "44143" {
+		t.Fatalf("row 1 geocoded to %s, want Rezé 44143", got)
+	}
+	sud := stationNamed(t, ds, "Commissariat de police de Nantes - Secteur Sud").ID
+	if got := field(t, recs, 1, "result_competent_station_id"); got != sud {
+		t.Errorf("Rezé: competent station %q, want the sector office of Rezé %s", got, sud)
+	}
+	if got := field(t, recs, 2, "result_competent_service") + "/" + field(t, recs, 2, "result_competent_station_id"); got != "63500/" {
+		t.Errorf("Saint-Sébastien: competent service/station %q, want 63500 with no station", got)
 	}
 }

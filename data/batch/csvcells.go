@@ -1,4 +1,4 @@
-package data
+package batch
 
 // neutraliseFormula returns a CSV cell that a spreadsheet would read as a
 // formula (it starts with =, +, -, @, a tab or a carriage return) behind

@@ -1,4 +1,4 @@
-package data
+package batch
 
 import (
 	"bytes"
@@ -36,11 +36,11 @@ func TestNeutraliseFormula(t *testing.T) {
 // TestGeocodeCSVNeutralisesFormulas checks every cell of the output, the
 // echoed input and the header included, by default and with RawCells.
 func TestGeocodeCSVNeutralisesFormulas(t *testing.T) {
-	ds := mustLoad(t, "testdata/jurisdiction")
+	ds := mustLoad(t, "../testdata/jurisdiction")
 	in := "=cmd,adresse\n@evil,Alpha\n-1.5,+33 6\n"
 	for _, raw := range []bool{false, true} {
 		var out bytes.Buffer
-		if _, err := ds.GeocodeCSV(context.Background(), strings.NewReader(in), &out, BatchOptions{Columns: []string{"adresse"}, RawCells: raw}, nil); err != nil {
+		if _, err := GeocodeCSV(context.Background(), ds, strings.NewReader(in), &out, Options{Columns: []string{"adresse"}, RawCells: raw}, nil); err != nil {
 			t.Fatal(err)
 		}
 		recs, err := csv.NewReader(&out).ReadAll()

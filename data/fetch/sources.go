@@ -1,7 +1,7 @@
 // Package source declares the official open-data files guichet is built
 // from and downloads them into a data directory, recording what it fetched
 // in a manifest.
-package source
+package fetch
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"encoding/csv"
@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"guichet/data"
 	"guichet/geo/geocode"
 )
 
@@ -13,54 +14,44 @@ import (
 // Adresse Nationale (adresses-NN.csv, plain or gzip-compressed).
 const FormatBANCSV = "ban-csv"
 
-// maxBANRejections bounds the rejections kept per BAN file: a national
-// file has millions of rows, and a systematic fault would otherwise keep
-// one record per row in memory. The count of rows not kept stays exact
-// (Rows - Kept).
-const maxBANRejections = 1000
-
 // isBANCSV recognises the BAN layout by its header: ";"-separated with
 // the street, INSEE code and WGS84 columns ReadBAN needs.
 func isBANCSV(h head) bool {
 	return h.sep == ';' && h.hasFields("id", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune", "lon", "lat")
 }
 
-// loadBANCSV streams the rows into the geocoder builder; the text is never
-// held whole, since one département is up to 100 MB.
-func loadBANCSV(b *builder, fr *FileReport, r io.Reader, _ head) error {
+// loadBANCSV streams the rows into the builder's addresses; the text is
+// never held whole, since one département is up to 100 MB. The geocoder
+// checks each address when the dataset is built: the rows it refuses are
+// rejected then, and the rejections listed are bounded by
+// MaxFileRejections.
+func loadBANCSV(b *builder, fr *data.FileReport, r io.Reader, _ head) error {
 	fr.Encoding = "utf-8"
-	if b.ban == nil {
-		b.ban = geocode.NewBuilder()
-	}
-	dropped := 0
+	kept := len(b.addresses)
 	reject := func(line int, reason, detail string) {
-		if len(fr.Rejections) < maxBANRejections {
-			fr.reject(line, reason, "%s", detail)
-		} else {
-			dropped++
+		if len(fr.Rejections) < data.MaxFileRejections {
+			fr.Reject(line, reason, "%s", detail)
 		}
 	}
 	err := geocode.ReadBAN(r, func(a geocode.Address) error {
 		fr.Rows++
 		// ReadBAN passes no line to fn; BAN fields never span lines, so
 		// the header plus the row count is the line.
-		if err := b.ban.AddAddress(a); err != nil {
-			reject(fr.Rows+1, ReasonBadField, err.Error())
-			return nil
-		}
+		b.addresses = append(b.addresses, data.AddressRow{File: fr.File, Line: fr.Rows + 1, Address: a})
 		fr.Kept++
 		return nil
 	}, func(line int, err error) {
 		fr.Rows++
-		reason := ReasonBadField
+		reason := data.ReasonBadField
 		var pe *csv.ParseError
 		if errors.As(err, &pe) || strings.Contains(err.Error(), " fields, want ") {
-			reason = ReasonMalformedRow
+			reason = data.ReasonMalformedRow
 		}
 		reject(line, reason, err.Error())
 	})
-	if dropped > 0 {
-		fr.reject(0, ReasonBadField, "%d more rejected rows not listed", dropped)
+	if len(b.addresses) == kept {
+		// No row reaches the geocoder, which would otherwise sum up.
+		fr.SummariseUnlisted()
 	}
 	return err
 }

@@ -1,19 +1,11 @@
-package data
+package load
 
 import (
 	"encoding/json"
 	"errors"
+	"guichet/data"
 	"io"
 	"strings"
-)
-
-// COG record types, as spelled by the decoupage-administratif package.
-const (
-	cogCurrent         = "commune-actuelle"
-	cogDelegated       = "commune-deleguee"
-	cogAssociated      = "commune-associee"
-	cogArrondissement  = "arrondissement-municipal"
-	cogCurrentFallback = "" // older exports omit the type of current communes
 )
 
 // isCOGCommunesJSON recognises the communes.json array of
@@ -23,7 +15,7 @@ func isCOGCommunesJSON(h head) bool {
 	if h.jsonStart() != '[' || !strings.Contains(h.text, `"code"`) {
 		return false
 	}
-	for _, t := range []string{cogCurrent, cogDelegated, cogAssociated, cogArrondissement} {
+	for _, t := range []string{data.COGCurrent, data.COGDelegated, data.COGAssociated, data.COGArrondissement} {
 		if strings.Contains(h.text, `"`+t+`"`) {
 			return true
 		}
@@ -31,7 +23,7 @@ func isCOGCommunesJSON(h head) bool {
 	return false
 }
 
-// cogRecord is one record of communes.json.
+// cogRecord is one record of communes.json, a COGRecord as spelled there.
 type cogRecord struct {
 	Code         string   `json:"code"`
 	Nom          string   `json:"nom"`
@@ -48,7 +40,7 @@ type cogRecord struct {
 }
 
 // loadCOGCommunes streams communes.json record by record.
-func loadCOGCommunes(b *builder, fr *FileReport, r io.Reader, _ head) error {
+func loadCOGCommunes(b *builder, fr *data.FileReport, r io.Reader, _ head) error {
 	fr.Encoding = "utf-8"
 	nl := &newlineIndex{r: r}
 	dec := json.NewDecoder(nl)
@@ -65,17 +57,17 @@ func loadCOGCommunes(b *builder, fr *FileReport, r io.Reader, _ head) error {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
 				// The value was consumed: go on with the next record.
-				fr.reject(line, ReasonBadField, "record: %v", err)
+				fr.Reject(line, data.ReasonBadField, "record: %v", err)
 				continue
 			}
-			fr.reject(line, ReasonMalformedRow, "record: %v", err)
+			fr.Reject(line, data.ReasonMalformedRow, "record: %v", err)
 			return errAbandoned
 		}
 		if reason := checkCOGRecord(&rec); reason != "" {
-			fr.reject(line, ReasonBadField, "%s", reason)
+			fr.Reject(line, data.ReasonBadField, "%s", reason)
 			continue
 		}
-		b.communes.addCOG(fr, line, rec)
+		b.communes.addCOG(fr, line, data.COGRecord(rec))
 	}
 	_, err := dec.Token()
 	return err
@@ -83,32 +75,32 @@ func loadCOGCommunes(b *builder, fr *FileReport, r io.Reader, _ head) error {
 
 // checkCOGRecord returns why rec cannot be used, or "".
 func checkCOGRecord(rec *cogRecord) string {
-	if !communeCode.MatchString(rec.Code) {
+	if !data.IsCommuneCode(rec.Code) {
 		return "code " + quote(rec.Code) + " is not an INSEE commune code"
 	}
 	if strings.TrimSpace(rec.Nom) == "" {
 		return rec.Code + ": no name"
 	}
 	switch rec.Type {
-	case cogCurrent, cogCurrentFallback:
-	case cogDelegated, cogAssociated:
-		if !communeCode.MatchString(rec.ChefLieu) {
+	case data.COGCurrent, data.COGCurrentFallback:
+	case data.COGDelegated, data.COGAssociated:
+		if !data.IsCommuneCode(rec.ChefLieu) {
 			return rec.Code + ": " + rec.Type + " without a valid chefLieu"
 		}
-	case cogArrondissement:
-		if !communeCode.MatchString(rec.Commune) {
+	case data.COGArrondissement:
+		if !data.IsCommuneCode(rec.Commune) {
 			return rec.Code + ": arrondissement without a valid commune"
 		}
 	default:
 		return rec.Code + ": unknown type " + quote(rec.Type)
 	}
 	for _, c := range rec.AnciensCodes {
-		if !communeCode.MatchString(c) {
+		if !data.IsCommuneCode(c) {
 			return rec.Code + ": old code " + quote(c) + " is not an INSEE commune code"
 		}
 	}
 	for _, pc := range rec.CodesPostaux {
-		if len(pc) != 5 || !digitsOnly.MatchString(pc) {
+		if !data.IsPostcode(pc) {
 			return rec.Code + ": postcode " + quote(pc) + " is not 5 digits"
 		}
 	}

@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"regexp"
 
 	"github.com/paulmach/orb"
+	"guichet/data"
 )
 
 // geoIndexHead matches the start of an object keyed by commune code whose
@@ -27,15 +28,9 @@ type geoIndexEntry struct {
 	Nom    string    `json:"nom"`
 }
 
-// communeGeo is the centre and bounding box of a commune or arrondissement.
-type communeGeo struct {
-	center orb.Point
-	bound  orb.Bound
-}
-
 // loadCommunesGeoIndex streams ban-plateforme's geo.json: centre and bbox
 // per commune code, arrondissements of Paris, Lyon and Marseille included.
-func loadCommunesGeoIndex(b *builder, fr *FileReport, r io.Reader, _ head) error {
+func loadCommunesGeoIndex(b *builder, fr *data.FileReport, r io.Reader, _ head) error {
 	fr.Encoding = "utf-8"
 	nl := &newlineIndex{r: r}
 	dec := json.NewDecoder(nl)
@@ -56,19 +51,19 @@ func loadCommunesGeoIndex(b *builder, fr *FileReport, r io.Reader, _ head) error
 		if err := dec.Decode(&e); err != nil {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
-				fr.reject(line, ReasonBadField, "%s: %v", code, err)
+				fr.Reject(line, data.ReasonBadField, "%s: %v", code, err)
 				continue
 			}
-			fr.reject(line, ReasonMalformedRow, "%s: %v", code, err)
+			fr.Reject(line, data.ReasonMalformedRow, "%s: %v", code, err)
 			return errAbandoned
 		}
-		if !communeCode.MatchString(code) {
-			fr.reject(line, ReasonBadField, "key %s is not an INSEE commune code", quote(code))
+		if !data.IsCommuneCode(code) {
+			fr.Reject(line, data.ReasonBadField, "key %s is not an INSEE commune code", quote(code))
 			continue
 		}
 		g, reason := checkGeoIndexEntry(e)
 		if reason != "" {
-			fr.reject(line, ReasonBadField, "%s: %s", code, reason)
+			fr.Reject(line, data.ReasonBadField, "%s: %s", code, reason)
 			continue
 		}
 		b.communes.addGeo(fr, line, code, g)
@@ -77,19 +72,19 @@ func loadCommunesGeoIndex(b *builder, fr *FileReport, r io.Reader, _ head) error
 	return err
 }
 
-func checkGeoIndexEntry(e geoIndexEntry) (communeGeo, string) {
+func checkGeoIndexEntry(e geoIndexEntry) (data.CommuneGeo, string) {
 	if len(e.Center) != 2 || len(e.BBox) != 4 {
-		return communeGeo{}, "center must be [lon, lat] and bbox [minLon, minLat, maxLon, maxLat]"
+		return data.CommuneGeo{}, "center must be [lon, lat] and bbox [minLon, minLat, maxLon, maxLat]"
 	}
 	c := orb.Point{e.Center[0], e.Center[1]}
 	bd := orb.Bound{Min: orb.Point{e.BBox[0], e.BBox[1]}, Max: orb.Point{e.BBox[2], e.BBox[3]}}
 	for _, p := range []orb.Point{c, bd.Min, bd.Max} {
-		if validatePoint(p) != nil {
-			return communeGeo{}, fmt.Sprintf("%v is not a WGS84 lon/lat", p)
+		if data.ValidatePoint(p) != nil {
+			return data.CommuneGeo{}, fmt.Sprintf("%v is not a WGS84 lon/lat", p)
 		}
 	}
 	if bd.Min[0] > bd.Max[0] || bd.Min[1] > bd.Max[1] {
-		return communeGeo{}, "bbox min exceeds max"
+		return data.CommuneGeo{}, "bbox min exceeds max"
 	}
-	return communeGeo{center: c, bound: bd}, ""
+	return data.CommuneGeo{Center: c, Bound: bd}, ""
 }

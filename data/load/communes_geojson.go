@@ -1,20 +1,16 @@
-package data
+package load
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/paulmach/orb"
+	"guichet/data"
 )
-
-// communeCode is an INSEE commune code: two digits, 2A or 2B, then three
-// digits; overseas codes are 97 followed by three digits.
-var communeCode = regexp.MustCompile(`^(\d{2}|2[AB])\d{3}$`)
 
 // skipFile is returned by a loader that recognised a file it must not
 // load, such as a département layer: the file is reported as skipped with
@@ -163,7 +159,7 @@ var (
 // administratifs (code, nom, departement, region, epci…). Features are
 // decoded one at a time. A layer whose first feature is not a commune,
 // such as départements (2 or 3 character codes), is skipped.
-func loadCommunesGeoJSON(b *builder, fr *FileReport, r io.Reader, _ head) error {
+func loadCommunesGeoJSON(b *builder, fr *data.FileReport, r io.Reader, _ head) error {
 	fr.Encoding = "utf-8"
 	first := true
 	return streamFeatures(r, func(line, rank int, dec *json.Decoder) error {
@@ -172,13 +168,13 @@ func loadCommunesGeoJSON(b *builder, fr *FileReport, r io.Reader, _ head) error 
 			// A syntax error leaves the decoder unusable: abandon the file
 			// with what was kept so far.
 			fr.Rows++
-			fr.reject(line, ReasonMalformedRow, "feature %d: %v", rank, err)
+			fr.Reject(line, data.ReasonMalformedRow, "feature %d: %v", rank, err)
 			return errAbandoned
 		}
 		code := propString(f.Properties, communeCodeKeys...)
 		if first {
 			first = false
-			if !communeCode.MatchString(code) {
+			if !data.IsCommuneCode(code) {
 				what := "a polygon layer without commune codes"
 				if n := len(code); n == 2 || n == 3 {
 					what = fmt.Sprintf("a département or region layer (first code %q)", code)
@@ -187,28 +183,28 @@ func loadCommunesGeoJSON(b *builder, fr *FileReport, r io.Reader, _ head) error 
 			}
 		}
 		fr.Rows++
-		if !communeCode.MatchString(code) {
-			fr.reject(line, ReasonBadField, "feature %d: commune code %q is not an INSEE code", rank, code)
+		if !data.IsCommuneCode(code) {
+			fr.Reject(line, data.ReasonBadField, "feature %d: commune code %q is not an INSEE code", rank, code)
 			return nil
 		}
 		if f.Geometry == nil {
-			fr.reject(line, ReasonBadField, "feature %d (%s): no geometry", rank, code)
+			fr.Reject(line, data.ReasonBadField, "feature %d (%s): no geometry", rank, code)
 			return nil
 		}
 		mp, err := parsePolygonal(f.Geometry.Type, f.Geometry.Coordinates)
 		if err != nil {
-			fr.reject(line, ReasonBadField, "feature %d (%s): %v", rank, code, err)
+			fr.Reject(line, data.ReasonBadField, "feature %d (%s): %v", rank, code, err)
 			return nil
 		}
 		if reason := checkMultiPolygon(mp); reason != "" {
-			fr.reject(line, ReasonBadField, "feature %d (%s): %s", rank, code, reason)
+			fr.Reject(line, data.ReasonBadField, "feature %d (%s): %s", rank, code, reason)
 			return nil
 		}
-		b.communes.addShape(fr, line, communeShape{
-			code:  code,
-			name:  propString(f.Properties, communeNameKeys...),
-			geom:  mp,
-			bound: mp.Bound(),
+		b.communes.addShape(fr, line, data.CommuneShape{
+			Code:  code,
+			Name:  propString(f.Properties, communeNameKeys...),
+			Geom:  mp,
+			Bound: mp.Bound(),
 		})
 		return nil
 	})

@@ -1,18 +1,10 @@
-package data
+package load
 
 import (
+	"guichet/data"
 	"io"
 	"strings"
 )
-
-// competenceRow is one line of a jurisdiction table: service serviceID of
-// force has jurisdiction over the commune.
-type competenceRow struct {
-	serviceID string
-	force     Force
-	file      string
-	line      int
-}
 
 // isCompetenceCSV recognises the ministry's competence_securite_publique
 // table: id_commune, id_service, competence (0 gendarmerie, 1 police),
@@ -37,45 +29,45 @@ func isCommuneUnitCSV(h head) bool {
 // competence table names the same units (id_service_gn) and also says
 // where the police, not the gendarmerie, has jurisdiction, which this
 // table cannot.
-func skipCommuneUnitCSV(*builder, *FileReport, io.Reader, head) error {
+func skipCommuneUnitCSV(*builder, *data.FileReport, io.Reader, head) error {
 	return &skipFile{"commune → gendarmerie unit table: superseded by the competence table, which also gives police zones"}
 }
 
-func loadCompetenceCSV(text string, sep rune, fr *FileReport, b *builder) error {
+func loadCompetenceCSV(text string, sep rune, fr *data.FileReport, b *builder) error {
 	return eachCSVRow(text, sep, fr, func(r row) {
 		code := r.get("id_commune")
-		if !communeCode.MatchString(code) {
-			fr.reject(r.line, ReasonBadField, "id_commune %s is not an INSEE commune code", quote(code))
+		if !data.IsCommuneCode(code) {
+			fr.Reject(r.line, data.ReasonBadField, "id_commune %s is not an INSEE commune code", quote(code))
 			return
 		}
-		var force Force
+		var force data.Force
 		switch r.get("competence") {
 		case "0":
-			force = Gendarmerie
+			force = data.Gendarmerie
 		case "1":
-			force = Police
+			force = data.Police
 		default:
-			fr.reject(r.line, ReasonBadField, "%s: competence %s is not 0 (gendarmerie) or 1 (police)", code, quote(r.get("competence")))
+			fr.Reject(r.line, data.ReasonBadField, "%s: competence %s is not 0 (gendarmerie) or 1 (police)", code, quote(r.get("competence")))
 			return
 		}
 		if gn := r.get("id_service_gn"); gn != "" && !digitsOnly.MatchString(gn) {
-			fr.reject(r.line, ReasonBadField, "%s: id_service_gn %s is not a service number", code, quote(gn))
+			fr.Reject(r.line, data.ReasonBadField, "%s: id_service_gn %s is not a service number", code, quote(gn))
 			return
 		}
 		addServiceRow(b, fr, r, code, force)
 	})
 }
 
-func loadCompetenceANFSI(text string, sep rune, fr *FileReport, b *builder) error {
+func loadCompetenceANFSI(text string, sep rune, fr *data.FileReport, b *builder) error {
 	return eachCSVRow(text, sep, fr, func(r row) {
 		code := r.get("code_commune")
-		if !communeCode.MatchString(code) {
-			fr.reject(r.line, ReasonBadField, "code_commune %s is not an INSEE commune code", quote(code))
+		if !data.IsCommuneCode(code) {
+			fr.Reject(r.line, data.ReasonBadField, "code_commune %s is not an INSEE commune code", quote(code))
 			return
 		}
 		force, ok := institutionForce(r.get("institution"))
 		if !ok {
-			fr.reject(r.line, ReasonBadField, "%s: institution %s is neither gendarmerie nor police", code, quote(r.get("institution")))
+			fr.Reject(r.line, data.ReasonBadField, "%s: institution %s is neither gendarmerie nor police", code, quote(r.get("institution")))
 			return
 		}
 		addServiceRow(b, fr, r, code, force)
@@ -83,24 +75,24 @@ func loadCompetenceANFSI(text string, sep rune, fr *FileReport, b *builder) erro
 }
 
 // addServiceRow adds the id_service of r as competent for code.
-func addServiceRow(b *builder, fr *FileReport, r row, code string, force Force) {
+func addServiceRow(b *builder, fr *data.FileReport, r row, code string, force data.Force) {
 	id := r.get("id_service")
 	if !digitsOnly.MatchString(id) {
-		fr.reject(r.line, ReasonBadField, "%s: id_service %s is not a service number", code, quote(id))
+		fr.Reject(r.line, data.ReasonBadField, "%s: id_service %s is not a service number", code, quote(id))
 		return
 	}
-	b.communes.addCompetence(fr, code, competenceRow{serviceID: id, force: force, file: fr.File, line: r.line})
+	b.communes.addCompetence(fr, code, data.CompetenceRow{ServiceID: id, Force: force, File: fr.File, Line: r.line})
 }
 
 // institutionForce reads the institution column: "Gendarmerie nationale",
 // "Police nationale", or their GN / PN abbreviations.
-func institutionForce(s string) (Force, bool) {
-	f := foldName(s)
+func institutionForce(s string) (data.Force, bool) {
+	f := data.FoldName(s)
 	switch {
 	case f == "gn" || strings.HasPrefix(f, "gendarmerie"):
-		return Gendarmerie, true
+		return data.Gendarmerie, true
 	case f == "pn" || strings.HasPrefix(f, "police"):
-		return Police, true
+		return data.Police, true
 	}
-	return AnyForce, false
+	return data.AnyForce, false
 }

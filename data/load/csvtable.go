@@ -1,8 +1,9 @@
-package data
+package load
 
 import (
 	"encoding/csv"
 	"errors"
+	"guichet/data"
 	"io"
 	"strings"
 )
@@ -26,7 +27,7 @@ func (r row) get(name string) string {
 // eachCSVRow parses text as delimited records with a header line and calls
 // fn for each data row. Malformed records are rejected into fr with their
 // line and parsing goes on with the next record.
-func eachCSVRow(text string, sep rune, fr *FileReport, fn func(row)) error {
+func eachCSVRow(text string, sep rune, fr *data.FileReport, fn func(row)) error {
 	cr := csv.NewReader(strings.NewReader(text))
 	cr.Comma = sep
 	cr.ReuseRecord = false
@@ -48,7 +49,7 @@ func eachCSVRow(text string, sep rune, fr *FileReport, fn func(row)) error {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				fr.Rows++
-				fr.reject(pe.StartLine, ReasonMalformedRow, "%v", pe.Err)
+				fr.Reject(pe.StartLine, data.ReasonMalformedRow, "%v", pe.Err)
 				continue
 			}
 			return err

@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"bytes"
@@ -12,12 +12,13 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
+	"guichet/data"
 )
 
 // fixture returns the content of a jurisdiction fixture, gunzipped.
 func fixture(tb testing.TB, name string) []byte {
 	tb.Helper()
-	b, err := os.ReadFile(jurisdictionFixtures + "/" + name)
+	b, err := os.ReadFile("../testdata/jurisdiction/" + name)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -36,10 +37,10 @@ func fixture(tb testing.TB, name string) []byte {
 // checkLoad runs a loader on in and checks the report invariants: every
 // row read is kept or rejected with a line and a reason, and a refusal of
 // the whole file says why.
-func checkLoad(t *testing.T, in []byte, load func(*builder, *FileReport, io.Reader, head) error) {
+func checkLoad(t *testing.T, in []byte, load func(*builder, *data.FileReport, io.Reader, head) error) {
 	b := newBuilder()
-	fr := FileReport{File: "fuzz"}
-	err := load(b, &fr, bytes.NewReader(in), sniff(in))
+	fr := data.FileReport{File: "fuzz"}
+	err := load(b, &fr, bytes.NewReader(in), sniffHead(in))
 	var skip *skipFile
 	if errors.As(err, &skip) {
 		if skip.reason == "" || fr.Rows != 0 {
@@ -57,7 +58,7 @@ func checkLoad(t *testing.T, in []byte, load func(*builder, *FileReport, io.Read
 	}
 	// Whatever was kept must build into a dataset that answers.
 	ds := b.build(time.Time{}, "fuzz")
-	_ = ds.Communes(CommuneQuery{Name: "a"})
+	_ = ds.Communes(data.CommuneQuery{Name: "a"})
 }
 
 func FuzzCommunesGeoJSON(f *testing.F) {
@@ -85,14 +86,14 @@ func FuzzCompetenceCSV(f *testing.F) {
 	f.Add(fixture(f, "competence-territoriale.csv"))
 	f.Add([]byte("\"id_commune\",\"id_service\",\"competence\",\"id_service_gn\"\n\"13004\",\"60110\",\"1\",\"3002330\"\n\"13004\",\"3002330\",\"0\",\"3002330\"\n"))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		h := sniff(in)
+		h := sniffHead(in)
 		switch {
 		case isCompetenceCSV(h):
-			checkLoad(t, in, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+			checkLoad(t, in, textLoader(func(b *builder, fr *data.FileReport, text string, h head) error {
 				return loadCompetenceCSV(text, h.sep, fr, b)
 			}))
 		case isCompetenceANFSI(h):
-			checkLoad(t, in, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+			checkLoad(t, in, textLoader(func(b *builder, fr *data.FileReport, text string, h head) error {
 				return loadCompetenceANFSI(text, h.sep, fr, b)
 			}))
 		}

@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"crypto/sha256"
@@ -13,9 +13,12 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"guichet/data"
+	"guichet/data/sniff"
 )
 
-// ErrNoStations is returned by Load, with the Dataset and its report, when
+// ErrNoStations is returned by FS and Dir, with the Dataset and its report, when
 // no station could be loaded: the data directory is empty, or every file
 // was rejected.
 var ErrNoStations = errors.New("data: no station loaded")
@@ -24,7 +27,7 @@ var ErrNoStations = errors.New("data: no station loaded")
 // their loaders or refused.
 const maxTextFile = 512 << 20
 
-// Options tunes Load. The zero value is valid.
+// Options tunes FS and Dir. The zero value is valid.
 type Options struct {
 	// Now returns the load time; nil means time.Now.
 	Now func() time.Time
@@ -34,13 +37,13 @@ type Options struct {
 type fileLoader struct {
 	format string
 	match  func(head) bool
-	load   func(b *builder, fr *FileReport, r io.Reader, h head) error
+	load   func(b *builder, fr *data.FileReport, r io.Reader, h head) error
 }
 
 // textLoader adapts a loader of whole decoded text: the file is read in
 // full and its encoding (UTF-8 with or without BOM, or Latin-1) recorded.
-func textLoader(fn func(b *builder, fr *FileReport, text string, h head) error) func(*builder, *FileReport, io.Reader, head) error {
-	return func(b *builder, fr *FileReport, r io.Reader, h head) error {
+func textLoader(fn func(b *builder, fr *data.FileReport, text string, h head) error) func(*builder, *data.FileReport, io.Reader, head) error {
+	return func(b *builder, fr *data.FileReport, r io.Reader, h head) error {
 		raw, err := io.ReadAll(io.LimitReader(r, maxTextFile+1))
 		if err != nil {
 			return err
@@ -48,7 +51,7 @@ func textLoader(fn func(b *builder, fr *FileReport, text string, h head) error) 
 		if len(raw) > maxTextFile {
 			return fmt.Errorf("file is larger than %d MiB", maxTextFile>>20)
 		}
-		text, enc := decodeText(raw)
+		text, enc := sniff.Decode(raw)
 		fr.Encoding = enc
 		return fn(b, fr, text, h)
 	}
@@ -57,31 +60,31 @@ func textLoader(fn func(b *builder, fr *FileReport, text string, h head) error) 
 // fileLoaders is tried in order; the first whose match accepts a file's
 // head loads it.
 var fileLoaders = []fileLoader{
-	{FormatReferentialCSV, isReferentialCSV, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+	{FormatReferentialCSV, isReferentialCSV, textLoader(func(b *builder, fr *data.FileReport, text string, h head) error {
 		return loadReferentialCSV(text, h.sep, fr, b)
 	})},
-	{FormatDatagouvCSV, isDatagouvStationsCSV, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+	{FormatDatagouvCSV, isDatagouvStationsCSV, textLoader(func(b *builder, fr *data.FileReport, text string, h head) error {
 		return loadDatagouvCSV(text, h.sep, fr, b)
 	})},
 	{FormatServicePublicJSON, isServicePublicJSON, loadServicePublicJSON},
-	{FormatStationsJSON, isStationsGeoJSON, textLoader(func(b *builder, fr *FileReport, text string, _ head) error {
+	{FormatStationsJSON, isStationsGeoJSON, textLoader(func(b *builder, fr *data.FileReport, text string, _ head) error {
 		return loadStationsGeoJSON(text, fr, b)
 	})},
 	{FormatCommunesGeoJSON, isPolygonGeoJSON, loadCommunesGeoJSON},
 	{FormatCOGCommunesJSON, isCOGCommunesJSON, loadCOGCommunes},
 	{FormatCommunesGeoIndex, isCommunesGeoIndex, loadCommunesGeoIndex},
-	{FormatCompetenceCSV, isCompetenceCSV, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+	{FormatCompetenceCSV, isCompetenceCSV, textLoader(func(b *builder, fr *data.FileReport, text string, h head) error {
 		return loadCompetenceCSV(text, h.sep, fr, b)
 	})},
-	{FormatCompetenceANFSI, isCompetenceANFSI, textLoader(func(b *builder, fr *FileReport, text string, h head) error {
+	{FormatCompetenceANFSI, isCompetenceANFSI, textLoader(func(b *builder, fr *data.FileReport, text string, h head) error {
 		return loadCompetenceANFSI(text, h.sep, fr, b)
 	})},
 	{"commune-unit-csv", isCommuneUnitCSV, skipCommuneUnitCSV},
 	{FormatBANCSV, isBANCSV, loadBANCSV},
 }
 
-// LoadDir loads every recognised file under dir.
-func LoadDir(dir string, opts Options) (*Dataset, error) {
+// Dir loads every recognised file under dir.
+func Dir(dir string, opts Options) (*data.Dataset, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		return nil, fmt.Errorf("data: cannot open data directory: %w", err)
@@ -89,14 +92,14 @@ func LoadDir(dir string, opts Options) (*Dataset, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("data: %s is not a directory", dir)
 	}
-	return Load(os.DirFS(dir), opts)
+	return FS(os.DirFS(dir), opts)
 }
 
-// Load walks fsys, recognises every file by its content (never by its
+// FS walks fsys, recognises every file by its content (never by its
 // name), loads what it recognises and reports what it skipped and why.
 // It returns ErrNoStations, together with the Dataset holding the report,
 // when nothing usable was found.
-func Load(fsys fs.FS, opts Options) (*Dataset, error) {
+func FS(fsys fs.FS, opts Options) (*data.Dataset, error) {
 	now := time.Now
 	if opts.Now != nil {
 		now = opts.Now
@@ -123,7 +126,7 @@ func Load(fsys fs.FS, opts Options) (*Dataset, error) {
 		return nil, fmt.Errorf("data: cannot load: %w", err)
 	}
 	ds := b.build(now(), hex.EncodeToString(sum.Sum(nil))[:16])
-	if len(ds.stations) == 0 {
+	if ds.Len() == 0 {
 		return ds, ErrNoStations
 	}
 	return ds, nil
@@ -140,31 +143,31 @@ func (b *builder) loadFile(fsys fs.FS, p string, sum hash.Hash) error {
 	sum.Write([]byte(p))
 	br, closer, err := openMaybeGzip(io.TeeReader(f, sum))
 	if err != nil {
-		b.report.Skipped = append(b.report.Skipped, SkippedFile{File: p, Reason: "corrupt gzip: " + err.Error()})
+		b.report.Skipped = append(b.report.Skipped, data.SkippedFile{File: p, Reason: "corrupt gzip: " + err.Error()})
 		return nil
 	}
 	defer closer.Close()
 	peek, err := br.Peek(sniffSize)
 	if err != nil && err != io.EOF && !errors.Is(err, io.ErrUnexpectedEOF) && len(peek) == 0 {
-		b.report.Skipped = append(b.report.Skipped, SkippedFile{File: p, Reason: "unreadable: " + err.Error()})
+		b.report.Skipped = append(b.report.Skipped, data.SkippedFile{File: p, Reason: "unreadable: " + err.Error()})
 		return nil
 	}
-	h := sniff(peek)
+	h := sniffHead(peek)
 	for _, l := range fileLoaders {
 		if !l.match(h) {
 			continue
 		}
-		fr := FileReport{File: p, Format: l.format}
+		fr := data.FileReport{File: p, Format: l.format}
 		if err := l.load(b, &fr, br, h); err != nil {
 			var skip *skipFile
 			switch {
 			case errors.As(err, &skip):
-				b.report.Skipped = append(b.report.Skipped, SkippedFile{File: p, Reason: skip.reason})
+				b.report.Skipped = append(b.report.Skipped, data.SkippedFile{File: p, Reason: skip.reason})
 				return nil
 			case errors.Is(err, errAbandoned):
 				// The loader rejected the offending row itself.
 			default:
-				fr.reject(errorLine(err), ReasonUnreadableFile, "file abandoned: %v", err)
+				fr.Reject(errorLine(err), data.ReasonUnreadableFile, "file abandoned: %v", err)
 			}
 		}
 		b.report.Files = append(b.report.Files, fr)
@@ -176,7 +179,7 @@ func (b *builder) loadFile(fsys fs.FS, p string, sum hash.Hash) error {
 	} else if name := path.Base(p); name == "sources.json" {
 		reason = "fetch manifest"
 	}
-	b.report.Skipped = append(b.report.Skipped, SkippedFile{File: p, Reason: reason})
+	b.report.Skipped = append(b.report.Skipped, data.SkippedFile{File: p, Reason: reason})
 	return nil
 }
 

@@ -1,9 +1,10 @@
-package data
+package load
 
 import (
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+	"guichet/data"
 )
 
 // ReasonBadPhone is a warning: the station is kept, its phone number shown
@@ -45,14 +46,14 @@ func normalisePhone(text, dep string) (e164, why string) {
 
 // checkPhone sets s.PhoneE164 from s.Phone and warns when the published
 // number cannot be called; the published text is kept either way.
-func checkPhone(fr *FileReport, line int, s *Station) {
+func checkPhone(fr *data.FileReport, line int, s *data.Station) {
 	s.PhoneE164 = ""
 	if strings.TrimSpace(s.Phone) == "" {
 		return
 	}
 	e164, why := normalisePhone(s.Phone, s.Departement)
 	if why != "" {
-		fr.warn(line, ReasonBadPhone, "%s: phone %q not linked: %s", stationLabel(s), s.Phone, why)
+		fr.Warn(line, ReasonBadPhone, "%s: phone %q not linked: %s", stationLabel(s), s.Phone, why)
 		return
 	}
 	s.PhoneE164 = e164
@@ -60,7 +61,7 @@ func checkPhone(fr *FileReport, line int, s *Station) {
 
 // stationLabel names a station in a warning: its id, or its name when it
 // has none yet (a directory record).
-func stationLabel(s *Station) string {
+func stationLabel(s *data.Station) string {
 	if s.ID != "" {
 		return s.ID
 	}

@@ -1,6 +1,7 @@
-package data
+package load
 
 import (
+	"guichet/data"
 	"regexp"
 	"strings"
 	"testing"
@@ -40,7 +41,7 @@ func TestInvalidPhoneWarned(t *testing.T) {
 	csv := "service;identifiant_public_unite;departement;geocodage_x_GPS;geocodage_y_GPS;telephone;adresse_geographique\n" +
 		"Brigade de Voiron;1004321;38;5.58963;45.36421;04 76 05 01 83;2 Rue Danton 38500 VOIRON\n" +
 		"Brigade de Baie-Mahault;1004322;971;-61.585;16.267;+590 41 14 20;Rue 97122 BAIE-MAHAULT\n"
-	ds, err := Load(fstest.MapFS{"gn.csv": {Data: []byte(csv)}}, Options{})
+	ds, err := FS(fstest.MapFS{"gn.csv": {Data: []byte(csv)}}, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func TestNationalPhones(t *testing.T) {
 		}
 	}
 	var valid, invalid, overseasInvalid int
-	for _, s := range ds.Stations(StationFilter{}) {
+	for _, s := range ds.Stations(data.StationFilter{}) {
 		switch {
 		case s.PhoneE164 != "":
 			valid++

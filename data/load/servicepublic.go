@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"encoding/json"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"guichet/data"
 	"guichet/data/hours"
 	"guichet/geo"
 )
@@ -112,44 +113,44 @@ type directoryRecord struct {
 // directoryEntry is a directory record read as a station, merged into the
 // stations of the other sources once every file is read.
 type directoryEntry struct {
-	station Station
+	station data.Station
 	file    int // index of its FileReport
 	line    int
 }
 
 // loadServicePublicJSON reads the police and gendarmerie records of a
 // directory export; records of other services are counted, not loaded.
-func loadServicePublicJSON(b *builder, fr *FileReport, r io.Reader, _ head) error {
+func loadServicePublicJSON(b *builder, fr *data.FileReport, r io.Reader, _ head) error {
 	fr.Encoding = "utf-8"
 	file := len(b.report.Files) // loadFile appends fr next
 	return streamRecords(r, func(line int, raw json.RawMessage) {
 		var rec directoryRecord
 		if err := json.Unmarshal(raw, &rec); err != nil {
 			fr.Rows++
-			fr.reject(line, ReasonMalformedRow, "record: %v", err)
+			fr.Reject(line, data.ReasonMalformedRow, "record: %v", err)
 			return
 		}
-		force := AnyForce
+		force := data.AnyForce
 		for _, p := range rec.Pivot {
 			switch p.Type {
 			case directoryPolice:
-				force = Police
+				force = data.Police
 			case directoryGendarmerie:
-				force = Gendarmerie
+				force = data.Gendarmerie
 			}
 		}
-		if force == AnyForce {
+		if force == data.AnyForce {
 			fr.Ignored++
 			return
 		}
 		fr.Rows++
 		s, reason, detail := directoryStation(rec, force, fr.File)
 		if reason != "" {
-			fr.reject(line, reason, "%s", detail)
+			fr.Reject(line, reason, "%s", detail)
 			return
 		}
 		if _, err := hours.FromPlages(rec.PlageOuverture); err != nil {
-			fr.warn(line, ReasonBadHours, "%s: hours kept as unknown: %v", s.Name, err)
+			fr.Warn(line, data.ReasonBadHours, "%s: hours kept as unknown: %v", s.Name, err)
 			s.HoursText, s.HoursFormat = "", ""
 		}
 		b.directory = append(b.directory, directoryEntry{station: s, file: file, line: line})
@@ -159,13 +160,13 @@ func loadServicePublicJSON(b *builder, fr *FileReport, r io.Reader, _ head) erro
 
 // directoryStation builds the station of a police or gendarmerie record,
 // or says why the record cannot be one.
-func directoryStation(rec directoryRecord, force Force, file string) (s Station, reason, detail string) {
+func directoryStation(rec directoryRecord, force data.Force, file string) (s data.Station, reason, detail string) {
 	name := strings.TrimSpace(rec.Nom)
 	if name == "" {
-		return s, ReasonBadField, "record has no nom"
+		return s, data.ReasonBadField, "record has no nom"
 	}
 	if len(rec.Adresse) == 0 {
-		return s, ReasonMissingCoordinates, name + ": no adresse"
+		return s, data.ReasonMissingCoordinates, name + ": no adresse"
 	}
 	// The first address is the one the public goes to; a postal
 	// address, if any, follows it.
@@ -177,23 +178,23 @@ func directoryStation(rec directoryRecord, force Force, file string) (s Station,
 		}
 	}
 	if strings.TrimSpace(a.Latitude) == "" || strings.TrimSpace(a.Longitude) == "" {
-		return s, ReasonMissingCoordinates, name + ": address without latitude and longitude"
+		return s, data.ReasonMissingCoordinates, name + ": address without latitude and longitude"
 	}
 	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a.Latitude), 64)
 	lon, err2 := strconv.ParseFloat(strings.TrimSpace(a.Longitude), 64)
 	if err1 != nil || err2 != nil {
-		return s, ReasonBadField, fmt.Sprintf("%s: latitude %q, longitude %q", name, a.Latitude, a.Longitude)
+		return s, data.ReasonBadField, fmt.Sprintf("%s: latitude %q, longitude %q", name, a.Latitude, a.Longitude)
 	}
 	citycode := strings.TrimSpace(rec.CodeInseeCommune)
 	dep := departementOfCitycode(citycode)
-	if reason, detail := checkLocation(lon, lat, dep); reason != "" {
+	if reason, detail := data.CheckLocation(lon, lat, dep); reason != "" {
 		return s, reason, name + ": " + detail
 	}
 	street := strings.Join(strings.Fields(strings.Join([]string{a.NumeroVoie, a.Complement1, a.Complement2}, " ")), " ")
-	s = Station{
+	s = data.Station{
 		Force: force,
 		Name:  name,
-		Address: Address{
+		Address: data.Address{
 			Street:   street,
 			Postcode: strings.TrimSpace(a.CodePostal),
 			City:     strings.TrimSpace(a.NomCommune),
@@ -221,7 +222,7 @@ func directoryStation(rec directoryRecord, force Force, file string) (s Station,
 	}
 	// A gendarmerie record keeps no id: without a public unit id in the
 	// directory, it can only complete a unit of the other sources.
-	if force == Police {
+	if force == data.Police {
 		s.ID = derivedPoliceID(name, citycode)
 	}
 	return s, "", ""
@@ -265,7 +266,7 @@ func (b *builder) mergeDirectory() {
 		}
 		if s.ID == "" {
 			fr.Kept--
-			fr.reject(e.line, ReasonBadField, "%s: a gendarmerie record matches no unit within %d m, and the directory gives no unit id", s.Name, directoryMatchMetres)
+			fr.Reject(e.line, data.ReasonBadField, "%s: a gendarmerie record matches no unit within %d m, and the directory gives no unit id", s.Name, directoryMatchMetres)
 			continue
 		}
 		b.addStation(fr, e.line, s)
@@ -276,7 +277,7 @@ func (b *builder) mergeDirectory() {
 
 // nearestOfForce returns the index of the station of force f nearest to p
 // within maxMetres, or -1.
-func (b *builder) nearestOfForce(p orb.Point, f Force, maxMetres float64) int {
+func (b *builder) nearestOfForce(p orb.Point, f data.Force, maxMetres float64) int {
 	best, bestD := -1, maxMetres
 	for i := range b.stations {
 		if b.stations[i].Force != f {
@@ -291,7 +292,7 @@ func (b *builder) nearestOfForce(p orb.Point, f Force, maxMetres float64) int {
 
 // enrich fills what st lacks from the directory's record of it. Hours
 // already known are kept: the ministry's own publication comes first.
-func (b *builder) enrich(fr *FileReport, line int, st *Station, from Station) {
+func (b *builder) enrich(fr *data.FileReport, line int, st *data.Station, from data.Station) {
 	if st.Hours.Unknown() && from.HoursText != "" {
 		st.HoursText, st.HoursFormat = from.HoursText, from.HoursFormat
 		st.Hours = b.schedule(fr, line, st)

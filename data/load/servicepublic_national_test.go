@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"encoding/json"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"guichet/data"
 	"guichet/data/opendatatest"
 	"guichet/geo"
 	"guichet/geo/geotest"
@@ -37,7 +38,7 @@ func TestDirectoryAtNationalScale(t *testing.T) {
 		}
 		national[e.Name()] = &fstest.MapFile{Data: b}
 	}
-	before, err := Load(national, Options{})
+	before, err := FS(national, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,14 +58,14 @@ func TestDirectoryAtNationalScale(t *testing.T) {
 	// ambiguous stations have another of their force close enough for a
 	// record meant for them to complete that other one instead.
 	ambiguous := map[string]bool{}
-	stations := before.stations
+	stations := before.Stations(data.StationFilter{})
 	for i := range stations {
-		s := &stations[i]
+		s := stations[i]
 		d, bearing := rng.Float64()*120, rng.Float64()*2*math.Pi
 		lat := s.Location.Lat() + d*math.Cos(bearing)/geo.EarthRadius*180/math.Pi
 		lon := s.Location.Lon() + d*math.Sin(bearing)/(geo.EarthRadius*math.Cos(s.Location.Lat()*math.Pi/180))*180/math.Pi
 		pivot := directoryGendarmerie
-		if s.Force == Police {
+		if s.Force == data.Police {
 			pivot = directoryPolice
 		}
 		records = append(records, newRecord(len(records), pivot, s.Name, orb.Point{lon, lat}))
@@ -79,7 +80,7 @@ func TestDirectoryAtNationalScale(t *testing.T) {
 		p := orb.Point{-1 + rng.Float64()*8, 43.5 + rng.Float64()*5.5}
 		ok := true
 		for i := range stations {
-			ok = ok && (stations[i].Force != Police || geo.Distance(p, stations[i].Location) > 2*directoryMatchMetres)
+			ok = ok && (stations[i].Force != data.Police || geo.Distance(p, stations[i].Location) > 2*directoryMatchMetres)
 		}
 		for _, q := range far {
 			ok = ok && geo.Distance(p, q) > 2*directoryMatchMetres
@@ -96,12 +97,12 @@ func TestDirectoryAtNationalScale(t *testing.T) {
 	national["annuaire.json"] = &fstest.MapFile{Data: export}
 
 	start := time.Now()
-	after, err := Load(national, Options{})
+	after, err := FS(national, Options{})
 	t.Logf("national stations and %d directory records loaded and merged in %v", len(records), time.Since(start))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var fr FileReport
+	var fr data.FileReport
 	for _, f := range after.Report().Files {
 		if f.File == "annuaire.json" {
 			fr = f
@@ -116,7 +117,7 @@ func TestDirectoryAtNationalScale(t *testing.T) {
 	}
 	filled := 0
 	for i := range stations {
-		was := &stations[i]
+		was := stations[i]
 		now, err := after.Station(was.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -132,7 +133,7 @@ func TestDirectoryAtNationalScale(t *testing.T) {
 		}
 	}
 	for _, p := range far {
-		hits, err := after.Nearest(NearestQuery{Point: p, Limit: 1, Force: Police}, nil)
+		hits, err := after.Nearest(data.NearestQuery{Point: p, Limit: 1, Force: data.Police}, nil)
 		if err != nil || len(hits) != 1 || hits[0].DistanceM > 1 || hits[0].Station.HoursFormat != HoursServicePublic {
 			t.Fatalf("no directory station at %v: %+v, %v", p, hits, err)
 		}

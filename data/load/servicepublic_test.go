@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"encoding/json"
@@ -9,8 +9,9 @@ import (
 	"testing/fstest"
 	"time"
 
+	"guichet/data"
+	"guichet/data/fetch"
 	"guichet/data/hours"
-	"guichet/data/source"
 )
 
 // directoryFS holds the police and gendarmerie fixtures of the other
@@ -20,9 +21,9 @@ func directoryFS(tb testing.TB, directoryName string) fstest.MapFS {
 	tb.Helper()
 	fsys := fstest.MapFS{}
 	for name, path := range map[string]string{
-		directoryName: "testdata/servicepublic/annuaire-police.json",
-		"m-pn.csv":    "testdata/stations/datagouv-pn-bom.csv",
-		"m-gn.csv":    "testdata/stations/referential-gn.csv",
+		directoryName: "../testdata/servicepublic/annuaire-police.json",
+		"m-pn.csv":    "../testdata/stations/datagouv-pn-bom.csv",
+		"m-gn.csv":    "../testdata/stations/referential-gn.csv",
 	} {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -41,11 +42,11 @@ func TestLoadServicePublicDirectory(t *testing.T) {
 	// stations of the other sources.
 	for _, name := range []string{"a-annuaire.json", "z-annuaire.json"} {
 		t.Run(name, func(t *testing.T) {
-			ds, err := Load(directoryFS(t, name), Options{})
+			ds, err := FS(directoryFS(t, name), Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			var fr *FileReport
+			var fr *data.FileReport
 			for i := range ds.Report().Files {
 				if f := &ds.Report().Files[i]; f.File == name {
 					fr = f
@@ -64,11 +65,11 @@ func TestLoadServicePublicDirectory(t *testing.T) {
 			for _, r := range fr.Rejections {
 				reasons[r.Line] = r.Reason
 			}
-			if want := map[int]string{5: ReasonBadField, 7: ReasonMissingCoordinates}; !mapsEqual(reasons, want) {
+			if want := map[int]string{5: data.ReasonBadField, 7: data.ReasonMissingCoordinates}; !mapsEqual(reasons, want) {
 				t.Errorf("rejections by line %v, want %v", reasons, want)
 			}
-			if w := fr.Warnings[0]; w.Line != 8 || w.Reason != ReasonBadHours {
-				t.Errorf("warning %v, want line 8 %s", w, ReasonBadHours)
+			if w := fr.Warnings[0]; w.Line != 8 || w.Reason != data.ReasonBadHours {
+				t.Errorf("warning %v, want line 8 %s", w, data.ReasonBadHours)
 			}
 
 			// Bourg-en-Bresse: one station, the data.gouv.fr one, with
@@ -101,7 +102,7 @@ func TestLoadServicePublicDirectory(t *testing.T) {
 			if voiron.URL != "https://lannuaire.service-public.gouv.fr/auvergne-rhone-alpes/a1b2c3d4-0002" {
 				t.Errorf("Voiron URL %q, want its directory page, having no site of its own", voiron.URL)
 			}
-			if voiron.Force != Police || voiron.ID != derivedPoliceID(voiron.Name, "38563") || voiron.Address.Citycode != "38563" ||
+			if voiron.Force != data.Police || voiron.ID != derivedPoliceID(voiron.Name, "38563") || voiron.Address.Citycode != "38563" ||
 				voiron.Departement != "38" || voiron.Hours.At(wednesday10, voiron.Locale).Status != hours.Open {
 				t.Errorf("Voiron %+v", voiron)
 			}
@@ -133,21 +134,21 @@ func mapsEqual(a, b map[int]string) bool {
 	return true
 }
 
-func stationNamed(tb testing.TB, ds *Dataset, name string) *Station {
+func stationNamed(tb testing.TB, ds *data.Dataset, name string) *data.Station {
 	tb.Helper()
-	for i := range ds.stations {
-		if ds.stations[i].Name == name {
-			return &ds.stations[i]
+	for _, s := range ds.Stations(data.StationFilter{}) {
+		if s.Name == name {
+			return s
 		}
 	}
 	tb.Fatalf("no station named %q", name)
 	return nil
 }
 
-func countNamed(ds *Dataset, part string) int {
+func countNamed(ds *data.Dataset, part string) int {
 	n := 0
-	for i := range ds.stations {
-		if strings.Contains(ds.stations[i].Name, part) {
+	for _, s := range ds.Stations(data.StationFilter{}) {
+		if strings.Contains(s.Name, part) {
 			n++
 		}
 	}
@@ -173,7 +174,7 @@ func TestServicePublicShapes(t *testing.T) {
 		{"records endpoint", `{"total_count": 1, "results": [` + encoded + `]}`},
 		{"bulk export", `{"service": [` + nested + `]}`},
 	} {
-		ds, err := Load(fstest.MapFS{"d.json": {Data: []byte(tt.text)}}, Options{})
+		ds, err := FS(fstest.MapFS{"d.json": {Data: []byte(tt.text)}}, Options{})
 		if err != nil {
 			t.Errorf("%s: %v (%+v)", tt.name, err, ds.Report())
 			continue
@@ -184,25 +185,25 @@ func TestServicePublicShapes(t *testing.T) {
 			t.Errorf("%s: %+v, hours %q", tt.name, s, s.Hours.OSM())
 		}
 	}
-	if _, err := Load(fstest.MapFS{"d.json": {Data: []byte(`{"pivot": "type_service_local", "rows": []}`)}}, Options{}); err == nil {
+	if _, err := FS(fstest.MapFS{"d.json": {Data: []byte(`{"pivot": "type_service_local", "rows": []}`)}}, Options{}); err == nil {
 		t.Error("an object without results or service loaded")
 	}
 }
 
 func TestVerifyServicePublic(t *testing.T) {
-	n, err := VerifyFile("testdata/servicepublic/annuaire-police.json", source.FormatServicePublicJSON)
+	n, err := VerifyFile("../testdata/servicepublic/annuaire-police.json", fetch.FormatServicePublicJSON)
 	if err != nil || n != 5 {
 		// Verification reads the file alone: nothing to merge with, so
 		// the gendarmerie record that matches no unit still counts.
 		t.Errorf("VerifyFile = %d, %v; want 5 rows kept", n, err)
 	}
-	if _, err := VerifyFile("testdata/stations/datagouv-pn-bom.csv", source.FormatServicePublicJSON); err == nil {
+	if _, err := VerifyFile("../testdata/stations/datagouv-pn-bom.csv", fetch.FormatServicePublicJSON); err == nil {
 		t.Error("a police CSV passed as a directory export")
 	}
 }
 
 func FuzzServicePublicJSON(f *testing.F) {
-	seed, err := os.ReadFile("testdata/servicepublic/annuaire-police.json")
+	seed, err := os.ReadFile("../testdata/servicepublic/annuaire-police.json")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func FuzzServicePublicJSON(f *testing.F) {
 		f.Add([]byte(`{"results":[` + string(r) + `]}`))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ds, _ := Load(fstest.MapFS{"d.json": {Data: b}}, Options{})
+		ds, _ := FS(fstest.MapFS{"d.json": {Data: b}}, Options{})
 		if ds == nil {
 			return
 		}
@@ -225,7 +226,7 @@ func FuzzServicePublicJSON(f *testing.F) {
 			}
 			rejected := 0
 			for _, r := range fr.Rejections {
-				if r.Reason != ReasonUnreadableFile { // counts no row
+				if r.Reason != data.ReasonUnreadableFile { // counts no row
 					rejected++
 				}
 			}
@@ -233,9 +234,8 @@ func FuzzServicePublicJSON(f *testing.F) {
 				t.Fatalf("inconsistent report %+v", fr)
 			}
 		}
-		for i := range ds.stations {
-			s := &ds.stations[i]
-			if s.Hours == nil || s.ID == "" || !slices.Contains([]Force{Police, Gendarmerie}, s.Force) {
+		for _, s := range ds.Stations(data.StationFilter{}) {
+			if s.Hours == nil || s.ID == "" || !slices.Contains([]data.Force{data.Police, data.Gendarmerie}, s.Force) {
 				t.Fatalf("station %+v", s)
 			}
 		}

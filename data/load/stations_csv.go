@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+	"guichet/data"
 )
 
 // Format names, as shown in load reports.
@@ -33,7 +34,7 @@ func isDatagouvStationsCSV(h head) bool {
 
 // stationSink receives parsed stations; the dataset builder implements it.
 type stationSink interface {
-	addStation(fr *FileReport, line int, s Station)
+	addStation(fr *data.FileReport, line int, s data.Station)
 }
 
 var (
@@ -43,13 +44,13 @@ var (
 
 // splitAddressLine splits "2 Rue Danton 38500 VOIRON" into street,
 // postcode and city. A line without a postcode is all street.
-func splitAddressLine(s string) Address {
+func splitAddressLine(s string) data.Address {
 	s = strings.Join(strings.Fields(s), " ")
 	m := trailingPostcodeCity.FindStringSubmatch(s)
 	if m == nil {
-		return Address{Street: s}
+		return data.Address{Street: s}
 	}
-	return Address{Street: m[1], Postcode: m[2], City: m[3]}
+	return data.Address{Street: m[1], Postcode: m[2], City: m[3]}
 }
 
 // parseCoordinate parses one decimal degree value; French decimal commas are accepted.
@@ -61,17 +62,17 @@ func parseCoordinate(s string) (float64, error) {
 // reason when it cannot be used.
 func parseLocation(lonText, latText, dep string) (orb.Point, string, string) {
 	if lonText == "" || latText == "" {
-		return orb.Point{}, ReasonMissingCoordinates, "longitude or latitude is empty"
+		return orb.Point{}, data.ReasonMissingCoordinates, "longitude or latitude is empty"
 	}
 	lon, err := parseCoordinate(lonText)
 	if err != nil {
-		return orb.Point{}, ReasonBadField, fmt.Sprintf("longitude %q is not a number", lonText)
+		return orb.Point{}, data.ReasonBadField, fmt.Sprintf("longitude %q is not a number", lonText)
 	}
 	lat, err := parseCoordinate(latText)
 	if err != nil {
-		return orb.Point{}, ReasonBadField, fmt.Sprintf("latitude %q is not a number", latText)
+		return orb.Point{}, data.ReasonBadField, fmt.Sprintf("latitude %q is not a number", latText)
 	}
-	if reason, detail := checkLocation(lon, lat, dep); reason != "" {
+	if reason, detail := data.CheckLocation(lon, lat, dep); reason != "" {
 		return orb.Point{}, reason, fmt.Sprintf("%s (lon %s, lat %s)", detail, lonText, latText)
 	}
 	return orb.Point{lon, lat}, "", ""
@@ -94,44 +95,44 @@ func hoursFormatOf(text string) string {
 
 // loadReferentialCSV reads the Interior Ministry referential export
 // (pwb_ref_unite_gn.csv and pwb_ref_unite_pn*.csv share one layout).
-func loadReferentialCSV(text string, sep rune, fr *FileReport, sink stationSink) error {
+func loadReferentialCSV(text string, sep rune, fr *data.FileReport, sink stationSink) error {
 	return eachCSVRow(text, sep, fr, func(r row) {
 		name := r.get("unite_nom")
 		force, err := referentialForce(r.get("unite_zpn"), name)
 		if err != nil {
-			fr.reject(r.line, ReasonBadField, "%v", err)
+			fr.Reject(r.line, data.ReasonBadField, "%v", err)
 			return
 		}
 		var id, code string
 		switch force {
-		case Police:
+		case data.Police:
 			code = r.get("unite_cu")
 			if !digitsOnly.MatchString(code) {
-				fr.reject(r.line, ReasonBadField, "unite_cu %q is not a service code", code)
+				fr.Reject(r.line, data.ReasonBadField, "unite_cu %q is not a service code", code)
 				return
 			}
 			id = "pn-" + strings.TrimLeft(code, "0")
 		default:
 			public := r.get("unite_id_anonym")
 			if !digitsOnly.MatchString(public) {
-				fr.reject(r.line, ReasonBadField, "unite_id_anonym %q is not a public unit id", public)
+				fr.Reject(r.line, data.ReasonBadField, "unite_id_anonym %q is not a public unit id", public)
 				return
 			}
 			id = "gn-" + strings.TrimLeft(public, "0")
 			code = r.get("unite_cu")
 		}
 		if name == "" {
-			fr.reject(r.line, ReasonBadField, "unite_nom is empty")
+			fr.Reject(r.line, data.ReasonBadField, "unite_nom is empty")
 			return
 		}
 		dep := r.get("unite_dpt")
 		loc, reason, detail := parseLocation(r.get("longitude_wgs84"), r.get("latitude_wgs84"), dep)
 		if reason != "" {
-			fr.reject(r.line, reason, "%s: %s", id, detail)
+			fr.Reject(r.line, reason, "%s: %s", id, detail)
 			return
 		}
 		hoursText := r.get("horaire_ouverture")
-		sink.addStation(fr, r.line, Station{
+		sink.addStation(fr, r.line, data.Station{
 			ID:          id,
 			Force:       force,
 			Name:        name,
@@ -150,29 +151,29 @@ func loadReferentialCSV(text string, sep rune, fr *FileReport, sink stationSink)
 
 // referentialForce reads unite_zpn: 1 gendarmerie zone, 2 police zone,
 // 3 mixed commune (served by a gendarmerie unit in the national file).
-func referentialForce(zpn, name string) (Force, error) {
+func referentialForce(zpn, name string) (data.Force, error) {
 	switch zpn {
 	case "1", "3":
-		return Gendarmerie, nil
+		return data.Gendarmerie, nil
 	case "2":
-		return Police, nil
+		return data.Police, nil
 	}
-	return AnyForce, fmt.Errorf("unite_zpn %q is not 1, 2 or 3", zpn)
+	return data.AnyForce, fmt.Errorf("unite_zpn %q is not 1, 2 or 3", zpn)
 }
 
 // loadDatagouvCSV reads the data.gouv.fr lists of gendarmerie units and of
 // police services, which share a family of columns.
-func loadDatagouvCSV(text string, sep rune, fr *FileReport, sink stationSink) error {
+func loadDatagouvCSV(text string, sep rune, fr *data.FileReport, sink stationSink) error {
 	return eachCSVRow(text, sep, fr, func(r row) {
 		name := r.get("service")
 		if name == "" {
-			fr.reject(r.line, ReasonBadField, "service is empty")
+			fr.Reject(r.line, data.ReasonBadField, "service is empty")
 			return
 		}
 		force := datagouvForce(r, name)
 		var id, code string
 		switch force {
-		case Police:
+		case data.Police:
 			code = firstNonEmpty(r.get("code_service"), r.get("id_service"), r.get("unite_cu"))
 			switch {
 			case code == "":
@@ -180,13 +181,13 @@ func loadDatagouvCSV(text string, sep rune, fr *FileReport, sink stationSink) er
 			case digitsOnly.MatchString(code):
 				id = "pn-" + strings.TrimLeft(code, "0")
 			default:
-				fr.reject(r.line, ReasonBadField, "service code %q is not numeric", code)
+				fr.Reject(r.line, data.ReasonBadField, "service code %q is not numeric", code)
 				return
 			}
 		default:
 			public := r.get("identifiant_public_unite")
 			if !digitsOnly.MatchString(public) {
-				fr.reject(r.line, ReasonBadField, "identifiant_public_unite %q is not a public unit id", public)
+				fr.Reject(r.line, data.ReasonBadField, "identifiant_public_unite %q is not a public unit id", public)
 				return
 			}
 			id = "gn-" + strings.TrimLeft(public, "0")
@@ -194,10 +195,10 @@ func loadDatagouvCSV(text string, sep rune, fr *FileReport, sink stationSink) er
 		dep := r.get("departement")
 		loc, reason, detail := parseLocation(r.get("geocodage_x_gps"), r.get("geocodage_y_gps"), dep)
 		if reason != "" {
-			fr.reject(r.line, reason, "%s: %s", id, detail)
+			fr.Reject(r.line, reason, "%s: %s", id, detail)
 			return
 		}
-		addr := Address{Street: r.get("voie"), Postcode: r.get("code_postal"), City: r.get("commune"), Citycode: r.get("code_commune_insee")}
+		addr := data.Address{Street: r.get("voie"), Postcode: r.get("code_postal"), City: r.get("commune"), Citycode: r.get("code_commune_insee")}
 		if addr.Street == "" {
 			whole := splitAddressLine(r.get("adresse_geographique"))
 			addr.Street = whole.Street
@@ -206,7 +207,7 @@ func loadDatagouvCSV(text string, sep rune, fr *FileReport, sink stationSink) er
 			}
 		}
 		hoursText := r.get("horaires_accueil")
-		sink.addStation(fr, r.line, Station{
+		sink.addStation(fr, r.line, data.Station{
 			ID:          id,
 			Force:       force,
 			Name:        name,
@@ -226,15 +227,15 @@ func loadDatagouvCSV(text string, sep rune, fr *FileReport, sink stationSink) er
 
 // datagouvForce tells a police row from a gendarmerie row. Gendarmerie rows
 // carry a public unit id; police rows never do.
-func datagouvForce(r row, name string) Force {
+func datagouvForce(r row, name string) data.Force {
 	if r.get("identifiant_public_unite") != "" {
-		return Gendarmerie
+		return data.Gendarmerie
 	}
 	lower := strings.ToLower(name)
 	if strings.Contains(lower, "gendarmerie") || strings.Contains(lower, "brigade") {
-		return Gendarmerie
+		return data.Gendarmerie
 	}
-	return Police
+	return data.Police
 }
 
 // derivedPoliceID names a police service from a source that gives no

@@ -1,8 +1,9 @@
-package data
+package load
 
 import (
 	"bufio"
 	"errors"
+	"guichet/data"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,12 +15,12 @@ import (
 // input, loading must not panic, every row must be kept or rejected, and
 // every station kept must have a usable location.
 func FuzzStationFile(f *testing.F) {
-	entries, err := os.ReadDir("testdata/stations")
+	entries, err := os.ReadDir("../testdata/stations")
 	if err != nil {
 		f.Fatal(err)
 	}
 	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join("testdata/stations", e.Name()))
+		b, err := os.ReadFile(filepath.Join("../testdata/stations", e.Name()))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -35,14 +36,14 @@ func FuzzStationFile(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		ds, err := Load(fstest.MapFS{"input": {Data: b}}, Options{})
+		ds, err := FS(fstest.MapFS{"input": {Data: b}}, Options{})
 		if err != nil && !errors.Is(err, ErrNoStations) {
 			t.Fatalf("Load: %v", err)
 		}
 		for _, fr := range ds.Report().Files {
 			rejected := 0
 			for _, r := range fr.Rejections {
-				if r.Reason != ReasonUnreadableFile {
+				if r.Reason != data.ReasonUnreadableFile {
 					rejected++
 				}
 			}
@@ -50,9 +51,9 @@ func FuzzStationFile(f *testing.F) {
 				t.Fatalf("%s: %d rows, %d kept, %d rejected: a row went missing", fr.Format, fr.Rows, fr.Kept, rejected)
 			}
 		}
-		for _, st := range ds.Stations(StationFilter{}) {
+		for _, st := range ds.Stations(data.StationFilter{}) {
 			lon, lat := st.Location[0], st.Location[1]
-			if !inFrance(st.Location) || st.Hours == nil || st.ID == "" {
+			if !data.InFrance(st.Location) || st.Hours == nil || st.ID == "" {
 				t.Fatalf("kept a station with id %q at %v,%v, hours %v", st.ID, lon, lat, st.Hours)
 			}
 		}

@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"encoding/json"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+	"guichet/data"
 )
 
 // isStationsGeoJSON recognises a FeatureCollection whose first feature is a
@@ -50,21 +51,21 @@ func eachFeature(text string, fn func(line int, raw json.RawMessage) error) erro
 // names are those of our own API (id, force, name, street, postcode, city,
 // citycode, departement, phone, email, url, hours) or of the data.gouv.fr
 // CSV columns.
-func loadStationsGeoJSON(text string, fr *FileReport, sink stationSink) error {
+func loadStationsGeoJSON(text string, fr *data.FileReport, sink stationSink) error {
 	return eachFeature(text, func(line int, raw json.RawMessage) error {
 		fr.Rows++
 		var f pointFeature
 		if err := json.Unmarshal(raw, &f); err != nil {
-			fr.reject(line, ReasonMalformedRow, "feature: %v", err)
+			fr.Reject(line, data.ReasonMalformedRow, "feature: %v", err)
 			return nil
 		}
 		if f.Geometry == nil || f.Geometry.Type != "Point" {
-			fr.reject(line, ReasonBadField, "feature geometry is not a Point")
+			fr.Reject(line, data.ReasonBadField, "feature geometry is not a Point")
 			return nil
 		}
 		var coords []float64
 		if err := json.Unmarshal(f.Geometry.Coordinates, &coords); err != nil || len(coords) < 2 {
-			fr.reject(line, ReasonBadField, "point coordinates must be [lon, lat]")
+			fr.Reject(line, data.ReasonBadField, "point coordinates must be [lon, lat]")
 			return nil
 		}
 		prop := func(keys ...string) string {
@@ -82,42 +83,42 @@ func loadStationsGeoJSON(text string, fr *FileReport, sink stationSink) error {
 		}
 		name := prop("name", "service", "unite_nom")
 		if name == "" {
-			fr.reject(line, ReasonBadField, "feature has no name")
+			fr.Reject(line, data.ReasonBadField, "feature has no name")
 			return nil
 		}
 		id := prop("id")
-		force, err := ParseForce(prop("force"))
+		force, err := data.ParseForce(prop("force"))
 		if err != nil {
-			fr.reject(line, ReasonBadField, "%v", err)
+			fr.Reject(line, data.ReasonBadField, "%v", err)
 			return nil
 		}
 		switch {
 		case id != "":
 			f, ok := forceOfID(id)
 			if !ok {
-				fr.reject(line, ReasonBadField, "id %q is not gn-<n> or pn-<n>", id)
+				fr.Reject(line, data.ReasonBadField, "id %q is not gn-<n> or pn-<n>", id)
 				return nil
 			}
-			if force != AnyForce && force != f {
-				fr.reject(line, ReasonBadField, "id %q contradicts force %q", id, force)
+			if force != data.AnyForce && force != f {
+				fr.Reject(line, data.ReasonBadField, "id %q contradicts force %q", id, force)
 				return nil
 			}
 			force = f
 		case prop("identifiant_public_unite") != "":
 			public := prop("identifiant_public_unite")
 			if !digitsOnly.MatchString(public) {
-				fr.reject(line, ReasonBadField, "identifiant_public_unite %q is not a public unit id", public)
+				fr.Reject(line, data.ReasonBadField, "identifiant_public_unite %q is not a public unit id", public)
 				return nil
 			}
-			id, force = "gn-"+strings.TrimLeft(public, "0"), Gendarmerie
+			id, force = "gn-"+strings.TrimLeft(public, "0"), data.Gendarmerie
 		default:
-			fr.reject(line, ReasonBadField, "feature has no id")
+			fr.Reject(line, data.ReasonBadField, "feature has no id")
 			return nil
 		}
 		dep := prop("departement", "unite_dpt")
 		lon, lat := coords[0], coords[1]
-		if reason, detail := checkLocation(lon, lat, dep); reason != "" {
-			fr.reject(line, reason, "%s: %s", id, detail)
+		if reason, detail := data.CheckLocation(lon, lat, dep); reason != "" {
+			fr.Reject(line, reason, "%s: %s", id, detail)
 			return nil
 		}
 		hoursText := prop("hours", "horaires_accueil", "opening_hours")
@@ -125,11 +126,11 @@ func loadStationsGeoJSON(text string, fr *FileReport, sink stationSink) error {
 		if prop("opening_hours") != "" && prop("hours", "horaires_accueil") == "" {
 			hoursFormat = HoursOSM
 		}
-		sink.addStation(fr, line, Station{
+		sink.addStation(fr, line, data.Station{
 			ID:    id,
 			Force: force,
 			Name:  name,
-			Address: Address{
+			Address: data.Address{
 				Street:   prop("street", "voie"),
 				Postcode: prop("postcode", "code_postal"),
 				City:     prop("city", "commune"),
@@ -150,12 +151,12 @@ func loadStationsGeoJSON(text string, fr *FileReport, sink stationSink) error {
 }
 
 // forceOfID returns the force encoded in a station id.
-func forceOfID(id string) (Force, bool) {
+func forceOfID(id string) (data.Force, bool) {
 	switch {
 	case strings.HasPrefix(id, "gn-") && digitsOnly.MatchString(id[3:]):
-		return Gendarmerie, true
+		return data.Gendarmerie, true
 	case strings.HasPrefix(id, "pn-") && (digitsOnly.MatchString(id[3:]) || strings.HasPrefix(id, "pn-h")):
-		return Police, true
+		return data.Police, true
 	}
-	return AnyForce, false
+	return data.AnyForce, false
 }

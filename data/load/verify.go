@@ -1,4 +1,4 @@
-package data
+package load
 
 import (
 	"crypto/sha256"
@@ -6,20 +6,20 @@ import (
 	"os"
 	"path/filepath"
 
-	"guichet/data/source"
+	"guichet/data/fetch"
 )
 
 // acceptedFormats maps the format a source declares to the loader formats
 // that may read it.
 var acceptedFormats = map[string][]string{
-	source.FormatGendarmerieCSV:    {FormatDatagouvCSV, FormatReferentialCSV},
-	source.FormatPoliceCSV:         {FormatDatagouvCSV, FormatReferentialCSV},
-	source.FormatCompetenceCSV:     {FormatCompetenceANFSI, FormatCompetenceCSV},
-	source.FormatContoursGeoJSONGz: {FormatCommunesGeoJSON},
-	source.FormatCOGJSON:           {FormatCOGCommunesJSON},
-	source.FormatCommuneCentres:    {FormatCommunesGeoIndex},
-	source.FormatBANCSVGz:          {FormatBANCSV},
-	source.FormatServicePublicJSON: {FormatServicePublicJSON},
+	fetch.FormatGendarmerieCSV:    {FormatDatagouvCSV, FormatReferentialCSV},
+	fetch.FormatPoliceCSV:         {FormatDatagouvCSV, FormatReferentialCSV},
+	fetch.FormatCompetenceCSV:     {FormatCompetenceANFSI, FormatCompetenceCSV},
+	fetch.FormatContoursGeoJSONGz: {FormatCommunesGeoJSON},
+	fetch.FormatCOGJSON:           {FormatCOGCommunesJSON},
+	fetch.FormatCommuneCentres:    {FormatCommunesGeoIndex},
+	fetch.FormatBANCSVGz:          {FormatBANCSV},
+	fetch.FormatServicePublicJSON: {FormatServicePublicJSON},
 }
 
 // VerifyFile loads the one file at path exactly as Load would and returns

@@ -36,7 +36,7 @@ import (
 	"time"
 
 	"guichet/api"
-	"guichet/data"
+	"guichet/data/load"
 )
 
 func main() {
@@ -46,7 +46,7 @@ func main() {
 	runs := flag.Int("runs", 3, "runs per size")
 	flag.Parse()
 	start := time.Now()
-	ds, err := data.LoadDir(*dir, data.Options{})
+	ds, err := load.Dir(*dir, load.Options{})
 	if err != nil {
 		log.Fatal(err)
 	}

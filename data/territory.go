@@ -62,8 +62,8 @@ func isMetroDepartement(dep string) bool {
 	return dep != "00" && dep != "20" && dep <= "95"
 }
 
-// inFrance reports whether p falls in any French territory box.
-func inFrance(p orb.Point) bool {
+// InFrance reports whether p falls in any French territory box.
+func InFrance(p orb.Point) bool {
 	if metropole.bound.Contains(p) {
 		return true
 	}
@@ -75,9 +75,9 @@ func inFrance(p orb.Point) bool {
 	return false
 }
 
-// checkLocation validates a parsed lon/lat pair for a station of département
+// CheckLocation validates a parsed lon/lat pair for a station of département
 // dep and returns a rejection reason and detail, or "" when it is valid.
-func checkLocation(lon, lat float64, dep string) (reason, detail string) {
+func CheckLocation(lon, lat float64, dep string) (reason, detail string) {
 	switch {
 	case math.IsNaN(lon) || math.IsNaN(lat) || math.IsInf(lon, 0) || math.IsInf(lat, 0):
 		return ReasonOutOfRange, "coordinates are not finite"
@@ -96,7 +96,7 @@ func checkLocation(lon, lat float64, dep string) (reason, detail string) {
 		}
 		return "", ""
 	}
-	if !inFrance(p) {
+	if !InFrance(p) {
 		return ReasonOutsideTerritory, "point is outside France and its overseas territories"
 	}
 	return "", ""
