@@ -35,7 +35,7 @@ func nationalDataset(tb testing.TB) *Dataset {
 		national.took = time.Since(start)
 	})
 	if national.err != nil {
-		tb.Fatalf("LoadDir(%s) = %v", dir, national.err)
+		tb.Fatalf("load.Dir(%s) = %v", dir, national.err)
 	}
 	return national.ds
 }
@@ -413,7 +413,7 @@ func BenchmarkLoadCommunes(b *testing.B) {
 	for b.Loop() {
 		ds, err := loadDir(dir)
 		if !errors.Is(err, errNoStations) || ds.BoundaryCount() != 35357 {
-			b.Fatalf("LoadDir(%s) = %d boundaries, %v", dir, ds.BoundaryCount(), err)
+			b.Fatalf("load.Dir(%s) = %d boundaries, %v", dir, ds.BoundaryCount(), err)
 		}
 	}
 	b.StopTimer()

@@ -25,7 +25,7 @@ func mustLoad(tb testing.TB, dir string) *Dataset {
 	tb.Helper()
 	ds, err := loadDir(dir)
 	if err != nil {
-		tb.Fatalf("LoadDir(%s) = %v", dir, err)
+		tb.Fatalf("load.Dir(%s) = %v", dir, err)
 	}
 	return ds
 }

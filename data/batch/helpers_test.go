@@ -5,23 +5,26 @@ import (
 
 	"guichet/data"
 	"guichet/data/datatest"
+	"guichet/data/load"
 )
 
-func mustLoad(tb testing.TB, dir string) *data.Dataset { return datatest.Load(tb, dir) }
+func loadDir(dir string) (*data.Dataset, error) { return load.Dir(dir, load.Options{}) }
+
+func mustLoad(tb testing.TB, dir string) *data.Dataset {
+	tb.Helper()
+	ds, err := loadDir(dir)
+	if err != nil {
+		tb.Fatalf("load.Dir(%s) = %v", dir, err)
+	}
+	return ds
+}
 
 func copyFixtures(tb testing.TB, files ...string) string {
 	return datatest.CopyFixtures(tb, "../testdata", files...)
 }
 
-func nationalDataset(tb testing.TB) *data.Dataset { return datatest.National(tb) }
+func nationalDataset(tb testing.TB) *data.Dataset { return datatest.National(tb, loadDir) }
 
 func stationNamed(tb testing.TB, ds *data.Dataset, name string) *data.Station {
-	tb.Helper()
-	for _, s := range ds.Stations(data.StationFilter{}) {
-		if s.Name == name {
-			return s
-		}
-	}
-	tb.Fatalf("no station named %q", name)
-	return nil
+	return datatest.StationNamed(tb, ds, name)
 }

@@ -1,7 +1,10 @@
-// Package datatest loads datasets for the tests of the packages above
-// data/load: the fixtures of data/testdata and the national open data.
-// The tests of data/load itself cannot use it (it imports data/load); the
-// tests of data reach it through data's load_hook_test.go.
+// Package datatest holds the helpers shared by the tests of data/load,
+// data/batch and data: fixtures copied into a directory, the national
+// dataset loaded once per test binary, a station found by name, the CPU
+// time of a benchmark.
+//
+// It imports data but not data/load, so that the tests of data/load can
+// use it: the loader is passed in.
 package datatest
 
 import (
@@ -12,19 +15,8 @@ import (
 	"testing"
 
 	"guichet/data"
-	"guichet/data/load"
 	"guichet/data/opendatatest"
 )
-
-// Load loads dir, failing tb on any error.
-func Load(tb testing.TB, dir string) *data.Dataset {
-	tb.Helper()
-	ds, err := load.Dir(dir, load.Options{})
-	if err != nil {
-		tb.Fatalf("LoadDir(%s) = %v", dir, err)
-	}
-	return ds
-}
 
 // CopyFixtures copies the files named relative to the testdata directory
 // root into one fresh directory, since a load reads a whole directory.
@@ -49,16 +41,28 @@ var national struct {
 	err  error
 }
 
-// National loads the whole national open-data directory once per test
-// binary; see opendatatest for when it skips.
-func National(tb testing.TB) *data.Dataset {
+// National loads the whole national open-data directory with loadDir
+// once per test binary; see opendatatest for when it skips.
+func National(tb testing.TB, loadDir func(dir string) (*data.Dataset, error)) *data.Dataset {
 	tb.Helper()
 	dir := opendatatest.Dir(tb)
-	national.once.Do(func() { national.ds, national.err = load.Dir(dir, load.Options{}) })
+	national.once.Do(func() { national.ds, national.err = loadDir(dir) })
 	if national.err != nil {
-		tb.Fatalf("LoadDir(%s) = %v", dir, national.err)
+		tb.Fatalf("load.Dir(%s) = %v", dir, national.err)
 	}
 	return national.ds
+}
+
+// StationNamed returns the station of ds named name, failing tb without one.
+func StationNamed(tb testing.TB, ds *data.Dataset, name string) *data.Station {
+	tb.Helper()
+	for _, s := range ds.Stations(data.StationFilter{}) {
+		if s.Name == name {
+			return s
+		}
+	}
+	tb.Fatalf("no station named %q", name)
+	return nil
 }
 
 // CPUSeconds is the CPU time this process has used, user and system: on a

@@ -1,6 +1,3 @@
-// Package source declares the official open-data files guichet is built
-// from and downloads them into a data directory, recording what it fetched
-// in a manifest.
 package fetch
 
 import (

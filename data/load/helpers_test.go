@@ -1,46 +1,20 @@
 package load
 
 import (
-	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 
 	"guichet/data"
-	"guichet/data/opendatatest"
+	"guichet/data/datatest"
 )
 
-// copyFixtures copies files of the shared data/testdata into one fresh
-// directory, since Dir reads a whole directory.
 func copyFixtures(tb testing.TB, files ...string) string {
-	tb.Helper()
-	dir := tb.TempDir()
-	for _, f := range files {
-		b, err := os.ReadFile(filepath.Join("../testdata", f))
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	return dir
+	return datatest.CopyFixtures(tb, "../testdata", files...)
 }
 
-var national struct {
-	once sync.Once
-	ds   *data.Dataset
-	err  error
-}
+func loadDir(dir string) (*data.Dataset, error) { return Dir(dir, Options{}) }
 
-// nationalDataset loads the whole national open-data directory once per
-// test binary.
-func nationalDataset(tb testing.TB) *data.Dataset {
-	tb.Helper()
-	dir := opendatatest.Dir(tb)
-	national.once.Do(func() { national.ds, national.err = Dir(dir, Options{}) })
-	if national.err != nil {
-		tb.Fatalf("Dir(%s) = %v", dir, national.err)
-	}
-	return national.ds
+func nationalDataset(tb testing.TB) *data.Dataset { return datatest.National(tb, loadDir) }
+
+func stationNamed(tb testing.TB, ds *data.Dataset, name string) *data.Station {
+	return datatest.StationNamed(tb, ds, name)
 }

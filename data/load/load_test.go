@@ -299,7 +299,7 @@ func TestBANLoaderPlainAndGzip(t *testing.T) {
 		t.Run(f, func(t *testing.T) {
 			ds, err := Dir(copyFixtures(t, f), Options{})
 			if !errors.Is(err, ErrNoStations) {
-				t.Fatalf("LoadDir = %v, want ErrNoStations (addresses only)", err)
+				t.Fatalf("load.Dir = %v, want ErrNoStations (addresses only)", err)
 			}
 			if len(ds.Report().Files) != 1 {
 				t.Fatalf("files %+v, skipped %+v", ds.Report().Files, ds.Report().Skipped)

@@ -134,17 +134,6 @@ func mapsEqual(a, b map[int]string) bool {
 	return true
 }
 
-func stationNamed(tb testing.TB, ds *data.Dataset, name string) *data.Station {
-	tb.Helper()
-	for _, s := range ds.Stations(data.StationFilter{}) {
-		if s.Name == name {
-			return s
-		}
-	}
-	tb.Fatalf("no station named %q", name)
-	return nil
-}
-
 func countNamed(ds *data.Dataset, part string) int {
 	n := 0
 	for _, s := range ds.Stations(data.StationFilter{}) {
