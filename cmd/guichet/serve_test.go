@@ -310,7 +310,7 @@ func TestServeWithoutNetwork(t *testing.T) {
 // TestReadyzWhileFetching: while serve downloads its sources, /readyz says
 // which one, as n of N, with the bytes received.
 func TestReadyzWhileFetching(t *testing.T) {
-	body, err := os.ReadFile("../../data/source/testdata/gendarmerie.csv")
+	body, err := os.ReadFile("../../data/fetch/testdata/gendarmerie.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,8 @@ import (
 	"guichet/data/hours"
 )
 
+// builder collects what the files of one load hold, refusing duplicates
+// as they come, until build hands it all to data.New.
 type builder struct {
 	stations []data.Station
 	// lines[i] is the line of its source file stations[i] starts on.
