@@ -155,7 +155,3 @@ func (c *communeSources) addCompetence(fr *data.FileReport, code string, r data.
 	c.competence[code] = append(c.competence[code], r)
 	fr.Kept++
 }
-
-func (c *communeSources) empty() bool {
-	return len(c.shapes) == 0 && len(c.cog) == 0 && len(c.geo) == 0 && len(c.competence) == 0
-}
