@@ -129,6 +129,7 @@ func TestNationalAutocompleteVoiron(t *testing.T) {
 func TestNationalUnitAddressesCommune(t *testing.T) {
 	ds := nationalDataset(t)
 	units, excluded := unitAddresses(t, ds)
+	names := readPostalNames(t, ds)
 	ctx := context.Background()
 	city := func(cm *Commune) string {
 		if cm.City != "" {
@@ -155,6 +156,8 @@ func TestNationalUnitAddressesCommune(t *testing.T) {
 			// the arrondissement from boxes only.
 			ok++
 			continue
+		case names.named(addr) != nil && names.named(addr) != want:
+			cause = "the address names another commune than the position's"
 		case strings.Contains(strings.ToUpper(addr), "CEDEX"):
 			cause = "CEDEX"
 		case ms[0].OldCitycode != "" || j.ShapeCode != want.Code:
@@ -227,6 +230,7 @@ func TestNationalEveryCommuneSearchable(t *testing.T) {
 // jurisdiction at its published coordinates.
 type unitAddress struct {
 	Address string
+	Point   orb.Point
 	At      Jurisdiction
 }
 
@@ -257,12 +261,13 @@ func unitAddresses(t *testing.T, ds *Dataset) ([]unitAddress, map[string]int) {
 			excluded["coordinates 0,0"]++
 			continue
 		}
-		j, err := ds.Locate(orb.Point{lon, lat}, 0)
+		p := orb.Point{lon, lat}
+		j, err := ds.Locate(p, 0)
 		if err != nil {
 			excluded["no commune boundary at the coordinates (COM)"]++
 			continue
 		}
-		out = append(out, unitAddress{r[col["unite_adresse"]], j})
+		out = append(out, unitAddress{r[col["unite_adresse"]], p, j})
 	}
 	return out, excluded
 }

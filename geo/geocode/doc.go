@@ -34,16 +34,32 @@
 //     after it may still be the street's name or already the commune:
 //     a commune explains them only as a run ending at the last word
 //     ("Route de Vaison-la-Romaine Malaucène" is Malaucène, not Vaison).
+//     An adjective French puts before the type ("Grande Rue", "Vieille
+//     Route") is the street's whole name: the words after the type may
+//     already be the commune ("26 Grande Rue Valdahon").
 //   - A query with neither ("Saint-Étienne", "mairie Voiron") counts
 //     every word for the commune, as before.
 //
 // A commune's query coverage counts the slot's words and the postcode
 // fully, and the street's words only for streetEvidence (0.2): a commune
-// matched only by words of the street gets little. A street's coverage
+// matched only by words of the street gets little. The same holds the
+// other way, for how much of the commune's own name the query covers: in
+// "Rue de Minihy 22220 Tréguier" the street covers all of
+// Minihy-Tréguier's name but for streetEvidence only, so Tréguier, fully
+// covered by the city, wins even when the city is misspelt. A street's coverage
 // counts its own name for the street words and the commune's name for
 // the slot, each crossed match again only for streetEvidence. A commune
 // found for a query that also describes a street scores streetUnfound
 // (0.8) of its score, so that a street found there ranks first.
+//
+// A word of the commune that matches the vocabulary exactly but no name
+// of the postcode's communes is also looked up with typos in those
+// names: a misspelt city often spells another commune ("73000
+// CHAMBREY" is Chambéry, not Chambrey in Moselle; "17770 BUIRE" is
+// Burie, not Buire in the Aisne). addok tries typos first on the words
+// it does not know, and on known ones only when too few results remain,
+// which a street word naming a commune of the postcode prevents: the
+// street's commune then wins.
 //
 // A five-digit postcode of an indexed commune is a hard constraint, not
 // a weight: a place whose commune does not have it scores half and ranks

@@ -78,6 +78,16 @@ var wayTypes = map[string]bool{
 	"voirie": true, "za": true, "zac": true, "zi": true, "zone": true, "zup": true,
 }
 
+// preposed are the adjectives French writes before a way type, which
+// then make the whole street's name: "Grande Rue", "Grand'Rue",
+// "Haute Rue", "Vieille Route".
+var preposed = map[string]bool{
+	"grand": true, "grande": true, "petit": true, "petite": true,
+	"haut": true, "haute": true, "bas": true, "basse": true,
+	"vieux": true, "vieil": true, "vieille": true, "ancien": true,
+	"ancienne": true, "nouveau": true, "nouvelle": true,
+}
+
 // Normalize returns the canonical form of a French address or place
 // name: lower case words without diacritics (ASCII for Latin letters)
 // separated by single spaces, with abbreviations expanded, ordinals

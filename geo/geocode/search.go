@@ -41,6 +41,11 @@ type qword struct {
 	class uint8
 	role  role
 	alts  []alt
+	// foreign marks a word of the commune that matches exactly, but in
+	// no name of the postcode's communes: a misspelt city that happens
+	// to spell another commune ("CHAMBREY" for Chambéry is Chambrey,
+	// Moselle). It is looked up with typos among those names as well.
+	foreign bool
 }
 
 // role is the part of an address a query word was written in; see the
@@ -220,6 +225,31 @@ func (s *search) parse(toks []string, segs []int) {
 	s.best = make([]float64, 2*len(s.words))
 	s.firstAt = make([]int, len(s.words))
 	s.assignRoles(segs, pcAt, wordAt)
+	if s.pcValid {
+		s.markForeign()
+	}
+}
+
+// markForeign marks the words that may name the commune (not the
+// street's) and match exactly only words absent from the names of the
+// postcode's communes.
+func (s *search) markForeign() {
+	ix := s.ix
+	for k := range s.words {
+		w := &s.words[k]
+		if w.class != className || w.role == roleStreet || len(w.alts) == 0 {
+			continue
+		}
+		in := false
+		for _, m := range ix.byPostcode[s.pc] {
+			doc := ix.mu.doc(uint32(m))
+			if slices.ContainsFunc(w.alts, func(a alt) bool { return slices.Contains(doc, a.w) }) {
+				in = true
+				break
+			}
+		}
+		w.foreign = !in
+	}
 }
 
 // assignRoles finds the commune slot of the query, else a street whose
@@ -260,7 +290,14 @@ func (s *search) assignRoles(segs []int, pcAt int, wordAt []int) {
 			continue
 		}
 		first += k + 1
-		for j := k; j < n; j++ {
+		from := k
+		if k > 0 && preposed[s.words[k-1].text] {
+			// "Grande Rue Recologne": the adjective before the type
+			// is the street's name, so what follows may already be
+			// the commune.
+			from, first = k-1, k
+		}
+		for j := from; j < n; j++ {
 			s.words[j].role = roleStreet
 			if j > first {
 				s.words[j].role = roleTail
@@ -316,10 +353,10 @@ func (ix *Index) uses(w uint32) uint32 {
 	return ix.mu.postOff[w+1] - ix.mu.postOff[w] + ix.st.postOff[w+1] - ix.st.postOff[w]
 }
 
-// needsTypoSearch reports whether w matched nothing and is long enough
-// to be looked up with typos.
+// needsTypoSearch reports whether w matched nothing, or is foreign, and
+// is long enough to be looked up with typos.
 func (w *qword) needsTypoSearch() bool {
-	return len(w.alts) == 0 && len(w.text) >= 4 && ordinalStem(w.text) == ""
+	return (len(w.alts) == 0 || w.foreign) && len(w.text) >= 4 && ordinalStem(w.text) == ""
 }
 
 // maxEdits is the typo tolerance for a word of n letters.
@@ -333,6 +370,9 @@ func maxEdits(n int) int {
 // fixTypos resolves the unmatched words with typo tolerance. With
 // anchor communes it searches only the words of their names and
 // streets; otherwise the whole vocabulary, among words of close length.
+// A foreign word is searched only in the names of the postcode's
+// communes: it already matches a word, and only those names would make
+// it agree with the postcode.
 func (s *search) fixTypos(anchors []uint32) {
 	ix := s.ix
 	local := 0
@@ -350,6 +390,14 @@ func (s *search) fixTypos(anchors []uint32) {
 				!slices.ContainsFunc(w.alts, func(a alt) bool { return a.w == id }) {
 				w.alts = append(w.alts, alt{id, 1 - editPenalty*float64(d)})
 			}
+		}
+		if w.foreign {
+			for _, m := range ix.byPostcode[s.pc] {
+				for _, id := range ix.mu.doc(uint32(m)) {
+					try(id)
+				}
+			}
+			continue
 		}
 		if len(anchors) > 0 && local <= maxLocalStreets {
 			for _, m := range anchors {
@@ -399,8 +447,11 @@ func (ix *Index) filter(q *Query) ([]uint32, bool) {
 // cover matches the query words against the word ids of one name. It
 // raises best[i] to the credit of word i, and returns the weighted share
 // of the name that is matched, whether a non-stopword matched, and
-// whether every proper-name word matched with at least one present.
-func (s *search) cover(toks []uint32, best []float64) (share float64, hit, complete bool) {
+// whether every proper-name word matched with at least one present. In
+// a commune's name (muni), a word the query gives for the street covers
+// only streetEvidence of the word it matches: "Rue de Minihy 22220
+// Tréguier" covers all of Tréguier but little of Minihy-Tréguier.
+func (s *search) cover(toks []uint32, best []float64, muni bool) (share float64, hit, complete bool) {
 	var matched, total float64
 	names, namesHit := 0, 0
 	clear(s.firstAt)
@@ -413,7 +464,11 @@ func (s *search) cover(toks []uint32, best []float64) (share float64, hit, compl
 			for _, a := range s.words[i].alts {
 				if a.w == t {
 					best[i] = max(best[i], a.m)
-					credit = max(credit, a.m)
+					c := a.m
+					if muni && s.words[i].role == roleStreet {
+						c *= streetEvidence
+					}
+					credit = max(credit, c)
 					if s.firstAt[i] == 0 {
 						s.firstAt[i] = j + 1
 					}
@@ -596,7 +651,7 @@ func (s *search) munis(filter []uint32, emit bool) []uint32 {
 	for _, m := range cands {
 		s.resetBest()
 		mu := &ix.munis[m]
-		share, hit, complete := s.cover(ix.mu.doc(m), s.best)
+		share, hit, complete := s.cover(ix.mu.doc(m), s.best, true)
 		pcMatch := s.pc != "" && slices.Contains(mu.Postcodes, s.pc)
 		if filter != nil || pcMatch || complete {
 			anchors = append(anchors, m)
@@ -690,7 +745,7 @@ func (s *search) streets(ctx context.Context, filter, anchors []uint32) error {
 	explained := make([]bool, len(s.words))
 	for _, m := range anchors {
 		s.resetBest()
-		s.cover(ix.mu.doc(m), s.best)
+		s.cover(ix.mu.doc(m), s.best, true)
 		for i := range s.words {
 			explained[i] = explained[i] || s.best[i] >= prefixCredit
 		}
@@ -757,11 +812,11 @@ func (s *search) scoreStreet(st uint32) {
 	}
 	s.resetBest()
 	sRow, cRow := s.best[:len(s.words)], s.best[len(s.words):]
-	sShare, hit, _ := s.cover(ix.st.doc(st), sRow)
+	sShare, hit, _ := s.cover(ix.st.doc(st), sRow, false)
 	if !hit {
 		return
 	}
-	cShare, _, _ := s.cover(ix.mu.doc(str.muni), cRow)
+	cShare, _, _ := s.cover(ix.mu.doc(str.muni), cRow, true)
 	pcMatch := s.pc != "" && ix.pcs[str.pc] == s.pc
 	if pcMatch {
 		cShare = 1
