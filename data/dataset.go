@@ -24,7 +24,7 @@ type Dataset struct {
 	points     geo.PointIndex[int32]
 	// open indexes stations by the weekly slots they may be open in; nil
 	// without stations.
-	open     *openIndex
+	open     lazy[*openIndex]
 	report   Report
 	loadedAt time.Time
 	version  string
@@ -57,8 +57,8 @@ func New(src Sources) *Dataset {
 		ds.foldedCity[i] = foldName(ds.stations[i].Address.City)
 	}
 	ds.points.Prepare()
-	if len(ds.stations) > 0 {
-		ds.open = buildOpenIndex(ds.stations)
+	if stations := ds.stations; len(stations) > 0 {
+		ds.open.build = func() *openIndex { return buildOpenIndex(stations) }
 	}
 	communes := newCommuneSources(&src)
 	if !communes.empty() {
@@ -192,14 +192,15 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, error
 		base := accept
 		accept = func(i int32) bool { return competent.isCompetent(&d.stations[i]) && (base == nil || base(i)) }
 	}
-	if q.OpenAt.IsZero() || d.open == nil {
+	open := d.open.get()
+	if q.OpenAt.IsZero() || open == nil {
 		*hits = d.points.Nearest(q.Point, q.Limit, q.RadiusM, accept, *hits)
 	} else {
 		spare, _ := d.hitPool.Get().(*[]geo.Hit[int32])
 		if spare == nil {
 			spare = new([]geo.Hit[int32])
 		}
-		*hits, *spare = d.open.nearest(q.Point, q.Limit, q.RadiusM, q.OpenAt, accept, *hits, *spare)
+		*hits, *spare = open.nearest(q.Point, q.Limit, q.RadiusM, q.OpenAt, accept, *hits, *spare)
 		d.hitPool.Put(spare)
 	}
 	buf = buf[:0]

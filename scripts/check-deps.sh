@@ -3,7 +3,8 @@
 #
 #   cmd → api → data/batch → data → {data/hours, geo/geocode, geo}
 #   cmd → data/load → data;  data/load, data/batch → data/sniff
-#   data/fetch, data/hours, data/sniff: the standard library only
+#   data/load → data/snapshot (the file holding a compiled load)
+#   data/fetch, data/hours, data/sniff, data/snapshot: the standard library only
 #
 # Only api/ may import Gin; geo/ knows nothing of guichet's domain, HTTP or
 # data formats; nothing imports cmd; no package but data/load reads a
@@ -74,12 +75,12 @@ while IFS='|' read -r pkg imports deps; do
 		fi
 		;;
 	guichet/data/load)
-		only "$pkg" imports "$imports" 'guichet/(data|data/hours|data/sniff|data/fetch|geo|geo/geocode)'
+		only "$pkg" imports "$imports" 'guichet/(data|data/hours|data/sniff|data/fetch|data/snapshot|geo|geo/geocode)'
 		;;
 	guichet/data/batch)
 		only "$pkg" imports "$imports" 'guichet/(data|data/sniff|geo/geocode)'
 		;;
-	guichet/data/hours | guichet/data/fetch | guichet/data/sniff)
+	guichet/data/hours | guichet/data/fetch | guichet/data/sniff | guichet/data/snapshot)
 		if grep -qE '(^| )(github\.com|golang\.org|guichet)/' <<<"$deps"; then
 			fail "$pkg must use the standard library only"
 		fi

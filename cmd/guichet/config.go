@@ -61,6 +61,8 @@ func (m *Main) settings() []setting {
 		{"addr", "GUICHET_ADDR", "listen address HOST:PORT", (*stringValue)(&m.Addr), ""},
 		{"data", "GUICHET_DATA", "directory of open-data files; the official sources are fetched there first when it holds none", (*stringValue)(&m.DataDir), ""},
 		{"sources", "GUICHET_SOURCES", "JSON file overriding the list of official sources (mirrors)", (*stringValue)(&m.SourcesFile), ""},
+		{"no-snapshot", "GUICHET_NO_SNAPSHOT", noSnapshotUsage, (*boolValue)(&m.NoSnapshot), ""},
+		{"snapshot-dir", "GUICHET_SNAPSHOT_DIR", snapshotDirUsage, (*stringValue)(&m.SnapshotDir), ""},
 		{"refresh", "GUICHET_REFRESH", "fetch the sources again and reload at this interval, e.g. 24h; 0 never", (*durationValue)(&m.Refresh), ""},
 		{"admin-token", "GUICHET_ADMIN_TOKEN", "bearer token of POST /admin/reload; empty disables the endpoint", (*stringValue)(&a.AdminToken), ""},
 		{"reload-min-ratio", "GUICHET_RELOAD_MIN_RATIO", "refuse a reload keeping fewer rows than this fraction of the rows serving now", (*floatValue)(&a.ReloadMinRatio), ""},

@@ -23,8 +23,7 @@ import (
 // POST /v1/geocode/csv: output on stdout, progress on stderr when it is a
 // terminal.
 func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("geocode", stdout)
-	dir := dataFlag(fs)
+	fs := newDataCommand("geocode", stdout, stderr)
 	asJSON := fs.Bool("json", false, "one address: print the GeoCodeJSON answer of GET /v1/geocode")
 	limit := fs.Int("limit", 0, "one address: number of matches, 1 to 50 (default 5)")
 	columns := fs.String("columns", "", "CSV: comma-separated columns joined into the query (default: those named like parts of an address)")
@@ -38,7 +37,7 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if *columns != "" || *postcode != "" || *citycode != "" || *delimiter != "" {
 			return usagef("--columns, --postcode, --citycode and --delimiter apply to a CSV file, not to one address")
 		}
-		ds, err := loadData(*dir)
+		ds, err := fs.load()
 		if err != nil {
 			return err
 		}
@@ -47,7 +46,7 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if *asJSON || *limit != 0 {
 		return usagef("--json and --limit apply to one address, not to a CSV file")
 	}
-	if err := requireDataDir(*dir); err != nil {
+	if err := fs.requireDir(); err != nil {
 		return err
 	}
 	opts := batch.Options{Postcode: *postcode, Citycode: *citycode}
@@ -72,7 +71,7 @@ func runGeocode(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		}
 		in = f
 	}
-	ds, err := loadData(*dir)
+	ds, err := fs.load()
 	if err != nil && !errors.Is(err, load.ErrNoStations) {
 		return err
 	}

@@ -39,7 +39,7 @@ func golden(t *testing.T, name, got string) {
 // golden files hold on any machine.
 func cleanEnv(t *testing.T) {
 	for _, kv := range os.Environ() {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "GUICHET_") {
+		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "GUICHET_") && k != "GUICHET_SNAPSHOT_DIR" {
 			t.Setenv(k, "")
 		}
 	}

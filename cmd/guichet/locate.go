@@ -6,9 +6,8 @@ import (
 	"net/url"
 )
 
-func runLocate(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
-	fs := newFlags("locate", stdout)
-	dir := dataFlag(fs)
+func runLocate(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newDataCommand("locate", stdout, stderr)
 	lat := fs.String("lat", "", "latitude, WGS84 decimal degrees")
 	lon := fs.String("lon", "", "longitude, WGS84 decimal degrees")
 	margin := fs.String("boundary-m", "", "distance to a commune boundary, in metres, within which neighbours are named (default 50)")
@@ -18,7 +17,7 @@ func runLocate(_ context.Context, args []string, _ io.Reader, stdout, _ io.Write
 	if err := requireFlags(map[string]string{"lat": *lat, "lon": *lon}); err != nil {
 		return err
 	}
-	ds, err := loadData(*dir)
+	ds, err := fs.load()
 	if err != nil {
 		return err
 	}

@@ -127,7 +127,10 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, `
 Commands that read data take --data DIR (or GUICHET_DATA); 'guichet fetch'
-downloads the official open data into one.
+downloads the official open data into one. They keep a compiled snapshot
+of it, DIR/.guichet-snapshot (or one in the user cache directory when DIR
+is read-only), and start from it in a fraction of a second until a file
+of DIR changes; --no-snapshot (GUICHET_NO_SNAPSHOT=1) turns it off.
 
 Run 'guichet <command> --help' for its flags and examples.`)
 }

@@ -14,5 +14,18 @@ func TestMain(m *testing.M) {
 	if os.Getenv(runMainEnv) == "1" {
 		os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	// Snapshots of the test data go to a directory of the run's own, not
+	// beside the fixtures of the repository. A test process started by
+	// a test inherits it.
+	if os.Getenv("GUICHET_SNAPSHOT_DIR") == "" {
+		dir, err := os.MkdirTemp("", "guichet-snapshots-")
+		if err != nil {
+			panic(err)
+		}
+		os.Setenv("GUICHET_SNAPSHOT_DIR", dir)
+		code := m.Run()
+		os.RemoveAll(dir)
+		os.Exit(code)
+	}
 	os.Exit(m.Run())
 }

@@ -16,9 +16,8 @@ import (
 	"guichet/data"
 )
 
-func runNearest(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writer) error {
-	fs := newFlags("nearest", stdout)
-	dir := dataFlag(fs)
+func runNearest(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	fs := newDataCommand("nearest", stdout, stderr)
 	lat := fs.String("lat", "", "latitude, WGS84 decimal degrees")
 	lon := fs.String("lon", "", "longitude, WGS84 decimal degrees")
 	limit := fs.Int("limit", 5, "number of stations, 1 to 100")
@@ -29,7 +28,7 @@ func runNearest(_ context.Context, args []string, _ io.Reader, stdout, _ io.Writ
 	if err := requireFlags(map[string]string{"lat": *lat, "lon": *lon}); err != nil {
 		return err
 	}
-	ds, err := loadData(*dir)
+	ds, err := fs.load()
 	if err != nil {
 		return err
 	}

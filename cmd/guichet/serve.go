@@ -34,6 +34,10 @@ type Main struct {
 	// Refresh, when positive, fetches the sources again and reloads at this
 	// interval.
 	Refresh time.Duration
+	// NoSnapshot and SnapshotDir are the --no-snapshot and --snapshot-dir
+	// settings: whether and where the compiled snapshot of the data is kept.
+	NoSnapshot  bool
+	SnapshotDir string
 
 	log      *slog.Logger
 	logs     *api.LogWriter // nil when logging to a terminal
@@ -86,7 +90,13 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 		return fmt.Errorf("cannot listen: %w", err)
 	}
 	m.listener = ln
-	m.API.Loader = func(context.Context) (*data.Dataset, error) { return load.Dir(m.DataDir, load.Options{}) }
+	m.API.Loader = func(context.Context) (*data.Dataset, error) {
+		ds, err := m.loadDir()
+		if err == nil {
+			ds.Warm() // the dataset serving now answers meanwhile
+		}
+		return ds, err
+	}
 	m.api = api.New(m.API, nil, m.log)
 	m.server = &http.Server{
 		Handler:           m.api.Handler(),
@@ -113,24 +123,47 @@ func (m *Main) Run(ctx context.Context, stderr io.Writer) error {
 // first when it holds no data.
 func (m *Main) load(ctx context.Context) error {
 	start := time.Now()
-	ds, err := load.Dir(m.DataDir, load.Options{})
+	ds, err := m.loadDir()
 	if errors.Is(err, load.ErrNoStations) || errors.Is(err, fs.ErrNotExist) {
 		m.log.Info("no data yet: fetching the official sources", slog.String("dir", m.DataDir))
 		if err := m.fetch(ctx); err != nil {
 			return err
 		}
-		ds, err = load.Dir(m.DataDir, load.Options{})
+		ds, err = m.loadDir()
 	}
 	if err != nil {
 		m.log.Error("cannot load data", slog.String("dir", m.DataDir), slog.Any("error", err))
 		return reported{err}
 	}
 	m.api.SetDataset(ds)
+	// The index a first open-now query would build is built now, while
+	// the server already answers.
+	go ds.Warm()
 	rep := ds.Report()
 	m.log.Info("data loaded", slog.String("dir", m.DataDir), slog.Int("stations", ds.Len()),
 		slog.Int("rows", rep.Rows()), slog.Int("kept", rep.Kept()), rejectedAttr(rep.RejectedByReason()),
 		slog.Int("skipped_files", len(rep.Skipped)), slog.Int64("took_ms", time.Since(start).Milliseconds()), slog.String("version", ds.Version()))
 	return nil
+}
+
+// loadDir loads the data directory through its snapshot, and logs what
+// became of the snapshot when it was not used as expected.
+func (m *Main) loadDir() (*data.Dataset, error) {
+	ds, st, err := load.DirSnapshot(m.DataDir, load.Options{}, snapshotOptions(m.NoSnapshot, m.SnapshotDir))
+	for _, r := range st.Refused {
+		m.log.Warn("snapshot not used, loading the data files", slog.String("reason", r))
+	}
+	switch {
+	case st.Used != "":
+		m.log.Info("data read from its snapshot", slog.String("snapshot", st.Used))
+	case st.Written != "":
+		m.log.Info("snapshot written", slog.String("snapshot", st.Written))
+	case st.NotWritten != "":
+		m.log.Warn("snapshot not written", slog.String("reason", st.NotWritten))
+	case st.Postponed != "":
+		m.log.Debug("snapshot not written this time", slog.String("reason", st.Postponed))
+	}
+	return ds, err
 }
 
 // rejectedAttr logs rejection counts as a group, one field per reason,

@@ -12,12 +12,11 @@ import (
 )
 
 func runValidate(_ context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	fs := newFlags("validate", stdout)
-	dir := dataFlag(fs)
+	fs := newDataCommand("validate", stdout, stderr)
 	if err := fs.parse(args); err != nil {
 		return err
 	}
-	ds, err := loadData(*dir)
+	ds, err := fs.load()
 	if ds != nil {
 		printReport(stdout, ds)
 	}

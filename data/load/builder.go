@@ -68,11 +68,11 @@ func (b *builder) addStation(fr *data.FileReport, line int, s data.Station) {
 	fr.Kept++
 }
 
-// build merges the directory into the stations and indexes everything
-// read through the one constructor of a Dataset.
-func (b *builder) build(loadedAt time.Time, version string) *data.Dataset {
+// sources merges the directory into the stations and returns everything
+// read, for the one constructor of a Dataset.
+func (b *builder) sources(loadedAt time.Time, version string) data.Sources {
 	b.mergeDirectory()
-	return data.New(data.Sources{
+	return data.Sources{
 		Version:          version,
 		LoadedAt:         loadedAt,
 		Stations:         b.stations,
@@ -84,7 +84,7 @@ func (b *builder) build(loadedAt time.Time, version string) *data.Dataset {
 		Addresses:        b.addresses,
 		DirectoryRecords: len(b.directory),
 		Report:           b.report,
-	})
+	}
 }
 
 // communeSources collects what the commune and jurisdiction files hold

@@ -57,7 +57,7 @@ func checkLoad(t *testing.T, in []byte, load func(*builder, *data.FileReport, io
 		}
 	}
 	// Whatever was kept must build into a dataset that answers.
-	ds := b.build(time.Time{}, "fuzz")
+	ds := data.New(b.sources(time.Time{}, "fuzz"))
 	_ = ds.Communes(data.CommuneQuery{Name: "a"})
 }
 

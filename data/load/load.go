@@ -100,6 +100,19 @@ func Dir(dir string, opts Options) (*data.Dataset, error) {
 // It returns ErrNoStations, together with the Dataset holding the report,
 // when nothing usable was found.
 func FS(fsys fs.FS, opts Options) (*data.Dataset, error) {
+	src, err := readFS(fsys, opts)
+	if err != nil {
+		return nil, err
+	}
+	ds := data.New(src)
+	if ds.Len() == 0 {
+		return ds, ErrNoStations
+	}
+	return ds, nil
+}
+
+// readFS reads every file of fsys into the sources of a dataset.
+func readFS(fsys fs.FS, opts Options) (data.Sources, error) {
 	now := time.Now
 	if opts.Now != nil {
 		now = opts.Now
@@ -123,13 +136,9 @@ func FS(fsys fs.FS, opts Options) (*data.Dataset, error) {
 		return b.loadFile(fsys, p, sum)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("data: cannot load: %w", err)
+		return data.Sources{}, fmt.Errorf("data: cannot load: %w", err)
 	}
-	ds := b.build(now(), hex.EncodeToString(sum.Sum(nil))[:16])
-	if ds.Len() == 0 {
-		return ds, ErrNoStations
-	}
-	return ds, nil
+	return b.sources(now(), hex.EncodeToString(sum.Sum(nil))[:16]), nil
 }
 
 func (b *builder) loadFile(fsys fs.FS, p string, sum hash.Hash) error {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"guichet/data"
 	"guichet/data/fetch"
 )
 
@@ -51,7 +52,7 @@ func VerifyFile(path, expected string) (int, error) {
 	if len(b.addresses) > 0 {
 		// The geocoder checks addresses as the dataset is built; the
 		// other formats are checked as they are read.
-		fr = b.build(time.Time{}, "").Report().Files[0]
+		fr = data.New(b.sources(time.Time{}, "")).Report().Files[0]
 	}
 	found := false
 	for _, f := range accepted {

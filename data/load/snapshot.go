@@ -1,0 +1,543 @@
+package load
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/paulmach/orb"
+
+	"guichet/data"
+	"guichet/data/hours"
+	"guichet/data/snapshot"
+	"guichet/geo/geocode"
+)
+
+// SnapshotOptions says whether and where DirSnapshot keeps the compiled
+// snapshot of a data directory.
+type SnapshotOptions struct {
+	// Disabled loads the files every time and writes no snapshot.
+	Disabled bool
+	// Dir holds the snapshot files when set; else a snapshot is kept
+	// beside the data, or in the user's cache directory when the data
+	// directory is read-only (see snapshot.Locations).
+	Dir string
+}
+
+// SnapshotStatus tells what DirSnapshot did with the snapshot, for the
+// caller to log.
+type SnapshotStatus struct {
+	// Used is the snapshot the dataset was read from; "" when the files
+	// were loaded.
+	Used string
+	// Refused gives, for each snapshot found but not used, its path and
+	// why: the source files changed, another format version or build,
+	// a corrupt or truncated file.
+	Refused []string
+	// Written is where a new snapshot was written after loading the files.
+	Written string
+	// NotWritten says why no snapshot could be written after loading the
+	// files: no writable place, or an I/O error.
+	NotWritten string
+	// Postponed says why no snapshot was written this time, though the
+	// next load may write one: the files changed during the load, or so
+	// recently that they may change again unseen.
+	Postponed string
+}
+
+// DirSnapshot is Dir with a snapshot: when one made from exactly the
+// files dir holds now is found, the dataset is built from the sources it
+// holds without reading the files; otherwise the files are loaded and a
+// new snapshot is written for the next load. Either way the dataset has
+// the same stations, answers, report and version. A snapshot that cannot
+// be used is never an error: the files are loaded instead and the reason
+// is in the status.
+func DirSnapshot(dir string, opts Options, so SnapshotOptions) (*data.Dataset, SnapshotStatus, error) {
+	var st SnapshotStatus
+	if so.Disabled {
+		ds, err := Dir(dir, opts)
+		return ds, st, err
+	}
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		ds, err := Dir(dir, opts) // for its error
+		return ds, st, err
+	}
+	before, scanErr := snapshot.Scan(dir)
+	read, write := snapshot.Locations(dir, so.Dir)
+	if scanErr == nil {
+		for _, p := range read {
+			ds, err := loadSnapshot(p, before, opts)
+			if err == nil {
+				st.Used = p
+				return ds, st, nil
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				st.Refused = append(st.Refused, fmt.Sprintf("%s: %v", p, err))
+			}
+		}
+	}
+	src, err := readFS(os.DirFS(dir), opts)
+	if err != nil {
+		return nil, st, err
+	}
+	// New owns the sources once given them: they are encoded first.
+	var payload []byte
+	if len(src.Stations) > 0 {
+		payload = encodeSources(&src)
+	}
+	ds := data.New(src)
+	if ds.Len() == 0 {
+		return ds, st, ErrNoStations
+	}
+	writeSnapshot(&st, dir, before, scanErr, write, payload)
+	return ds, st, nil
+}
+
+// loadSnapshot builds the dataset from the snapshot at p if it was made
+// from the files listed in now.
+func loadSnapshot(p string, now snapshot.Manifest, opts Options) (*data.Dataset, error) {
+	m, payload, err := snapshot.Read(p)
+	if err != nil {
+		return nil, err
+	}
+	if diff := m.Diff(now); diff != "" {
+		return nil, fmt.Errorf("stale: %s since it was written", diff)
+	}
+	src, err := decodeSources(payload)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", snapshot.ErrCorrupt, err)
+	}
+	if len(src.Stations) == 0 {
+		return nil, fmt.Errorf("%w: no station", snapshot.ErrCorrupt)
+	}
+	src.LoadedAt = time.Now()
+	if opts.Now != nil {
+		src.LoadedAt = opts.Now()
+	}
+	return data.New(src), nil
+}
+
+// writeSnapshot stores payload at the first of paths where it can, unless
+// the files changed during the load (before and after differ) or too
+// recently to be trusted. It records in st where it wrote it, or why not.
+func writeSnapshot(st *SnapshotStatus, dir string, before snapshot.Manifest, scanErr error, paths []string, payload []byte) {
+	if scanErr != nil {
+		st.NotWritten = "cannot list the data files: " + scanErr.Error()
+		return
+	}
+	after, err := snapshot.Scan(dir)
+	if err != nil {
+		st.NotWritten = "cannot list the data files: " + err.Error()
+		return
+	}
+	if diff := before.Diff(after); diff != "" {
+		st.Postponed = "the data changed while loading: " + diff
+		return
+	}
+	if p, racy := after.Racy(time.Now()); racy {
+		st.Postponed = p + " was modified too recently to be trusted"
+		return
+	}
+	var errs []error
+	for _, p := range paths {
+		err := snapshot.Write(p, after, payload)
+		if err == nil {
+			st.Written = p
+			return
+		}
+		errs = append(errs, err)
+	}
+	if len(errs) == 0 {
+		st.NotWritten = "nowhere to write it"
+		return
+	}
+	st.NotWritten = errors.Join(errs...).Error()
+}
+
+// The snapshot payload is data.Sources: what the source files parse to,
+// the directory records already merged into the stations, with the
+// load's report and version. Building the dataset from it is what a load
+// of the files does after reading them, which is most of its time.
+
+func encodeSources(src *data.Sources) []byte {
+	var e snapshot.Encoder
+	e.String(src.Version)
+	encodeReport(&e, &src.Report)
+	e.Int(src.DirectoryRecords)
+	e.Uvarint(uint64(len(src.Stations)))
+	for i := range src.Stations {
+		encodeStation(&e, &src.Stations[i])
+		e.Int(src.StationLines[i])
+	}
+	e.Uvarint(uint64(len(src.Shapes)))
+	for i := range src.Shapes {
+		s := &src.Shapes[i]
+		e.String(s.Code)
+		e.String(s.Name)
+		e.String(s.File)
+		e.Int(s.Line)
+		encodeBound(&e, s.Bound)
+		encodeMultiPolygon(&e, s.Geom)
+	}
+	e.Uvarint(uint64(len(src.COG)))
+	for i := range src.COG {
+		r := &src.COG[i]
+		e.String(r.Code)
+		e.String(r.Nom)
+		e.String(r.Type)
+		e.String(r.Departement)
+		e.String(r.Region)
+		e.Strings(r.CodesPostaux)
+		e.Int(r.Population)
+		e.Strings(r.AnciensCodes)
+		e.String(r.ChefLieu)
+		e.String(r.Commune)
+	}
+	e.Uvarint(uint64(len(src.CommuneGeo)))
+	for _, code := range sortedKeys(src.CommuneGeo) {
+		g := src.CommuneGeo[code]
+		e.String(code)
+		encodePoint(&e, g.Center)
+		encodeBound(&e, g.Bound)
+	}
+	e.Uvarint(uint64(len(src.Competence)))
+	for _, code := range sortedKeys(src.Competence) {
+		rows := src.Competence[code]
+		e.String(code)
+		e.Uvarint(uint64(len(rows)))
+		for _, r := range rows {
+			e.String(r.ServiceID)
+			e.Uvarint(uint64(r.Force))
+			e.String(r.File)
+			e.Int(r.Line)
+		}
+	}
+	e.Uvarint(uint64(len(src.Addresses)))
+	for i := range src.Addresses {
+		r := &src.Addresses[i]
+		e.String(r.File)
+		e.Int(r.Line)
+		a := &r.Address
+		e.String(a.ID)
+		e.String(a.Number)
+		e.String(a.Rep)
+		e.String(a.Street)
+		e.String(a.Postcode)
+		e.String(a.Citycode)
+		e.String(a.City)
+		encodePoint(&e, a.Point)
+	}
+	return e.Bytes()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// decodeSources reads a payload back. It comes from a file: any byte
+// string gives sources that data.New accepts, with the invariants the
+// loaders guarantee (unique ids and codes, valid station positions), or
+// an error; never a panic.
+func decodeSources(p []byte) (data.Sources, error) {
+	d := snapshot.NewDecoder(p)
+	var src data.Sources
+	src.Version = d.String()
+	src.Report = decodeReport(d)
+	src.DirectoryRecords = d.Int()
+	n := d.Len(16)
+	src.Stations = make([]data.Station, 0, n)
+	src.StationLines = make([]int, 0, n)
+	ids := make(map[string]bool, n)
+	schedules := map[string]*hours.Schedule{}
+	for range n {
+		s := decodeStation(d)
+		line := d.Int()
+		if d.Err() != nil {
+			break
+		}
+		if s.ID == "" || ids[s.ID] || !validPoint(s.Location) {
+			d.Fail(fmt.Errorf("station %q repeated or without a valid position", s.ID))
+			break
+		}
+		ids[s.ID] = true
+		s.Hours = parseSchedule(s.HoursFormat, s.HoursText, schedules)
+		s.Locale = hours.LocaleFor(s.Departement)
+		src.Stations = append(src.Stations, s)
+		src.StationLines = append(src.StationLines, line)
+	}
+	n = d.Len(8)
+	src.Shapes = make([]data.CommuneShape, 0, n)
+	codes := make(map[string]bool, n)
+	for range n {
+		s := data.CommuneShape{Code: d.String(), Name: d.String(), File: d.String(), Line: d.Int()}
+		s.Bound = decodeBound(d)
+		s.Geom = decodeMultiPolygon(d)
+		if d.Err() != nil {
+			break
+		}
+		if codes[s.Code] || len(s.Code) < 3 {
+			d.Fail(fmt.Errorf("bad or repeated commune boundary %q", s.Code))
+			break
+		}
+		codes[s.Code] = true
+		src.Shapes = append(src.Shapes, s)
+	}
+	n = d.Len(12)
+	src.COG = make([]data.COGRecord, 0, n)
+	current := make(map[string]bool, n)
+	for range n {
+		r := data.COGRecord{Code: d.String(), Nom: d.String(), Type: d.String(), Departement: d.String(), Region: d.String(),
+			CodesPostaux: d.Strings(), Population: d.Int(), AnciensCodes: d.Strings(), ChefLieu: d.String(), Commune: d.String()}
+		if d.Err() != nil {
+			break
+		}
+		if r.Type == data.COGCurrent || r.Type == data.COGCurrentFallback || r.Type == data.COGArrondissement {
+			if current[r.Code] {
+				d.Fail(fmt.Errorf("commune %q twice", r.Code))
+				break
+			}
+			current[r.Code] = true
+		}
+		src.COG = append(src.COG, r)
+	}
+	if n = d.Len(1 + 6*8); n > 0 {
+		src.CommuneGeo = make(map[string]data.CommuneGeo, n)
+	}
+	for range n {
+		code := d.String()
+		src.CommuneGeo[code] = data.CommuneGeo{Center: decodePoint(d), Bound: decodeBound(d)}
+	}
+	if n = d.Len(2); n > 0 {
+		src.Competence = make(map[string][]data.CompetenceRow, n)
+	}
+	for range n {
+		code := d.String()
+		rows := make([]data.CompetenceRow, d.Len(4))
+		for i := range rows {
+			rows[i] = data.CompetenceRow{ServiceID: d.String(), Force: decodeForce(d), File: d.String(), Line: d.Int()}
+		}
+		src.Competence[code] = rows
+	}
+	if n = d.Len(9 + 16); n > 0 {
+		src.Addresses = make([]data.AddressRow, n)
+	}
+	for i := range src.Addresses {
+		src.Addresses[i] = data.AddressRow{File: d.String(), Line: d.Int(), Address: geocode.Address{
+			ID: d.String(), Number: d.String(), Rep: d.String(), Street: d.String(),
+			Postcode: d.String(), Citycode: d.String(), City: d.String(), Point: decodePoint(d)}}
+	}
+	if err := d.Err(); err != nil {
+		return data.Sources{}, err
+	}
+	if d.Remaining() != 0 {
+		return data.Sources{}, fmt.Errorf("%d bytes after the data", d.Remaining())
+	}
+	return src, nil
+}
+
+// parseSchedule is the schedule a load gave the station: its warnings are
+// in the report already.
+func parseSchedule(format, text string, cache map[string]*hours.Schedule) *hours.Schedule {
+	b := builder{schedules: cache}
+	var scratch data.FileReport
+	return b.schedule(&scratch, 0, &data.Station{HoursFormat: format, HoursText: text})
+}
+
+func validPoint(p orb.Point) bool {
+	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
+}
+
+func encodeReport(e *snapshot.Encoder, r *data.Report) {
+	e.Uvarint(uint64(len(r.Files)))
+	for i := range r.Files {
+		f := &r.Files[i]
+		e.String(f.File)
+		e.String(f.Format)
+		e.String(f.Encoding)
+		e.Int(f.Rows)
+		e.Int(f.Kept)
+		e.Int(f.Merged)
+		e.Int(f.Ignored)
+		encodeRejections(e, f.Rejections)
+		encodeRejections(e, f.Warnings)
+	}
+	e.Uvarint(uint64(len(r.Skipped)))
+	for _, s := range r.Skipped {
+		e.String(s.File)
+		e.String(s.Reason)
+	}
+}
+
+// encodeRejections tells nil from empty, as the report's JSON does.
+func encodeRejections(e *snapshot.Encoder, rs []data.Rejection) {
+	if rs == nil {
+		e.Uvarint(0)
+		return
+	}
+	e.Uvarint(uint64(len(rs)) + 1)
+	for _, r := range rs {
+		e.String(r.File)
+		e.Int(r.Line)
+		e.String(r.Reason)
+		e.String(r.Detail)
+	}
+}
+
+func decodeReport(d *snapshot.Decoder) data.Report {
+	var r data.Report
+	if n := d.Len(11); n > 0 {
+		r.Files = make([]data.FileReport, n)
+	}
+	for i := range r.Files {
+		r.Files[i] = data.FileReport{File: d.String(), Format: d.String(), Encoding: d.String(),
+			Rows: d.Int(), Kept: d.Int(), Merged: d.Int(), Ignored: d.Int(),
+			Rejections: decodeRejections(d), Warnings: decodeRejections(d)}
+	}
+	if n := d.Len(2); n > 0 {
+		r.Skipped = make([]data.SkippedFile, n)
+	}
+	for i := range r.Skipped {
+		r.Skipped[i] = data.SkippedFile{File: d.String(), Reason: d.String()}
+	}
+	return r
+}
+
+func decodeRejections(d *snapshot.Decoder) []data.Rejection {
+	n := d.Len(4)
+	if n == 0 {
+		return nil
+	}
+	rs := make([]data.Rejection, n-1)
+	for i := range rs {
+		rs[i] = data.Rejection{File: d.String(), Line: d.Int(), Reason: d.String(), Detail: d.String()}
+	}
+	return rs
+}
+
+func encodeStation(e *snapshot.Encoder, s *data.Station) {
+	e.String(s.ID)
+	e.Uvarint(uint64(s.Force))
+	e.String(s.Name)
+	e.String(s.Address.Street)
+	e.String(s.Address.Postcode)
+	e.String(s.Address.City)
+	e.String(s.Address.Citycode)
+	e.String(s.Departement)
+	e.String(s.Phone)
+	e.String(s.PhoneE164)
+	e.String(s.Email)
+	e.String(s.URL)
+	encodePoint(e, s.Location)
+	e.String(s.ServiceCode)
+	e.String(s.HoursText)
+	e.String(s.HoursFormat)
+	e.String(s.Source)
+}
+
+func decodeStation(d *snapshot.Decoder) data.Station {
+	return data.Station{
+		ID:    d.String(),
+		Force: decodeForce(d),
+		Name:  d.String(),
+		Address: data.Address{Street: d.String(), Postcode: d.String(), City: d.String(),
+			Citycode: d.String()},
+		Departement: d.String(),
+		Phone:       d.String(),
+		PhoneE164:   d.String(),
+		Email:       d.String(),
+		URL:         d.String(),
+		Location:    decodePoint(d),
+		ServiceCode: d.String(),
+		HoursText:   d.String(),
+		HoursFormat: d.String(),
+		Source:      d.String(),
+	}
+}
+
+func decodeForce(d *snapshot.Decoder) data.Force {
+	f := d.Uvarint()
+	if f > uint64(data.Police) {
+		d.Fail(fmt.Errorf("bad force %d", f))
+	}
+	return data.Force(f)
+}
+
+func encodePoint(e *snapshot.Encoder, p orb.Point) {
+	e.Float64(p[0])
+	e.Float64(p[1])
+}
+
+func decodePoint(d *snapshot.Decoder) orb.Point {
+	return orb.Point{d.Float64(), d.Float64()}
+}
+
+func encodeBound(e *snapshot.Encoder, b orb.Bound) {
+	encodePoint(e, b.Min)
+	encodePoint(e, b.Max)
+}
+
+func decodeBound(d *snapshot.Decoder) orb.Bound {
+	return orb.Bound{Min: decodePoint(d), Max: decodePoint(d)}
+}
+
+// encodeMultiPolygon writes the number of points first, so that the
+// decoder puts every ring of a boundary in one allocation.
+func encodeMultiPolygon(e *snapshot.Encoder, mp orb.MultiPolygon) {
+	total := 0
+	for _, p := range mp {
+		for _, r := range p {
+			total += len(r)
+		}
+	}
+	e.Uvarint(uint64(total))
+	e.Uvarint(uint64(len(mp)))
+	for _, p := range mp {
+		e.Uvarint(uint64(len(p)))
+		for _, r := range p {
+			e.Uvarint(uint64(len(r)))
+			for _, pt := range r {
+				encodePoint(e, pt)
+			}
+		}
+	}
+}
+
+func decodeMultiPolygon(d *snapshot.Decoder) orb.MultiPolygon {
+	points := make([]orb.Point, 0, d.Len(16))
+	mp := make(orb.MultiPolygon, d.Len(1))
+	for i := range mp {
+		mp[i] = make(orb.Polygon, d.Len(1))
+		for j := range mp[i] {
+			n := d.Len(16)
+			if len(points)+n > cap(points) {
+				d.Fail(errors.New("boundary has more points than announced"))
+				return nil
+			}
+			raw := d.Bytes(16 * n)
+			if len(raw) != 16*n {
+				return nil
+			}
+			start := len(points)
+			for k := 0; k < len(raw); k += 16 {
+				points = append(points, orb.Point{
+					math.Float64frombits(binary.LittleEndian.Uint64(raw[k:])),
+					math.Float64frombits(binary.LittleEndian.Uint64(raw[k+8:])),
+				})
+			}
+			// The full slice expression keeps an append to one ring from
+			// writing over the next.
+			mp[i][j] = orb.Ring(points[start:len(points):len(points)])
+		}
+	}
+	return mp
+}
