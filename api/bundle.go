@@ -109,9 +109,9 @@ func (b *offlineBundle) choose(acceptEncoding string) *bundleVariant {
 
 // matches reports whether If-None-Match names any variant of the bundle:
 // they are the same content, so a client holding one needs none.
-func (b *offlineBundle) matches(ifNoneMatch string) bool {
+func (b *offlineBundle) matches(h http.Header) bool {
 	for _, v := range []*bundleVariant{&b.identity, &b.gzip, &b.zstd} {
-		if etagMatches(ifNoneMatch, v.etag[0]) {
+		if ifNoneMatch(h, v.etag[0]) {
 			return true
 		}
 	}
@@ -160,7 +160,7 @@ func (s *Server) offlineBundle(c *gin.Context) {
 	h["Etag"] = v.etag
 	h["Last-Modified"] = b.lastModified
 	h["Cache-Control"] = bundleCacheControl
-	if inm := c.Request.Header["If-None-Match"]; len(inm) > 0 && b.matches(strings.Join(inm, ",")) {
+	if b.matches(c.Request.Header) {
 		c.AbortWithStatus(http.StatusNotModified)
 		return
 	}

@@ -72,7 +72,7 @@ func (s *Server) dataset(c *gin.Context) *data.Dataset {
 	}
 	h["Etag"] = etag
 	h["Cache-Control"] = cacheControlValue
-	if inm := c.Request.Header["If-None-Match"]; len(inm) > 0 && etagMatches(inm[0], etag[0]) {
+	if ifNoneMatch(c.Request.Header, etag[0]) {
 		c.AbortWithStatus(http.StatusNotModified)
 		return nil
 	}
@@ -83,23 +83,37 @@ func (s *Server) dataset(c *gin.Context) *data.Dataset {
 func (s *Server) current(c *gin.Context) *data.Dataset {
 	ds := s.ds.Load()
 	if ds == nil {
-		c.Header("Retry-After", "5")
 		detail := "the open data is still loading"
 		if what := s.loading.Load(); what != nil && *what != "" {
 			detail += ": " + *what
 		}
-		writeProblem(c, http.StatusServiceUnavailable, typeNotReady, detail)
+		s.fail(c, &refusal{Type: typeNotReady, Detail: detail, RetryAfter: 5})
 	}
 	return ds
 }
 
-// etagMatches implements the weak comparison of If-None-Match (RFC 9110).
+// ifNoneMatch reports whether the request's If-None-Match names etag, on
+// any of its lines: several lines are one comma-separated list (RFC 9110
+// §5.3). It is the one validator check of every route.
+func ifNoneMatch(h http.Header, etag string) bool {
+	for _, line := range h["If-None-Match"] {
+		if etagMatches(line, etag) {
+			return true
+		}
+	}
+	return false
+}
+
+// etagMatches implements the weak comparison of If-None-Match (RFC 9110
+// §8.8.3.2) on one header line, without allocating.
 func etagMatches(header, etag string) bool {
 	if header == "" {
 		return false
 	}
 	want := strings.TrimPrefix(etag, "W/")
-	for _, candidate := range strings.Split(header, ",") {
+	for header != "" {
+		var candidate string
+		candidate, header, _ = strings.Cut(header, ",")
 		candidate = strings.TrimSpace(candidate)
 		if candidate == "*" || strings.TrimPrefix(candidate, "W/") == want {
 			return true

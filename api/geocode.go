@@ -100,9 +100,6 @@ type geocodeCompetentJSON struct {
 }
 
 func (s *Server) registerGeocodeRoutes(g *gin.RouterGroup) {
-	if s.cfg.MaxBatchRows <= 0 {
-		s.cfg.MaxBatchRows = DefaultMaxBatchRows
-	}
 	getAndHead(g, "/geocode", s.geocode)
 	getAndHead(g, "/reverse", s.reverse)
 	g.POST("/geocode/csv", s.geocodeCSV)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"guichet/data"
 	"guichet/data/batch"
 )
 
@@ -29,27 +28,12 @@ const (
 	batchWriteWindow = 30 * time.Second
 )
 
-// DefaultMaxBatchRows is the default of Config.MaxBatchRows.
-const DefaultMaxBatchRows = 1_000_000
-
 // Limits on the non-file parts of the batch upload: option values are
 // column names, and an upload of thousands of parts is not a CSV file.
 const (
 	maxBatchParts      = 64
 	maxBatchFieldBytes = 1 << 10
 )
-
-// Problems of the batch upload: not multipart/form-data, or sent too
-// slowly.
-const (
-	typeUnsupportedMedia = "/problems/unsupported-media-type"
-	typeSlowUpload       = "/problems/upload-too-slow"
-)
-
-func init() {
-	problemTitles[typeUnsupportedMedia] = "Unsupported media type"
-	problemTitles[typeSlowUpload] = "Upload too slow"
-}
 
 // minRateReader cuts a request body that falls behind rate bytes a
 // second on average, after grace: before each read it sets the
@@ -109,8 +93,7 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 	}
 	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
 	if mt != "multipart/form-data" {
-		writeProblem(c, http.StatusUnsupportedMediaType, typeUnsupportedMedia,
-			"the upload must be multipart/form-data with the CSV file in a part named data")
+		s.fail(c, refuse(typeUnsupportedMedia, "the upload must be multipart/form-data with the CSV file in a part named data"))
 		return
 	}
 	rc := http.NewResponseController(c.Writer)
@@ -181,13 +164,11 @@ func (s *Server) geocodeCSV(c *gin.Context) {
 	}
 	rows, columns, err := batch.ScanCSV(spool, opts)
 	if err != nil {
-		s.failBatch(c, err)
+		s.fail(c, err)
 		return
 	}
 	if rows > s.cfg.MaxBatchRows {
-		c.Header("Connection", "close")
-		writeProblem(c, http.StatusRequestEntityTooLarge, typeTooLarge,
-			"the file has "+strconv.Itoa(rows)+" rows, at most "+strconv.Itoa(s.cfg.MaxBatchRows)+" are accepted per upload")
+		s.fail(c, refuse(typeTooLarge, "the file has "+strconv.Itoa(rows)+" rows, at most "+strconv.Itoa(s.cfg.MaxBatchRows)+" are accepted per upload"))
 		return
 	}
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
@@ -283,27 +264,8 @@ func (s *Server) failUpload(c *gin.Context, err error, prefix string) {
 		return
 	}
 	if errors.Is(err, os.ErrDeadlineExceeded) {
-		c.Header("Connection", "close")
-		writeProblem(c, http.StatusRequestTimeout, typeSlowUpload,
-			"the upload was slower than "+strconv.Itoa(s.batchMinRate)+" bytes a second on average")
+		s.fail(c, refuse(typeSlowUpload, "the upload was slower than "+strconv.Itoa(s.batchMinRate)+" bytes a second on average"))
 		return
 	}
 	s.fail(c, badParam("data", prefix+err.Error()))
-}
-
-// failBatch maps a refused file to a problem naming the data part, or the
-// option whose column is missing.
-func (s *Server) failBatch(c *gin.Context, err error) {
-	if !errors.Is(err, data.ErrInvalid) {
-		s.fail(c, err)
-		return
-	}
-	msg := strings.TrimPrefix(err.Error(), data.ErrInvalid.Error()+": ")
-	name := "data"
-	for _, opt := range []string{"columns", "postcode", "citycode"} {
-		if strings.HasPrefix(msg, opt+": ") {
-			name = opt
-		}
-	}
-	s.fail(c, badParam(name, msg))
 }

@@ -23,41 +23,10 @@ import (
 	"github.com/klauspost/compress/gzip"
 )
 
-// Problem types of the abuse limits. Their titles join the one table in
-// problem.go from here, so that the limits stay in one file.
-const (
-	typeTooManyRequests = "/problems/too-many-requests"
-	typeTooLarge        = "/problems/body-too-large"
-	typeBusy            = "/problems/busy"
-)
-
-func init() {
-	problemTitles[typeTooManyRequests] = "Too many requests"
-	problemTitles[typeTooLarge] = "Request body too large"
-	problemTitles[typeBusy] = "Server busy"
-}
-
-// useMiddleware fills in the defaults of the limits, then installs the
-// middlewares every route goes through and the /metrics route. New calls
-// it before registering any route, since Gin applies Use only to routes
-// registered after it.
+// useMiddleware installs the middlewares every route goes through and the
+// /metrics route. New calls it before registering any route, since Gin
+// applies Use only to routes registered after it.
 func (s *Server) useMiddleware(e *gin.Engine) {
-	def := DefaultConfig()
-	if s.cfg.MaxBodyBytes <= 0 {
-		s.cfg.MaxBodyBytes = def.MaxBodyBytes
-	}
-	if s.cfg.MaxBatchBytes <= 0 {
-		s.cfg.MaxBatchBytes = def.MaxBatchBytes
-	}
-	if s.cfg.BatchConcurrency <= 0 {
-		s.cfg.BatchConcurrency = def.BatchConcurrency
-	}
-	if s.cfg.RateBurst <= 0 {
-		s.cfg.RateBurst = def.RateBurst
-	}
-	if s.cfg.RateClients <= 0 {
-		s.cfg.RateClients = def.RateClients
-	}
 	if s.cfg.RateLimit > 0 {
 		s.limiter = newLimiter(s.cfg.RateLimit, s.cfg.RateBurst, s.cfg.RateClients)
 	}
@@ -272,15 +241,15 @@ func (s *Server) secureHeaders(c *gin.Context) {
 }
 
 // limitBody caps request bodies. A declared length over the cap is refused
-// before reading; an undeclared one is cut by http.MaxBytesReader, whose
-// error s.fail maps to the same 413.
+// before reading, with the error http.MaxBytesReader gives an undeclared
+// one that it cuts, so that both get the same 413.
 func (s *Server) limitBody(c *gin.Context) {
 	limit := s.cfg.MaxBodyBytes
 	if c.FullPath() == batchCSVRoute {
 		limit = s.cfg.MaxBatchBytes
 	}
 	if c.Request.ContentLength > limit {
-		tooLarge(c, limit)
+		s.fail(c, &http.MaxBytesError{Limit: limit})
 		return
 	}
 	if c.Request.Body != nil && c.Request.Body != http.NoBody {
@@ -289,27 +258,10 @@ func (s *Server) limitBody(c *gin.Context) {
 	c.Next()
 }
 
-func tooLarge(c *gin.Context, limit int64) {
-	// The unread body would otherwise be drained to keep the connection;
-	// closing it is cheaper than reading megabytes we refuse.
-	c.Header("Connection", "close")
-	writeProblem(c, http.StatusRequestEntityTooLarge, typeTooLarge,
-		"the request body is larger than "+strconv.FormatInt(limit, 10)+" bytes")
-}
-
 // isTooLarge reports whether err comes from reading past the body cap.
 func isTooLarge(err error) bool {
 	var mbe *http.MaxBytesError
 	return errors.As(err, &mbe)
-}
-
-// tooLargeLimit returns the cap that err ran into.
-func tooLargeLimit(err error) int64 {
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return mbe.Limit
-	}
-	return 0
 }
 
 // takeBatchSlot admits at most Config.BatchConcurrency batch requests at
@@ -321,9 +273,7 @@ func (s *Server) takeBatchSlot(c *gin.Context) (release func(), ok bool) {
 	case s.batchSem <- struct{}{}:
 		return func() { <-s.batchSem }, true
 	default:
-		c.Header("Retry-After", "10")
-		writeProblem(c, http.StatusServiceUnavailable, typeBusy,
-			"all batch geocoding slots are busy; retry later")
+		s.fail(c, &refusal{Type: typeBusy, Detail: "all batch geocoding slots are busy; retry later", RetryAfter: 10})
 		return nil, false
 	}
 }

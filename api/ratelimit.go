@@ -4,7 +4,6 @@ import (
 	"math"
 	"net/http"
 	"net/netip"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -108,8 +107,7 @@ func (s *Server) rateLimit(c *gin.Context) {
 	}
 	ok, wait := s.limiter.allow(s.clientAddr(c.Request), s.now())
 	if !ok {
-		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		writeProblem(c, http.StatusTooManyRequests, typeTooManyRequests, "too many requests from this address; retry later")
+		s.fail(c, &refusal{Type: typeTooManyRequests, Detail: "too many requests from this address; retry later", RetryAfter: int(math.Ceil(wait.Seconds()))})
 		return
 	}
 	c.Next()

@@ -81,9 +81,9 @@ func TestRateLimitForwardedFor(t *testing.T) {
 }
 
 func TestClientAddr(t *testing.T) {
-	s := New(Config{TrustedProxies: []netip.Prefix{
-		netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8"),
-	}}, nil, nil)
+	cfg := DefaultConfig()
+	cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("fd00::/8")}
+	s := New(cfg, nil, nil)
 	tests := []struct {
 		name, remote string
 		xff          []string

@@ -83,9 +83,6 @@ func (s *Server) acceptable(next *data.Dataset) error {
 		return nil
 	}
 	ratio := s.cfg.ReloadMinRatio
-	if ratio <= 0 {
-		ratio = DefaultConfig().ReloadMinRatio
-	}
 	var lost []string
 	had, got := cur.Sizes(), next.Sizes()
 	had = append(had, data.Size{Kind: "rows", N: cur.Report().Kept()})
@@ -110,11 +107,11 @@ func (s *Server) registerAdminRoutes(e *gin.Engine) {
 	e.POST("/admin/reload", func(c *gin.Context) {
 		if !s.authorised(c.GetHeader("Authorization")) {
 			c.Header("WWW-Authenticate", `Bearer realm="guichet admin"`)
-			writeProblem(c, http.StatusUnauthorized, typeUnauthorized, "a valid bearer token is required")
+			s.fail(c, refuse(typeUnauthorized, "a valid bearer token is required"))
 			return
 		}
 		if err := s.Reload(c.Request.Context()); err != nil {
-			writeProblem(c, http.StatusUnprocessableEntity, typeReloadRefused, publicError(err))
+			s.fail(c, refuse(typeReloadRefused, publicError(err)))
 			return
 		}
 		ds := s.ds.Load()

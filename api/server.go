@@ -15,8 +15,9 @@ import (
 	"guichet/data"
 )
 
-// Config holds the HTTP settings. The zero value is valid; DefaultConfig
-// documents the defaults.
+// Config holds the HTTP settings. Callers start from DefaultConfig. New
+// gives a zero or negative limit its default (see withDefaults), so that
+// the zero value is valid too.
 type Config struct {
 	// Debug switches Gin to debug mode (route table on stderr).
 	Debug bool
@@ -28,7 +29,8 @@ type Config struct {
 	// Loader builds a new dataset for Reload; nil disables reloads.
 	Loader Loader
 	// ReloadMinRatio refuses a reload that keeps less than this fraction
-	// of any kind of data serving now (see data.Dataset.Sizes).
+	// of any kind of data serving now (see data.Dataset.Sizes); default
+	// 0.5.
 	ReloadMinRatio float64
 	// AdminToken is the bearer token of POST /admin/reload; empty disables
 	// the endpoint (404).
@@ -85,9 +87,44 @@ func DefaultConfig() Config {
 		RateClients:      100_000,
 		MaxBodyBytes:     1 << 20,
 		MaxBatchBytes:    32 << 20,
-		MaxBatchRows:     DefaultMaxBatchRows,
+		MaxBatchRows:     1_000_000,
 		BatchConcurrency: 2,
 	}
+}
+
+// withDefaults returns cfg with DefaultConfig's value in every limit left
+// at zero or below, and time.Now as the clock when none is set. It is the
+// one place that fills defaults. Settings whose zero value means
+// something are kept as given: no CORS list allows any origin without
+// varying on it, a zero RateLimit is no limit, an empty AdminToken no
+// reload endpoint.
+func (cfg Config) withDefaults() Config {
+	def := DefaultConfig()
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.ReloadMinRatio <= 0 {
+		cfg.ReloadMinRatio = def.ReloadMinRatio
+	}
+	if cfg.RateBurst <= 0 {
+		cfg.RateBurst = def.RateBurst
+	}
+	if cfg.RateClients <= 0 {
+		cfg.RateClients = def.RateClients
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = def.MaxBodyBytes
+	}
+	if cfg.MaxBatchBytes <= 0 {
+		cfg.MaxBatchBytes = def.MaxBatchBytes
+	}
+	if cfg.MaxBatchRows <= 0 {
+		cfg.MaxBatchRows = def.MaxBatchRows
+	}
+	if cfg.BatchConcurrency <= 0 {
+		cfg.BatchConcurrency = def.BatchConcurrency
+	}
+	return cfg
 }
 
 // Server answers guichet's HTTP API from the current dataset.
@@ -124,10 +161,8 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	} else {
 		gin.SetMode(gin.ReleaseMode)
 	}
+	cfg = cfg.withDefaults()
 	s := &Server{cfg: cfg, log: log, now: cfg.Now, requestIDs: newRequestIDs(), batchMinRate: batchMinRate, batchRateGrace: batchRateGrace}
-	if s.now == nil {
-		s.now = time.Now
-	}
 	if ds != nil {
 		s.ds.Store(ds)
 	}
@@ -135,10 +170,10 @@ func New(cfg Config, ds *data.Dataset, log *slog.Logger) *Server {
 	e.HandleMethodNotAllowed = true
 	s.useMiddleware(e)
 	e.NoRoute(func(c *gin.Context) {
-		writeProblem(c, http.StatusNotFound, typeNotFound, "no route for "+c.Request.URL.Path)
+		s.fail(c, refuse(typeNotFound, "no route for "+c.Request.URL.Path))
 	})
 	e.NoMethod(func(c *gin.Context) {
-		writeProblem(c, http.StatusMethodNotAllowed, typeMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path)
+		s.fail(c, refuse(typeMethodNotAllowed, c.Request.Method+" is not allowed on "+c.Request.URL.Path))
 	})
 	s.engine = e
 	s.registerWidgetRoutes(e)
@@ -191,7 +226,7 @@ func (s *Server) recoverProblem(c *gin.Context) {
 				panic(v)
 			}
 			s.log.Error("panic in handler", slog.String("route", c.FullPath()), slog.Any("panic", v))
-			writeProblem(c, http.StatusInternalServerError, typeInternal, "the server could not answer this request")
+			s.fail(c, refuse(typeInternal, internalDetail))
 		}
 	}()
 	c.Next()

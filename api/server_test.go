@@ -295,7 +295,9 @@ func TestIndex(t *testing.T) {
 
 func TestCORS(t *testing.T) {
 	ds := mustServer(t).Dataset()
-	s := New(Config{CORSOrigins: []string{"https://mairie.example"}}, ds, nil)
+	cfg := DefaultConfig()
+	cfg.CORSOrigins = []string{"https://mairie.example"}
+	s := New(cfg, ds, nil)
 	rec := get(t, s.Handler(), "/v1/stations/gn-1004321", "Origin", "https://mairie.example")
 	if rec.Header().Get("Access-Control-Allow-Origin") != "https://mairie.example" {
 		t.Errorf("allowed origin got %q", rec.Header().Get("Access-Control-Allow-Origin"))
@@ -320,7 +322,8 @@ func TestCORS(t *testing.T) {
 	}
 	// Any origin gets "*", the same answer for all: Vary: Origin would only
 	// split caches.
-	open := New(Config{}, ds, nil)
+	cfg.CORSOrigins = nil
+	open := New(cfg, ds, nil)
 	rec = get(t, open.Handler(), "/v1/stations/gn-1004321", "Origin", "https://mairie.example")
 	if rec.Header().Get("Access-Control-Allow-Origin") != "*" || slices.Contains(varyFields(rec.Header()), "Origin") {
 		t.Errorf("open CORS: Allow-Origin %q, Vary %q", rec.Header().Get("Access-Control-Allow-Origin"), rec.Header().Values("Vary"))

@@ -212,7 +212,7 @@ func (h *widgetHandler) asset(c *gin.Context) {
 	}
 	a, ok := b.Hashed(c.Param("file"))
 	if !ok || a.Name == widget.PageTemplate {
-		writeProblem(c, http.StatusNotFound, typeNotFound, "no widget asset "+c.Param("file"))
+		h.s.fail(c, refuse(typeNotFound, "no widget asset "+c.Param("file")))
 		return
 	}
 	serveAsset(c, a, "public, max-age=31536000, immutable")
@@ -239,7 +239,7 @@ func (h *widgetHandler) loader(c *gin.Context) {
 func serveAsset(c *gin.Context, a *widget.Asset, cacheControl string) {
 	c.Header("Cache-Control", cacheControl)
 	c.Header("ETag", a.ETag)
-	if inm := c.GetHeader("If-None-Match"); inm != "" && etagMatch(inm, a.ETag) {
+	if ifNoneMatch(c.Request.Header, a.ETag) {
 		c.Status(http.StatusNotModified)
 		return
 	}
@@ -249,16 +249,6 @@ func serveAsset(c *gin.Context, a *widget.Asset, cacheControl string) {
 		c.Header("Content-Encoding", "gzip")
 	}
 	c.Data(http.StatusOK, a.ContentType, body)
-}
-
-func etagMatch(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == etag || t == "*" {
-			return true
-		}
-	}
-	return false
 }
 
 // widgetQuery validates the page's parameters.

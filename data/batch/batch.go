@@ -188,13 +188,34 @@ func (in *csvInput) columns() []string {
 	return names
 }
 
+// InputError is a batch input refused before any row is geocoded: the
+// file itself when Option is empty, else the option (columns, postcode
+// or citycode) naming a column the file lacks. It wraps data.ErrInvalid.
+type InputError struct {
+	Option string
+	Reason string
+}
+
+func (e *InputError) Error() string {
+	if e.Option == "" {
+		return data.ErrInvalid.Error() + ": " + e.Reason
+	}
+	return data.ErrInvalid.Error() + ": " + e.Option + ": " + e.Reason
+}
+
+func (e *InputError) Unwrap() error { return data.ErrInvalid }
+
 func invalidBatch(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", data.ErrInvalid, fmt.Sprintf(format, args...))
+	return &InputError{Reason: fmt.Sprintf(format, args...)}
+}
+
+func invalidOption(option, format string, args ...any) error {
+	return &InputError{Option: option, Reason: fmt.Sprintf(format, args...)}
 }
 
 // openCSVInput sniffs the encoding and the delimiter from the head of r,
-// reads the header and resolves the option columns. Errors wrap
-// data.ErrInvalid and name what is wrong with the file or the options.
+// reads the header and resolves the option columns. A refused file or
+// option is an *InputError.
 func openCSVInput(r io.Reader, opts *Options) (*csvInput, error) {
 	br := bufio.NewReaderSize(r, sniff.Size)
 	peek, err := br.Peek(sniff.Size)
@@ -246,7 +267,7 @@ func openCSVInput(r io.Reader, opts *Options) (*csvInput, error) {
 				return i, nil
 			}
 		}
-		return -1, invalidBatch("%s: no column %q in the header (%s)", option, name, strings.Join(header, string(in.sep)))
+		return -1, invalidOption(option, "no column %q in the header (%s)", name, strings.Join(header, string(in.sep)))
 	}
 	for _, name := range opts.Columns {
 		i, err := col("columns", name)
@@ -284,7 +305,7 @@ func openCSVInput(r io.Reader, opts *Options) (*csvInput, error) {
 		}
 		in.queryCols = defaultQueryColumns(header, sample)
 		if len(in.queryCols) == 0 {
-			return nil, invalidBatch("columns: no column of the header (%s) looks like part of an address; name them with columns", strings.Join(header, string(in.sep)))
+			return nil, invalidOption("columns", "no column of the header (%s) looks like part of an address; name them with columns", strings.Join(header, string(in.sep)))
 		}
 	}
 	return in, nil
