@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -17,26 +16,6 @@ import (
 const cacheMaxAge = 60
 
 var cacheControlValue = []string{"public, max-age=" + strconv.Itoa(cacheMaxAge)}
-
-// hasQueryParam reports whether the raw query names the parameter name
-// with a non-empty value, as c.Query would see it, without parsing the
-// whole query into a map.
-func hasQueryParam(raw, name string) bool {
-	for raw != "" {
-		var kv string
-		kv, raw, _ = strings.Cut(raw, "&")
-		k, v, _ := strings.Cut(kv, "=")
-		if k == name {
-			return v != ""
-		}
-		if strings.Contains(k, "%") {
-			if dk, err := url.QueryUnescape(k); err == nil && dk == name {
-				return v != ""
-			}
-		}
-	}
-	return false
-}
 
 // dataset returns the dataset a data request is answered from, which the
 // handler then uses throughout, so that a reload in the middle of a
@@ -60,7 +39,7 @@ func (s *Server) dataset(c *gin.Context) *data.Dataset {
 		return ds
 	}
 	var etag []string
-	if hasQueryParam(c.Request.URL.RawQuery, "at") {
+	if queryOf(c).has("at") {
 		h["Last-Modified"] = enc.lastModified
 		etag = enc.fixedETag
 	} else {

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -122,15 +121,16 @@ const maxNamedUnknown = 5
 // for every field; def when absent. The id is always given, so that a
 // client can tell stations apart whatever it asks for. Unknown paths are
 // refused, all named at once, rather than silently giving less than asked.
-func queryFields(q url.Values, def fieldMask) (fieldMask, error) {
-	vs, ok := q["fields"]
-	if !ok {
-		return def, nil
+func queryFields(q query, def fieldMask) (fieldMask, error) {
+	v, given, err := q.lookup("fields")
+	if err != nil || !given {
+		return def, err
 	}
-	if len(vs) > 1 {
-		return 0, badParam("fields", "is given more than once; separate paths with commas")
-	}
-	v := vs[0]
+	return parseFields(v)
+}
+
+// parseFields parses the value of the fields parameter.
+func parseFields(v string) (fieldMask, error) {
 	if len(v) > maxFieldsLen {
 		return 0, badParam("fields", "is longer than "+strconv.Itoa(maxFieldsLen)+" bytes")
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -110,8 +109,7 @@ func (s *Server) geocode(c *gin.Context) {
 	if ds == nil {
 		return
 	}
-	q := c.Request.URL.Query()
-	gq, filters, err := geocodeQuery(q)
+	gq, filters, err := geocodeQuery(queryOf(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -131,13 +129,13 @@ func (s *Server) reverse(c *gin.Context) {
 	if ds == nil {
 		return
 	}
-	q := c.Request.URL.Query()
-	p, err := queryPoint(q)
+	q := queryOf(c)
+	p, err := q.point()
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	limit, err := queryInt(q, "limit", defaultReverseLimit, 1, geocode.MaxLimit)
+	limit, err := q.int("limit", defaultReverseLimit, 1, geocode.MaxLimit)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -152,24 +150,34 @@ func (s *Server) reverse(c *gin.Context) {
 
 // geocodeQuery decodes /v1/geocode. autocomplete defaults to true, as in
 // the BAN API, so that a widget typing "voir" finds Voiron.
-func geocodeQuery(q url.Values) (geocode.Query, map[string]string, error) {
+func geocodeQuery(q query) (geocode.Query, map[string]string, error) {
 	var gq geocode.Query
+	var err error
 	filters := map[string]string{}
-	gq.Postcode = strings.TrimSpace(q.Get("postcode"))
+	if gq.Postcode, err = q.value("postcode"); err != nil {
+		return gq, nil, err
+	}
 	if gq.Postcode != "" {
 		if !postcodeParam.MatchString(gq.Postcode) {
 			return gq, nil, badParam("postcode", "must be 5 digits, got "+strconv.Quote(gq.Postcode))
 		}
 		filters["postcode"] = gq.Postcode
 	}
-	gq.Citycode = strings.ToUpper(strings.TrimSpace(q.Get("citycode")))
+	if gq.Citycode, err = q.value("citycode"); err != nil {
+		return gq, nil, err
+	}
+	gq.Citycode = strings.ToUpper(gq.Citycode)
 	if gq.Citycode != "" {
 		if !citycodeParam.MatchString(gq.Citycode) {
 			return gq, nil, badParam("citycode", "must be an INSEE commune code (5 characters, e.g. 38563 or 2A004), got "+strconv.Quote(gq.Citycode))
 		}
 		filters["citycode"] = gq.Citycode
 	}
-	if t := strings.TrimSpace(q.Get("type")); t != "" {
+	t, err := q.value("type")
+	if err != nil {
+		return gq, nil, err
+	}
+	if t != "" {
 		typ, err := geocode.ParseType(t)
 		if err != nil {
 			return gq, nil, badParam("type", "must be housenumber, street or municipality, got "+strconv.Quote(t))
@@ -177,7 +185,9 @@ func geocodeQuery(q url.Values) (geocode.Query, map[string]string, error) {
 		gq.Type = typ
 		filters["type"] = t
 	}
-	gq.Text = strings.TrimSpace(q.Get("q"))
+	if gq.Text, err = q.value("q"); err != nil {
+		return gq, nil, err
+	}
 	minLen := minGeocodeQuery
 	if gq.Postcode != "" || gq.Citycode != "" {
 		minLen = minFilteredGeocodeQuery
@@ -194,24 +204,18 @@ func geocodeQuery(q url.Values) (geocode.Query, map[string]string, error) {
 	case !strings.ContainsFunc(gq.Text, isAlnum):
 		return gq, nil, badParam("q", "must contain a letter or digit")
 	}
-	var err error
-	if gq.Limit, err = queryInt(q, "limit", geocode.DefaultLimit, 1, geocode.MaxLimit); err != nil {
+	if gq.Limit, err = q.int("limit", geocode.DefaultLimit, 1, geocode.MaxLimit); err != nil {
 		return gq, nil, err
 	}
-	_, hasLat := q["lat"]
-	_, hasLon := q["lon"]
-	if hasLat || hasLon {
-		p, err := queryPoint(q)
+	if q.has("lat") || q.has("lon") {
+		p, err := q.point()
 		if err != nil {
 			return gq, nil, err
 		}
 		gq.Bias = &p
 	}
-	gq.Autocomplete = true
-	if _, ok := q["autocomplete"]; ok {
-		if gq.Autocomplete, err = queryBool(q, "autocomplete"); err != nil {
-			return gq, nil, err
-		}
+	if gq.Autocomplete, err = q.bool("autocomplete", true); err != nil {
+		return gq, nil, err
 	}
 	return gq, filters, nil
 }

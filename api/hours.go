@@ -2,9 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -121,35 +118,6 @@ func localDay(t time.Time, loc *time.Location) (start, end time.Time) {
 	return time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 }
 
-// queryInstant decodes an optional RFC 3339 instant; "now" and absence
-// give now.
-func queryInstant(q url.Values, name string, now time.Time) (time.Time, error) {
-	s := strings.TrimSpace(q.Get(name))
-	if s == "" || s == "now" {
-		return now, nil
-	}
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		return time.Time{}, badParam(name, "must be an RFC 3339 instant such as 2026-11-27T18:30:00+01:00, got "+strconv.Quote(s))
-	}
-	if t.Year() < 1900 || t.Year() > 2200 {
-		return time.Time{}, badParam(name, "must be between the years 1900 and 2200")
-	}
-	return t, nil
-}
-
-// queryOpen decodes open=now|<RFC 3339>: the instant stations must be open
-// at, or the zero time when the parameter is absent.
-func queryOpen(q url.Values, at time.Time) (time.Time, error) {
-	switch s := strings.TrimSpace(q.Get("open")); s {
-	case "", "false", "0":
-		return time.Time{}, nil
-	case "now", "true", "1":
-		return at, nil
-	}
-	return queryInstant(q, "open", at)
-}
-
 func (s *Server) stationHours(c *gin.Context) {
 	ds := s.dataset(c)
 	if ds == nil {
@@ -160,16 +128,16 @@ func (s *Server) stationHours(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	q := c.Request.URL.Query()
+	q := queryOf(c)
 	now := s.now()
-	from, err := queryInstant(q, "from", now)
+	from, err := q.instantOrNow("from", now)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	to := from.Add(7 * 24 * time.Hour)
-	if q.Get("to") != "" {
-		if to, err = queryInstant(q, "to", now); err != nil {
+	if q.has("to") {
+		if to, err = q.instantOrNow("to", now); err != nil {
 			s.fail(c, err)
 			return
 		}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -115,7 +114,7 @@ func newCommuneFactsJSON(cm *data.Commune, enc stationEncoder) communeFactsJSON 
 
 // competentEncoder encodes the stations of competent units now, with the
 // fields the query asks for, compact by default.
-func (s *Server) competentEncoder(ds *data.Dataset, q url.Values) (stationEncoder, error) {
+func (s *Server) competentEncoder(ds *data.Dataset, q query) (stationEncoder, error) {
 	mask, err := queryFields(q, maskCompact)
 	if err != nil {
 		return stationEncoder{}, err
@@ -129,26 +128,18 @@ func (s *Server) registerJurisdictionRoutes(g *gin.RouterGroup) {
 	getAndHead(g, "/communes/:code", s.getCommune)
 }
 
-// queryBoundary decodes the optional boundary margin in metres.
-func queryBoundary(q url.Values) (float64, error) {
-	if strings.TrimSpace(q.Get("boundary_m")) == "" {
-		return data.DefaultBoundaryM, nil
-	}
-	return queryFloat(q, "boundary_m", 0, data.MaxBoundaryM)
-}
-
 func (s *Server) jurisdiction(c *gin.Context) {
 	ds := s.dataset(c)
 	if ds == nil {
 		return
 	}
-	q := c.Request.URL.Query()
-	p, err := queryPoint(q)
+	q := queryOf(c)
+	p, err := q.point()
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	margin, err := queryBoundary(q)
+	margin, err := q.optFloat("boundary_m", data.DefaultBoundaryM, 0, data.MaxBoundaryM)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -186,7 +177,7 @@ func (s *Server) getCommune(c *gin.Context) {
 	if ds == nil {
 		return
 	}
-	enc, err := s.competentEncoder(ds, c.Request.URL.Query())
+	enc, err := s.competentEncoder(ds, queryOf(c))
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -204,13 +195,13 @@ func (s *Server) listCommunes(c *gin.Context) {
 	if ds == nil {
 		return
 	}
-	q := c.Request.URL.Query()
+	q := queryOf(c)
 	cq, err := communeQuery(q)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	limit, err := queryInt(q, "limit", 20, 1, maxCommuneList)
+	limit, err := q.int("limit", 20, 1, maxCommuneList)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -229,8 +220,15 @@ func (s *Server) listCommunes(c *gin.Context) {
 }
 
 // communeQuery decodes /v1/communes: exactly one of postcode and q.
-func communeQuery(q url.Values) (data.CommuneQuery, error) {
-	pc, name := strings.TrimSpace(q.Get("postcode")), strings.TrimSpace(q.Get("q"))
+func communeQuery(q query) (data.CommuneQuery, error) {
+	pc, err := q.value("postcode")
+	if err != nil {
+		return data.CommuneQuery{}, err
+	}
+	name, err := q.value("q")
+	if err != nil {
+		return data.CommuneQuery{}, err
+	}
 	switch {
 	case pc != "" && name != "":
 		return data.CommuneQuery{}, badParam("q", "cannot be combined with postcode")
@@ -253,16 +251,4 @@ func communeQuery(q url.Values) (data.CommuneQuery, error) {
 
 func isAlnum(r rune) bool {
 	return r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 0x7f && r != 0xfffd
-}
-
-// queryBool decodes an optional boolean: true or 1, false or 0; absent is false.
-func queryBool(q url.Values, name string) (bool, error) {
-	switch v := strings.TrimSpace(q.Get(name)); v {
-	case "", "false", "0":
-		return false, nil
-	case "true", "1":
-		return true, nil
-	default:
-		return false, badParam(name, "must be true or false, got "+strconv.Quote(v))
-	}
 }

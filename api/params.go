@@ -20,10 +20,26 @@ const (
 	maxParamNameBytes = 64
 )
 
-// checkQuery applies one rule to every parameter of every route: the
-// query must parse, hold at most maxQueryParams parameters, name each at
-// most once, and each value must be UTF-8 text of at most maxParamChars
-// characters. A handler may then read any parameter with Get.
+// The one rule every parameter of every route is read by:
+//
+//   - The query is name=value pairs separated by &, at most
+//     maxQueryParams of them; a name is UTF-8 text of at most
+//     maxParamNameBytes bytes, a value UTF-8 text of at most
+//     maxParamChars characters once percent-decoded.
+//   - A parameter is given at most once, known or not: a list goes in one
+//     value, comma-separated (fields=id,name).
+//   - A value is read without the white space around it, and an empty
+//     value is the parameter's absence: the route's default, or "is
+//     required". Only a list tells an empty value from absence, since
+//     asking for an empty list is asking for nothing (fields=).
+//   - Unknown parameters are ignored, once they pass the bounds above, so
+//     that cache busters and other tools' parameters do no harm.
+//
+// checkQuery applies the bounds and the once-only rule to every parameter
+// before any handler runs; a handler reads the parameters it knows
+// through a query, which checks each one it reads by the same rule.
+
+// checkQuery refuses a query that breaks the rule, whatever the route.
 func (s *Server) checkQuery(c *gin.Context) {
 	if err := checkRawQuery(c.Request.URL.RawQuery); err != nil {
 		s.fail(c, err)
@@ -32,28 +48,39 @@ func (s *Server) checkQuery(c *gin.Context) {
 	c.Next()
 }
 
-func checkRawQuery(raw string) error {
-	if raw == "" {
-		return nil
-	}
-	// Names seen so far; a linear scan beats a map for the few
-	// parameters of a real query.
-	var namesArr [16]string
-	names := namesArr[:0]
-	n := 0
+// nextParam splits the first name=value pair off a raw query, skipping
+// empty pairs (a=1&&b=2). name is "" only when raw holds no more pairs.
+func nextParam(raw string) (name, value, rest string, ok bool) {
 	for raw != "" {
 		var kv string
 		kv, raw, _ = strings.Cut(raw, "&")
 		if kv == "" {
 			continue
 		}
+		name, value, _ = strings.Cut(kv, "=")
+		return name, value, raw, true
+	}
+	return "", "", "", false
+}
+
+func checkRawQuery(raw string) error {
+	// Names seen so far; a linear scan beats a map for the few
+	// parameters of a real query.
+	var namesArr [16]string
+	names := namesArr[:0]
+	n := 0
+	for {
+		k, v, rest, ok := nextParam(raw)
+		if !ok {
+			return nil
+		}
+		raw = rest
 		if n++; n > maxQueryParams {
 			return badParam("query", "has more than "+strconv.Itoa(maxQueryParams)+" parameters")
 		}
-		if strings.Contains(kv, ";") {
+		if strings.Contains(k, ";") || strings.Contains(v, ";") {
 			return badParam("query", "must separate parameters with &, not ;")
 		}
-		k, v, _ := strings.Cut(kv, "=")
 		k, err := url.QueryUnescape(k)
 		if err != nil {
 			return badParam("query", "has a malformed percent-encoding in a parameter name")
@@ -63,7 +90,7 @@ func checkRawQuery(raw string) error {
 		}
 		for _, seen := range names {
 			if seen == k {
-				return badParam(k, "is given more than once")
+				return errRepeated(k)
 			}
 		}
 		names = append(names, k)
@@ -71,7 +98,67 @@ func checkRawQuery(raw string) error {
 			return badParam(k, err.Error())
 		}
 	}
-	return nil
+}
+
+func errRepeated(name string) error { return badParam(name, "is given more than once") }
+
+// query reads the parameters of one request by the rule above. It keeps
+// the raw query and scans it on each read, which allocates nothing
+// unless a value is percent-encoded: a route reads a dozen parameters at
+// most, from a query of a few hundred bytes at most.
+type query struct{ raw string }
+
+func queryOf(c *gin.Context) query { return query{c.Request.URL.RawQuery} }
+
+// lookup returns the value of the parameter name, decoded and trimmed,
+// and whether it is in the query at all, empty or not.
+func (q query) lookup(name string) (value string, given bool, err error) {
+	raw := q.raw
+	escaped := ""
+	for {
+		k, v, rest, ok := nextParam(raw)
+		if !ok {
+			break
+		}
+		raw = rest
+		if k != name {
+			if !strings.Contains(k, "%") {
+				continue
+			}
+			if dk, err := url.QueryUnescape(k); err != nil || dk != name {
+				continue
+			}
+		}
+		if given {
+			return "", true, errRepeated(name)
+		}
+		given, escaped = true, v
+	}
+	if !given {
+		return "", false, nil
+	}
+	if err := checkValue(escaped); err != nil {
+		return "", true, badParam(name, err.Error())
+	}
+	if strings.ContainsAny(escaped, "%+") {
+		// checkValue has checked the escapes.
+		escaped, _ = url.QueryUnescape(escaped)
+	}
+	return strings.TrimSpace(escaped), true, nil
+}
+
+// value returns the value of the parameter name, "" when it is absent or
+// empty.
+func (q query) value(name string) (string, error) {
+	v, _, err := q.lookup(name)
+	return v, err
+}
+
+// has reports whether the parameter name has a value. A malformed one
+// counts, so that reading it reports the error.
+func (q query) has(name string) bool {
+	v, _, err := q.lookup(name)
+	return v != "" || err != nil
 }
 
 // checkValue checks one escaped value: well-formed percent-encoding, then

@@ -2,9 +2,7 @@ package api
 
 import (
 	"math"
-	"net/url"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -58,33 +56,34 @@ func countDigits(s string) int {
 // maxRadiusM is half the Earth's circumference: no radius can be larger.
 const maxRadiusM = 20_037_509
 
-// queryPoint decodes the required lat and lon parameters.
-func queryPoint(q url.Values) (orb.Point, error) {
-	lat, err := queryFloat(q, "lat", -90, 90)
+// point decodes the required lat and lon parameters.
+func (q query) point() (orb.Point, error) {
+	lat, err := q.float("lat", -90, 90)
 	if err != nil {
 		return orb.Point{}, err
 	}
-	lon, err := queryFloat(q, "lon", -180, 180)
+	lon, err := q.float("lon", -180, 180)
 	if err != nil {
 		return orb.Point{}, err
 	}
 	return orb.Point{lon, lat}, nil
 }
 
-// queryFloat decodes a required finite number within [min, max].
-// checkQuery has refused a repeated parameter already.
-func queryFloat(q url.Values, name string, min, max float64) (float64, error) {
-	vs, ok := q[name]
-	if !ok || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+// float decodes a required finite number within [min, max].
+func (q query) float(name string, min, max float64) (float64, error) {
+	text, err := q.value(name)
+	if err != nil {
+		return 0, err
+	}
+	if text == "" {
 		return 0, badParam(name, "is required")
 	}
-	text := strings.TrimSpace(vs[0])
 	if !isDecimal(text) {
-		return 0, badParam(name, "must be a decimal number, got "+strconv.Quote(vs[0]))
+		return 0, badParam(name, "must be a decimal number, got "+strconv.Quote(text))
 	}
 	v, err := strconv.ParseFloat(text, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return 0, badParam(name, "must be a finite decimal number, got "+strconv.Quote(vs[0]))
+		return 0, badParam(name, "must be a finite decimal number, got "+strconv.Quote(text))
 	}
 	if v < min || v > max {
 		return 0, badParam(name, "must be between "+strconv.FormatFloat(min, 'g', -1, 64)+" and "+strconv.FormatFloat(max, 'g', -1, 64))
@@ -92,11 +91,19 @@ func queryFloat(q url.Values, name string, min, max float64) (float64, error) {
 	return v, nil
 }
 
-// queryInt decodes an optional integer within [min, max], def when absent.
-func queryInt(q url.Values, name string, def, min, max int) (int, error) {
-	s := strings.TrimSpace(q.Get(name))
-	if s == "" {
+// optFloat decodes an optional number within [min, max], def when absent.
+func (q query) optFloat(name string, def, min, max float64) (float64, error) {
+	if !q.has(name) {
 		return def, nil
+	}
+	return q.float(name, min, max)
+}
+
+// int decodes an optional integer within [min, max], def when absent.
+func (q query) int(name string, def, min, max int) (int, error) {
+	s, err := q.value(name)
+	if err != nil || s == "" {
+		return def, err
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil {
@@ -108,34 +115,92 @@ func queryInt(q url.Values, name string, def, min, max int) (int, error) {
 	return v, nil
 }
 
-// queryRadius decodes the optional radius in metres; 0 means unlimited.
-func queryRadius(q url.Values) (float64, error) {
-	if strings.TrimSpace(q.Get("radius")) == "" {
-		return 0, nil
+// bool decodes an optional boolean: true or 1, false or 0; def when
+// absent.
+func (q query) bool(name string, def bool) (bool, error) {
+	switch v, err := q.value(name); v {
+	case "":
+		return def, err
+	case "false", "0":
+		return false, nil
+	case "true", "1":
+		return true, nil
+	default:
+		return false, badParam(name, "must be true or false, got "+strconv.Quote(v))
 	}
-	r, err := queryFloat(q, "radius", 0, maxRadiusM)
-	if err != nil {
-		return 0, err
-	}
-	if r == 0 {
-		return 0, badParam("radius", "must be positive (metres); omit it for no limit")
-	}
-	return r, nil
 }
 
-func queryForce(q url.Values) (data.Force, error) {
-	f, err := data.ParseForce(q.Get("force"))
+// instant decodes an optional RFC 3339 instant; the zero time when
+// absent.
+func (q query) instant(name string) (time.Time, error) {
+	s, err := q.value(name)
+	if err != nil || s == "" {
+		return time.Time{}, err
+	}
+	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return data.AnyForce, badParam("force", "must be gendarmerie or police, got "+strconv.Quote(q.Get("force")))
+		return time.Time{}, badParam(name, "must be an RFC 3339 instant such as 2026-11-27T18:30:00+01:00, got "+strconv.Quote(s))
+	}
+	if t.Year() < 1900 || t.Year() > 2200 {
+		return time.Time{}, badParam(name, "must be between the years 1900 and 2200")
+	}
+	return t, nil
+}
+
+// instantOrNow decodes an optional instant of the API's routes, where
+// "now" and absence give now.
+func (q query) instantOrNow(name string, now time.Time) (time.Time, error) {
+	if v, err := q.value(name); err != nil || v == "now" {
+		return now, err
+	}
+	t, err := q.instant(name)
+	if err != nil || t.IsZero() {
+		return now, err
+	}
+	return t, nil
+}
+
+// open decodes open=now|true|1|<RFC 3339>: the instant stations must be
+// open at, or the zero time when the parameter is absent, false or 0.
+func (q query) open(at time.Time) (time.Time, error) {
+	switch s, err := q.value("open"); s {
+	case "", "false", "0":
+		return time.Time{}, err
+	case "now", "true", "1":
+		return at, nil
+	}
+	return q.instantOrNow("open", at)
+}
+
+// radius decodes the optional radius in metres; 0 means unlimited.
+func (q query) radius() (float64, error) {
+	if !q.has("radius") {
+		return 0, nil
+	}
+	r, err := q.float("radius", 0, maxRadiusM)
+	if err == nil && r == 0 {
+		return 0, badParam("radius", "must be positive (metres); omit it for no limit")
+	}
+	return r, err
+}
+
+func (q query) force() (data.Force, error) {
+	v, err := q.value("force")
+	if err != nil {
+		return data.AnyForce, err
+	}
+	f, err := data.ParseForce(v)
+	if err != nil {
+		return data.AnyForce, badParam("force", "must be gendarmerie or police, got "+strconv.Quote(v))
 	}
 	return f, nil
 }
 
-// queryFormat decodes the response format: json (default) or geojson.
-func queryFormat(q url.Values) (string, error) {
-	switch f := q.Get("format"); f {
+// format decodes the response format: json (default) or geojson.
+func (q query) format() (string, error) {
+	switch f, err := q.value("format"); f {
 	case "", "json":
-		return "json", nil
+		return "json", err
 	case "geojson":
 		return "geojson", nil
 	default:
@@ -144,28 +209,28 @@ func queryFormat(q url.Values) (string, error) {
 }
 
 // nearestQuery decodes the parameters of /v1/stations/nearest.
-func nearestQuery(q url.Values, at time.Time) (data.NearestQuery, error) {
-	p, err := queryPoint(q)
+func nearestQuery(q query, at time.Time) (data.NearestQuery, error) {
+	p, err := q.point()
 	if err != nil {
 		return data.NearestQuery{}, err
 	}
-	limit, err := queryInt(q, "limit", 5, 1, data.MaxNearest)
+	limit, err := q.int("limit", 5, 1, data.MaxNearest)
 	if err != nil {
 		return data.NearestQuery{}, err
 	}
-	radius, err := queryRadius(q)
+	radius, err := q.radius()
 	if err != nil {
 		return data.NearestQuery{}, err
 	}
-	force, err := queryForce(q)
+	force, err := q.force()
 	if err != nil {
 		return data.NearestQuery{}, err
 	}
-	openAt, err := queryOpen(q, at)
+	openAt, err := q.open(at)
 	if err != nil {
 		return data.NearestQuery{}, err
 	}
-	competent, err := queryBool(q, "competent")
+	competent, err := q.bool("competent", false)
 	if err != nil {
 		return data.NearestQuery{}, err
 	}

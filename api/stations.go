@@ -24,8 +24,8 @@ func (s *Server) nearest(c *gin.Context) {
 	if ds == nil {
 		return
 	}
-	q := c.Request.URL.Query()
-	at, err := queryInstant(q, "at", s.now())
+	q := queryOf(c)
+	at, err := q.instantOrNow("at", s.now())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -35,7 +35,7 @@ func (s *Server) nearest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	format, err := queryFormat(q)
+	format, err := q.format()
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -45,7 +45,7 @@ func (s *Server) nearest(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	if !nq.OpenAt.IsZero() && q.Get("at") == "" {
+	if !nq.OpenAt.IsZero() && !q.has("at") {
 		// Stations chosen for being open at an instant show their state
 		// at that instant, not now.
 		at = nq.OpenAt
@@ -129,8 +129,8 @@ func (s *Server) getStation(c *gin.Context) {
 	if ds == nil {
 		return
 	}
-	q := c.Request.URL.Query()
-	at, err := queryInstant(q, "at", s.now())
+	q := queryOf(c)
+	at, err := q.instantOrNow("at", s.now())
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -155,23 +155,23 @@ func (s *Server) listStations(c *gin.Context) {
 	if ds == nil {
 		return
 	}
-	q := c.Request.URL.Query()
-	at, err := queryInstant(q, "at", s.now())
+	q := queryOf(c)
+	at, err := q.instantOrNow("at", s.now())
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	force, err := queryForce(q)
+	force, err := q.force()
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	page, err := queryInt(q, "page", 1, 1, 1_000_000)
+	page, err := q.int("page", 1, 1, 1_000_000)
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
-	perPage, err := queryInt(q, "per_page", 50, 1, maxPerPage)
+	perPage, err := q.int("per_page", 50, 1, maxPerPage)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -181,8 +181,17 @@ func (s *Server) listStations(c *gin.Context) {
 		s.fail(c, err)
 		return
 	}
-	dep := strings.ToUpper(strings.TrimSpace(q.Get("departement")))
-	all := ds.Stations(data.StationFilter{Force: force, Departement: dep, Commune: strings.TrimSpace(q.Get("commune"))})
+	dep, err := q.value("departement")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	commune, err := q.value("commune")
+	if err != nil {
+		s.fail(c, err)
+		return
+	}
+	all := ds.Stations(data.StationFilter{Force: force, Departement: strings.ToUpper(dep), Commune: commune})
 	enc := s.stationEncoder(ds, mask, at)
 	b := append([]byte(nil), `{"stations":[`...)
 	if start := (page - 1) * perPage; start < len(all) {

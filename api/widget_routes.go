@@ -160,7 +160,7 @@ func (h *widgetHandler) load(c *gin.Context) *widget.Bundle {
 
 func (h *widgetHandler) page(c *gin.Context) {
 	c.Header("Content-Security-Policy", h.csp)
-	cfg, err := widgetQuery(c.Request.URL.Query())
+	cfg, err := widgetQuery(queryOf(c))
 	if err != nil {
 		if wantsHTML(c.GetHeader("Accept")) {
 			h.badPage(c, err)
@@ -252,44 +252,56 @@ func serveAsset(c *gin.Context, a *widget.Asset, cacheControl string) {
 }
 
 // widgetQuery validates the page's parameters.
-func widgetQuery(q url.Values) (widgetConfigJSON, error) {
+func widgetQuery(q query) (widgetConfigJSON, error) {
 	cfg := widgetConfigJSON{Lang: "fr", Theme: "auto"}
-	force, err := queryForce(q)
+	force, err := q.force()
 	if err != nil {
 		return cfg, err
 	}
 	if force != data.AnyForce {
 		cfg.Force = force.String()
 	}
-	if cfg.Limit, err = queryInt(q, "limit", 5, 1, maxWidgetLimit); err != nil {
+	if cfg.Limit, err = q.int("limit", 5, 1, maxWidgetLimit); err != nil {
 		return cfg, err
 	}
-	switch l := q.Get("lang"); l {
+	lang, err := q.value("lang")
+	if err != nil {
+		return cfg, err
+	}
+	switch lang {
 	case "", "fr":
 	case "en":
 		cfg.Lang = "en"
 	default:
-		return cfg, badParam("lang", "must be fr or en, got "+strconv.Quote(l))
+		return cfg, badParam("lang", "must be fr or en, got "+strconv.Quote(lang))
 	}
-	switch t := q.Get("theme"); t {
+	theme, err := q.value("theme")
+	if err != nil {
+		return cfg, err
+	}
+	switch theme {
 	case "", "auto":
 	case "light", "dark":
-		cfg.Theme = t
+		cfg.Theme = theme
 	default:
-		return cfg, badParam("theme", "must be light, dark or auto, got "+strconv.Quote(t))
+		return cfg, badParam("theme", "must be light, dark or auto, got "+strconv.Quote(theme))
 	}
-	switch o := strings.ToLower(q.Get("open")); o {
+	// A partner's page may say yes or YES: the widget's own words.
+	open, err := q.value("open")
+	if err != nil {
+		return cfg, err
+	}
+	switch strings.ToLower(open) {
 	case "", "0", "false", "no":
 	case "1", "true", "yes":
 		cfg.Open = true
 	default:
-		return cfg, badParam("open", "must be true or false, got "+strconv.Quote(q.Get("open")))
+		return cfg, badParam("open", "must be true or false, got "+strconv.Quote(open))
 	}
-	_, hasLat := q["lat"]
-	_, hasLon := q["lon"]
+	hasLat, hasLon := q.has("lat"), q.has("lon")
 	switch {
 	case hasLat && hasLon:
-		p, err := queryPoint(q)
+		p, err := q.point()
 		if err != nil {
 			return cfg, err
 		}
@@ -299,12 +311,12 @@ func widgetQuery(q url.Values) (widgetConfigJSON, error) {
 	case hasLon:
 		return cfg, badParam("lat", "is required with lon")
 	}
-	if at := q.Get("at"); at != "" {
-		t, err := time.Parse(time.RFC3339, at)
-		if err != nil {
-			return cfg, badParam("at", "must be an RFC 3339 time such as 2026-03-02T10:00:00+01:00, got "+strconv.Quote(at))
-		}
-		cfg.At = t.Format(time.RFC3339)
+	at, err := q.instant("at")
+	if err != nil {
+		return cfg, err
+	}
+	if !at.IsZero() {
+		cfg.At = at.Format(time.RFC3339)
 	}
 	return cfg, nil
 }
@@ -320,7 +332,7 @@ func wantsHTML(accept string) bool {
 // body in the partner's page.
 func (h *widgetHandler) badPage(c *gin.Context, err error) {
 	lang := "fr"
-	if c.Query("lang") == "en" {
+	if lang, _ := queryOf(c).value("lang"); lang == "en" {
 		lang = "en"
 	}
 	msg := map[string]string{
