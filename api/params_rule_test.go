@@ -35,7 +35,7 @@ var ruleRoutes = []struct {
 	{"GET", "/v1/jurisdiction", "lat=45.05&lon=5.05", []string{"lat", "lon", "boundary_m", "fields"}},
 	{"GET", "/v1/communes", "postcode=38500", []string{"q", "postcode", "limit", "fields"}},
 	{"GET", "/v1/communes/:code", "", []string{"fields"}},
-	{"GET", "/v1/geocode", "q=danton", []string{"q", "postcode", "citycode", "type", "lat", "lon", "limit", "autocomplete"}},
+	{"GET", "/v1/geocode", "q=voir", []string{"q", "postcode", "citycode", "type", "lat", "lon", "limit", "autocomplete"}},
 	{"GET", "/v1/reverse", "lat=45.364&lon=5.589", []string{"lat", "lon", "limit"}},
 	{"POST", "/v1/geocode/csv", "", nil},
 	{"POST", "/admin/reload", "", nil},
