@@ -35,6 +35,9 @@ const (
 //   - Unknown parameters are ignored, once they pass the bounds above, so
 //     that cache busters and other tools' parameters do no harm.
 //
+// The fields of the batch upload are not query parameters: they follow
+// api-adresse, whose clients repeat columns (see setBatchOption).
+//
 // checkQuery applies the bounds and the once-only rule to every parameter
 // before any handler runs; a handler reads the parameters it knows
 // through a query, which checks each one it reads by the same rule.
