@@ -8,7 +8,7 @@
 // and metrics.go what every request goes through; params.go the one rule
 // every query parameter is read by, and query.go the typed reads built
 // on it; problem.go the one table from errors to problems, fed by typed
-// errors (ParamError names the parameter, data.InputError the batch
+// errors (ParamError names the parameter, batch.InputError the batch
 // option, data.ErrInvalid and data.ErrNotFound the domain's refusals);
 // cache.go the dataset of a request, its validators and the one
 // If-None-Match check; stations.go, jurisdiction.go, hours.go,
@@ -16,11 +16,11 @@
 // routes; encode.go, fields.go and json.go the wire types.
 //
 // What it may import: the standard library; Gin, Prometheus, the
-// compression and rate-limit libraries; guichet/data, and the packages
-// whose types data's answers carry (data/hours, geo/geocode,
-// paulmach/orb); the widget it serves (api/widget). It parses no source
-// format and runs no spatial query itself: it asks data. Its neighbours:
-// data below answers every question; cmd/guichet above builds a Config
-// from flags and the environment, starting from DefaultConfig, and serves
-// Handler.
+// compression and rate-limit libraries; guichet/data, data/batch (the
+// CSV pipeline the batch upload streams through), and the packages whose
+// types data's answers carry (data/hours, geo/geocode, paulmach/orb); the
+// widget it serves (api/widget). It parses no source format and runs no
+// spatial query itself: it asks data. Its neighbours: data below answers
+// every question; cmd/guichet above builds a Config from flags and the
+// environment, starting from DefaultConfig, and serves Handler.
 package api

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"guichet/data"
+	"guichet/data/load"
 )
 
 // ruleRoutes lists every route with a query it answers, and the query
@@ -46,7 +46,7 @@ var pathArgs = strings.NewReplacer(":id", "gn-1004321", ":code", "38001", ":file
 
 func ruleServer(t *testing.T) *Server {
 	t.Helper()
-	ds, err := data.Load(fixtureFS(t), data.Options{Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }})
+	ds, err := load.FS(fixtureFS(t), load.Options{Now: func() time.Time { return time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"guichet/data"
+	"guichet/data/batch"
 )
 
 // failWith answers err through Server.fail on a bare request, and returns
@@ -45,8 +46,8 @@ func TestErrorProblemTable(t *testing.T) {
 	}{
 		{"parameter", badParam("lat", "is required"), 400, typeInvalidParameter, &invalidParam{"lat", "is required"}, "lat: is required", [2]string{}},
 		{"wrapped parameter", fmt.Errorf("decoding: %w", badParam("limit", "must be an integer")), 400, typeInvalidParameter, &invalidParam{"limit", "must be an integer"}, "limit: must be an integer", [2]string{}},
-		{"batch option", &data.InputError{Option: "postcode", Reason: `no column "cp" in the header (a,b)`}, 400, typeInvalidParameter, &invalidParam{"postcode", `no column "cp" in the header (a,b)`}, `postcode: no column "cp" in the header (a,b)`, [2]string{}},
-		{"batch file", &data.InputError{Reason: "the file is empty"}, 400, typeInvalidParameter, &invalidParam{"data", "the file is empty"}, "data: the file is empty", [2]string{}},
+		{"batch option", &batch.InputError{Option: "postcode", Reason: `no column "cp" in the header (a,b)`}, 400, typeInvalidParameter, &invalidParam{"postcode", `no column "cp" in the header (a,b)`}, `postcode: no column "cp" in the header (a,b)`, [2]string{}},
+		{"batch file", &batch.InputError{Reason: "the file is empty"}, 400, typeInvalidParameter, &invalidParam{"data", "the file is empty"}, "data: the file is empty", [2]string{}},
 		{"domain invalid", fmt.Errorf("%w: limit must be between 1 and 100", data.ErrInvalid), 400, typeInvalidParameter, nil, "data: invalid argument: limit must be between 1 and 100", [2]string{}},
 		{"domain not found", fmt.Errorf("%w: no station with id %q", data.ErrNotFound, "x"), 404, typeNotFound, nil, `data: not found: no station with id "x"`, [2]string{}},
 		{"body cap", &http.MaxBytesError{Limit: 1024}, 413, typeTooLarge, nil, "the request body is larger than 1024 bytes", [2]string{"Connection", "close"}},
