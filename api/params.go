@@ -52,7 +52,7 @@ func (s *Server) checkQuery(c *gin.Context) {
 }
 
 // nextParam splits the first name=value pair off a raw query, skipping
-// empty pairs (a=1&&b=2). name is "" only when raw holds no more pairs.
+// empty pairs (a=1&&b=2); ok is false when raw holds no more pairs.
 func nextParam(raw string) (name, value, rest string, ok bool) {
 	for raw != "" {
 		var kv string
