@@ -298,33 +298,6 @@ func TestCandidateSlotsCoverOpenTimesNational(t *testing.T) {
 	}
 }
 
-func TestWeekdaysOnly(t *testing.T) {
-	tests := []struct {
-		osm  string
-		want bool
-	}{
-		{"", true},
-		{"24/7", true},
-		{"off", true},
-		{"Mo-Fr 08:00-12:00,14:00-18:00; Sa,Su 09:00-12:00; PH off", true},
-		{"Fr 20:00-02:00", true},
-		{`Mo 08:00-12:00 "sur rendez-vous en Jan, week 2"`, true},
-		{"Mo-Fr 10:00-12:00 unknown", true},
-		{"Mo 08:00-34:00", false}, // longer than a day: Week cannot say
-		{"Dec 24 off", false},
-		{"Jan-Jun Mo 08:00-12:00", false},
-		{"2026 Mo 08:00-12:00", false},
-		{"week 01-10 Mo 08:00-12:00", false},
-		{"Mo[1] 08:00-12:00", false},
-		{"Mo 08:00-12:00 || PH open", false},
-	}
-	for _, tt := range tests {
-		if got := weekdaysOnly(tt.osm); got != tt.want {
-			t.Errorf("weekdaysOnly(%q) = %v, want %v", tt.osm, got, tt.want)
-		}
-	}
-}
-
 func TestCandidateSlots(t *testing.T) {
 	const perDay = weekSlots / 7
 	at := func(wd, h, m int) int { return wd*perDay + (h*60+m)/slotMinutes }
