@@ -95,7 +95,7 @@ func (d *Dataset) Locate(p orb.Point, nearM float64) (Jurisdiction, error) {
 	if !(nearM >= 0 && nearM <= MaxBoundaryM) {
 		return Jurisdiction{}, fmt.Errorf("%w: boundary margin must be between 0 and %d metres", ErrInvalid, MaxBoundaryM)
 	}
-	j, shape, err := d.communeAt(p)
+	j, shape, _, err := d.communeAt(p)
 	if err != nil {
 		return Jurisdiction{}, err
 	}
@@ -112,28 +112,32 @@ func (d *Dataset) Locate(p orb.Point, nearM float64) (Jurisdiction, error) {
 // competent units, geocoding results). Its Boundary is zero. It never
 // allocates.
 func (d *Dataset) CommuneAt(p orb.Point) (Jurisdiction, error) {
-	j, _, err := d.communeAt(p)
+	j, _, _, err := d.communeAt(p)
 	return j, err
 }
 
-func (d *Dataset) communeAt(p orb.Point) (Jurisdiction, int32, error) {
+// communeAt is CommuneAt that also returns the index of the shape holding
+// p and the dataset's own copy of the competence of the answer.
+func (d *Dataset) communeAt(p orb.Point) (Jurisdiction, int32, *Competence, error) {
 	if err := validatePoint(p); err != nil {
-		return Jurisdiction{}, 0, err
+		return Jurisdiction{}, 0, nil, err
 	}
 	ix := d.communes
 	if ix == nil || !ix.hasPolygons {
-		return Jurisdiction{}, 0, fmt.Errorf("%w: no commune boundaries are loaded", ErrNotFound)
+		return Jurisdiction{}, 0, nil, fmt.Errorf("%w: no commune boundaries are loaded", ErrNotFound)
 	}
 	i, ok := ix.polygons.Locate(p)
 	if !ok {
-		return Jurisdiction{}, 0, fmt.Errorf("%w: no commune at lat %.5f, lon %.5f: the point is at sea or outside the territories with known boundaries (metropolitan France and the five overseas départements)", ErrNotFound, p[1], p[0])
+		return Jurisdiction{}, 0, nil, fmt.Errorf("%w: no commune at lat %.5f, lon %.5f: the point is at sea or outside the territories with known boundaries (metropolitan France and the five overseas départements)", ErrNotFound, p[1], p[0])
 	}
 	s := &ix.shapes[i]
-	j := Jurisdiction{Commune: s.commune, ShapeCode: s.code, Competence: s.competence}
+	j := Jurisdiction{Commune: s.commune, ShapeCode: s.code}
+	comp := &s.competence
 	if a := arrondissementAt(s.commune, p); a != nil {
-		j.Commune, j.Competence, j.Precision = a, a.Competence, PrecisionArrondissementApproximate
+		j.Commune, j.Precision, comp = a, PrecisionArrondissementApproximate, &a.Competence
 	}
-	return j, i, nil
+	j.Competence = *comp
+	return j, i, comp, nil
 }
 
 // neighbours lists the communes other than that of shape own within maxM

@@ -117,7 +117,7 @@ func checkNearestOpen(t *testing.T, d *Dataset, rng *rand.Rand, n int) {
 			q.RadiusM = rng.Float64() * 200e3
 		}
 		var err error
-		buf, err = d.Nearest(q, buf)
+		buf, _, err = d.Nearest(q, buf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -413,7 +413,7 @@ func BenchmarkNearestOpenAt(b *testing.B) {
 			for b.Loop() {
 				start := time.Now()
 				var err error
-				buf, err = d.Nearest(NearestQuery{Point: points[i%len(points)], Limit: 5, OpenAt: c.at}, buf)
+				buf, _, err = d.Nearest(NearestQuery{Point: points[i%len(points)], Limit: 5, OpenAt: c.at}, buf)
 				if len(lat) < cap(lat) {
 					lat = append(lat, time.Since(start))
 				}
