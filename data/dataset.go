@@ -179,7 +179,7 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, *Comp
 	}
 	var competent *Competence
 	if q.Competent {
-		_, _, comp, err := d.communeAt(q.Point)
+		_, _, comp, err := d.communeAt(q.Point, false)
 		if err != nil {
 			return nil, nil, err
 		}
