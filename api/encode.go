@@ -223,19 +223,19 @@ func (e stationEncoder) fragmentsOf(st *data.Station) *stationFragments {
 // appendStation appends the JSON object of st with the fields of the
 // encoder's mask; distanceM is written only when withDistance.
 func (e stationEncoder) appendStation(b []byte, st *data.Station, distanceM float64, withDistance bool) []byte {
-	return e.fragmentsOf(st).appendObject(b, e.mask, distanceM, withDistance, e.hours(st, nil))
+	return e.fragmentsOf(st).appendObject(b, e.mask, distanceM, withDistance, e.hoursOf(st, nil))
 }
 
 // appendFeature appends st as a GeoJSON Feature whose properties are its
 // object without the location, which is the geometry.
 func (e stationEncoder) appendFeature(b []byte, st *data.Station, distanceM float64, withDistance bool) []byte {
-	return e.appendFeatureWith(b, st, distanceM, withDistance, e.hours(st, nil))
+	return e.appendFeatureWith(b, st, distanceM, withDistance, e.hoursOf(st, nil))
 }
 
 // appendHit appends a hit of Dataset.Nearest, as a GeoJSON Feature when
 // feature, with its distance and the states Nearest evaluated.
 func (e stationEncoder) appendHit(b []byte, h *data.StationHit, feature bool) []byte {
-	st := e.hours(h.Station, h)
+	st := e.hoursOf(h.Station, h)
 	if feature {
 		return e.appendFeatureWith(b, h.Station, h.DistanceM, true, st)
 	}
@@ -260,9 +260,9 @@ type hoursState struct {
 	loc   *time.Location
 }
 
-// hours returns the states of st the mask shows: those of h when Nearest
+// hoursOf returns the states of st the mask shows: those of h when Nearest
 // evaluated them, else the dataset's at the encoder's instant.
-func (e stationEncoder) hours(st *data.Station, h *data.StationHit) hoursState {
+func (e stationEncoder) hoursOf(st *data.Station, h *data.StationHit) hoursState {
 	hs := hoursState{loc: st.Locale.Location}
 	if h != nil {
 		hs.state, hs.today = h.State, h.Today

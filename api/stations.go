@@ -50,7 +50,9 @@ func (s *Server) nearest(c *gin.Context) {
 		// at that instant, not now.
 		at = nq.OpenAt
 	}
-	nq.StateAt = at
+	if mask&(maskStatus|1<<leafHoursToday) != 0 {
+		nq.StateAt = at // the dataset evaluates the states the answer shows
+	}
 	hits, comp, err := ds.Nearest(nq, make([]data.StationHit, 0, nq.Limit))
 	if err != nil {
 		s.fail(c, err)
