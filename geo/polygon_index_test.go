@@ -510,6 +510,7 @@ func star(rng *rand.Rand, c orb.Point, r float64, n int, reverse bool) orb.Ring 
 // every edge of the value found, measured by ternary search on golang/geo's
 // distance, and against Nearby's distance for the same value: one metric.
 func TestLocateBoundaryBruteForce(t *testing.T) {
+	skipUnderRace(t)
 	r := geotest.Rand(t)
 	tl := newTiling(r, 178, -18, 0.05, 12, 10) // reaches the antimeridian
 	var ix PolygonIndex[int]
