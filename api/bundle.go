@@ -51,7 +51,7 @@ func (s *Server) bundleOf(ds *data.Dataset) *offlineBundle {
 }
 
 func newOfflineBundle(ds *data.Dataset, frags map[*data.Station]*stationFragments) *offlineBundle {
-	enc := stationEncoder{frags: frags, mask: maskOffline}
+	enc := stationEncoder{ds: ds, frags: frags, mask: maskOffline}
 	b := append([]byte(nil), `{"type":"FeatureCollection","dataset_version":`...)
 	b = appendJSONString(b, ds.Version())
 	b = append(b, `,"features":[`...)

@@ -23,4 +23,9 @@
 // spatial query itself: it asks data. Its neighbours: data below answers
 // every question; cmd/guichet above builds a Config from flags and the
 // environment, starting from DefaultConfig, and serves Handler.
+//
+// A request goes one way, down and back up through return values; here is
+// GET /v1/stations/nearest?open=now&competent=true:
+//
+//	api.nearest decodes the query → data.Dataset.Nearest [geo.PolygonIndex.Locate for the competence → data.openIndex slot of hours.WeekMinute, built from hours.Schedule.OpenMask → geo.PointIndex.Nearest keeping hours.Schedule.IsOpen → each hit's state and day by hours.Schedule.AtUntil and Intervals, remembered per station] → hits, states and competence → api.stationEncoder writes them
 package api

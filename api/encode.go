@@ -200,15 +200,17 @@ func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments
 
 // stationEncoder writes the stations of one answer. Its fragments are
 // those of the dataset being served or, for a request that began before a
-// reload, built per station: slow, but rare.
+// reload, built per station: slow, but rare. The opening states it shows
+// are the dataset's, at the answer's instant.
 type stationEncoder struct {
+	ds    *data.Dataset
 	frags map[*data.Station]*stationFragments
 	mask  fieldMask
 	at    time.Time
 }
 
 func (s *Server) stationEncoder(ds *data.Dataset, m fieldMask, at time.Time) stationEncoder {
-	return stationEncoder{frags: s.fragments(ds), mask: m, at: at}
+	return stationEncoder{ds: ds, frags: s.fragments(ds), mask: m, at: at}
 }
 
 func (e stationEncoder) fragmentsOf(st *data.Station) *stationFragments {
@@ -221,24 +223,61 @@ func (e stationEncoder) fragmentsOf(st *data.Station) *stationFragments {
 // appendStation appends the JSON object of st with the fields of the
 // encoder's mask; distanceM is written only when withDistance.
 func (e stationEncoder) appendStation(b []byte, st *data.Station, distanceM float64, withDistance bool) []byte {
-	return e.fragmentsOf(st).appendObject(b, st, e.mask, distanceM, withDistance, e.at)
+	return e.fragmentsOf(st).appendObject(b, e.mask, distanceM, withDistance, e.hoursOf(st, nil))
 }
 
 // appendFeature appends st as a GeoJSON Feature whose properties are its
 // object without the location, which is the geometry.
 func (e stationEncoder) appendFeature(b []byte, st *data.Station, distanceM float64, withDistance bool) []byte {
+	return e.appendFeatureWith(b, st, distanceM, withDistance, e.hoursOf(st, nil))
+}
+
+// appendHit appends a hit of Dataset.Nearest, as a GeoJSON Feature when
+// feature, with its distance and the states Nearest evaluated.
+func (e stationEncoder) appendHit(b []byte, h *data.StationHit, feature bool) []byte {
+	st := e.hoursOf(h.Station, h)
+	if feature {
+		return e.appendFeatureWith(b, h.Station, h.DistanceM, true, st)
+	}
+	return e.fragmentsOf(h.Station).appendObject(b, e.mask, h.DistanceM, true, st)
+}
+
+func (e stationEncoder) appendFeatureWith(b []byte, st *data.Station, distanceM float64, withDistance bool, hs hoursState) []byte {
 	f := e.fragmentsOf(st)
 	b = append(b, `{"type":"Feature","id":`...)
 	b = appendJSONString(b, st.ID)
 	b = append(b, `,"geometry":{"type":"Point","coordinates":`...)
 	b = append(b, f.position()...)
 	b = append(b, `},"properties":`...)
-	b = f.appendObject(b, st, e.mask&^maskLocation, distanceM, withDistance, e.at)
+	b = f.appendObject(b, e.mask&^maskLocation, distanceM, withDistance, hs)
 	return append(b, '}')
 }
 
+// hoursState is what an answer shows of a station's hours at its instant.
+type hoursState struct {
+	state *data.StateSpan // nil when the mask shows no status
+	today *data.Day       // nil when the mask shows no today
+	loc   *time.Location
+}
+
+// hoursOf returns the states of st the mask shows: those of h when Nearest
+// evaluated them, else the dataset's at the encoder's instant.
+func (e stationEncoder) hoursOf(st *data.Station, h *data.StationHit) hoursState {
+	hs := hoursState{loc: st.Locale.Location}
+	if h != nil {
+		hs.state, hs.today = h.State, h.Today
+	}
+	if e.mask&maskStatus != 0 && hs.state == nil {
+		hs.state = e.ds.StateAt(st, e.at)
+	}
+	if e.mask&(1<<leafHoursToday) != 0 && hs.today == nil {
+		hs.today = e.ds.DayOf(st, e.at)
+	}
+	return hs
+}
+
 // appendObject appends the station's object with the fields m selects.
-func (f *stationFragments) appendObject(b []byte, s *data.Station, m fieldMask, distanceM float64, withDistance bool, at time.Time) []byte {
+func (f *stationFragments) appendObject(b []byte, m fieldMask, distanceM float64, withDistance bool, hs hoursState) []byte {
 	b = append(b, '{')
 	b = f.appendLeaves(b, m, leafID, leafForce)
 	b = f.appendGroup(b, m, maskAddress, `"address":{`, leafAddressStreet, leafAddressCitycode)
@@ -256,12 +295,12 @@ func (f *stationFragments) appendObject(b []byte, s *data.Station, m fieldMask, 
 		if m&maskStatus != 0 {
 			b = appendComma(b)
 			b = append(b, `"status":{`...)
-			b = f.statusAt(s, at).appendLeaves(b, m)
+			b = f.statusOf(hs.state, hs.loc).appendLeaves(b, m)
 			b = append(b, '}')
 		}
 		if m&(1<<leafHoursToday) != 0 {
 			b = appendComma(b)
-			b = append(b, f.todayAt(s, at)...)
+			b = append(b, f.todayOf(hs.today)...)
 		}
 		b = f.appendLeaves(b, m, leafHoursWeek, leafHoursWeek)
 		b = append(b, '}')
@@ -283,11 +322,11 @@ func (f *stationFragments) appendGroup(b []byte, m, group fieldMask, key string,
 }
 
 // encodedStatus is the JSON of a station's opening state, one member per
-// status leaf, and the instants between which it holds.
+// status leaf, and the state it encodes.
 type encodedStatus struct {
-	from, until time.Time
-	json        []byte
-	off         [5]uint16 // leaf leafStatusState+i is json[off[i]:off[i+1]]
+	src  *data.StateSpan
+	json []byte
+	off  [5]uint16 // leaf leafStatusState+i is json[off[i]:off[i+1]]
 }
 
 func (e *encodedStatus) appendLeaves(b []byte, m fieldMask) []byte {
@@ -300,17 +339,16 @@ func (e *encodedStatus) appendLeaves(b []byte, m fieldMask) []byte {
 	return b
 }
 
-// statusAt returns the opening state at at. A station keeps its state for
-// hours, while requests ask for it many times a second: the last one
-// encoded is reused for as long as it holds.
-func (f *stationFragments) statusAt(s *data.Station, at time.Time) *encodedStatus {
-	if c := f.status.Load(); c != nil && !at.Before(c.from) && at.Before(c.until) {
+// statusOf returns the JSON of st. The dataset hands out the same state
+// for as long as it holds, while requests ask for it many times a second:
+// the last one encoded is reused while it is the one asked for.
+func (f *stationFragments) statusOf(st *data.StateSpan, loc *time.Location) *encodedStatus {
+	if c := f.status.Load(); c != nil && c.src == st {
 		return c
 	}
-	st, until := s.Hours.AtUntil(at, s.Locale)
-	e := newEncodedStatus(st, s.Locale.Location)
-	if until.After(at) {
-		e.from, e.until = at, until
+	e := newEncodedStatus(st.State, loc)
+	if st.Until.After(st.From) {
+		e.src = st
 		f.status.Store(e)
 	}
 	return e
@@ -345,20 +383,20 @@ func newEncodedStatus(st hours.State, loc *time.Location) *encodedStatus {
 }
 
 // encodedToday is the "today" member of a station's hours, and the day it
-// is of.
+// encodes.
 type encodedToday struct {
-	from, until time.Time
-	json        []byte
+	src  *data.Day
+	json []byte
 }
 
-// todayAt returns the "today" member at at, reused for the whole local day.
-func (f *stationFragments) todayAt(s *data.Station, at time.Time) []byte {
-	if c := f.today.Load(); c != nil && !at.Before(c.from) && at.Before(c.until) {
+// todayOf returns the "today" member of day, reused while the dataset
+// hands out the same day.
+func (f *stationFragments) todayOf(day *data.Day) []byte {
+	if c := f.today.Load(); c != nil && c.src == day {
 		return c.json
 	}
-	ranges, _ := json.Marshal(todayRanges(s, at))
-	e := &encodedToday{json: append([]byte(`"today":`), ranges...)}
-	e.from, e.until = localDay(at, s.Locale.Location)
+	ranges, _ := json.Marshal(dayRanges(day))
+	e := &encodedToday{src: day, json: append([]byte(`"today":`), ranges...)}
 	f.today.Store(e)
 	return e.json
 }

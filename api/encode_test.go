@@ -55,7 +55,7 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				enc := stationEncoder{frags: frags, mask: maskAll, at: at}
+				enc := stationEncoder{ds: ds, frags: frags, mask: maskAll, at: at}
 				if got := enc.appendStation(nil, st, distance, true); string(got) != string(wantJSON) {
 					t.Fatalf("%s at %v:\n got %s\nwant %s", st.ID, at, got, wantJSON)
 				}

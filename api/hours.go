@@ -97,25 +97,24 @@ func newHoursJSON(s *data.Station, at time.Time) *hoursJSON {
 // zone as "HH:MM-HH:MM" wall-clock times, "24:00" ending at the next
 // midnight; nil when the hours are unknown.
 func todayRanges(s *data.Station, at time.Time) []string {
-	if s.Hours.Unknown() {
+	day := s.DayOf(at)
+	return dayRanges(&day)
+}
+
+// dayRanges writes the open intervals of day as todayRanges does.
+func dayRanges(day *data.Day) []string {
+	if day.Open == nil {
 		return nil
 	}
-	start, end := localDay(at, s.Locale.Location)
 	out := []string{}
-	for _, iv := range s.Hours.Intervals(start, end, s.Locale) {
+	for _, iv := range day.Open {
 		to := "24:00"
-		if iv.End.Before(end) {
+		if iv.End.Before(day.End) {
 			to = iv.End.Format("15:04")
 		}
 		out = append(out, iv.Start.Format("15:04")+"-"+to)
 	}
 	return out
-}
-
-// localDay returns the midnights that begin and end the day of t in loc.
-func localDay(t time.Time, loc *time.Location) (start, end time.Time) {
-	y, m, d := t.In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, loc), time.Date(y, m, d+1, 0, 0, 0, 0, loc)
 }
 
 func (s *Server) stationHours(c *gin.Context) {

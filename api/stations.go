@@ -50,20 +50,21 @@ func (s *Server) nearest(c *gin.Context) {
 		// at that instant, not now.
 		at = nq.OpenAt
 	}
-	hits, err := ds.Nearest(nq, make([]data.StationHit, 0, nq.Limit))
+	if mask&(maskStatus|1<<leafHoursToday) != 0 {
+		nq.StateAt = at // the dataset evaluates the states the answer shows
+	}
+	hits, comp, err := ds.Nearest(nq, make([]data.StationHit, 0, nq.Limit))
 	if err != nil {
 		s.fail(c, err)
 		return
 	}
 	var competent []competentRefJSON
 	var noStation []noStationJSON
-	if nq.Competent {
-		// Nearest has located the point already; this second lookup only
-		// names the units, including those without a station.
-		if j, err := ds.CommuneAt(nq.Point); err == nil {
-			competent = newCompetentRefs(j.Competence, nq.Point)
-			noStation = newNoStationJSON(&j.Competence)
-		}
+	if comp != nil {
+		// The units of the commune Nearest located, including those
+		// without a station.
+		competent = newCompetentRefs(*comp, nq.Point)
+		noStation = newNoStationJSON(comp)
 	}
 	enc := s.stationEncoder(ds, mask, at)
 	bp := bufPool.Get().(*[]byte)
@@ -73,15 +74,11 @@ func (s *Server) nearest(c *gin.Context) {
 	} else {
 		b = append(b, `{"stations":[`...)
 	}
-	for i, h := range hits {
+	for i := range hits {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if format == "geojson" {
-			b = enc.appendFeature(b, h.Station, h.DistanceM, true)
-		} else {
-			b = enc.appendStation(b, h.Station, h.DistanceM, true)
-		}
+		b = enc.appendHit(b, &hits[i], format == "geojson")
 	}
 	b = append(b, ']')
 	if competent != nil {

@@ -22,7 +22,6 @@ type communeShape struct {
 	// Filled at build time.
 	commune    *Commune
 	competence Competence
-	blocks     []edgeBlock
 }
 
 // communeSources are the commune and jurisdiction sources of a load.
@@ -154,7 +153,6 @@ func (c *communeSources) build(stations []Station, lines []int, rep *Report) *co
 	}
 	for i := range c.shapes {
 		s := &c.shapes[i]
-		s.blocks = edgeBlocks(s.geom)
 		if err := ix.polygons.Add(s.geom, int32(i)); err != nil {
 			for k := range rep.Files {
 				if fr := &rep.Files[k]; fr.File == s.file {

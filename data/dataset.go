@@ -32,6 +32,8 @@ type Dataset struct {
 	// communes is nil when no commune or jurisdiction file was loaded.
 	communes *communeIndex
 	nearPool sync.Pool
+	// states remembers the stations' last evaluated states.
+	states stateCache
 	// geocoder indexes communes and BAN addresses; nil means empty.
 	geocoder *geocode.Index
 	kept     keptRows
@@ -146,33 +148,42 @@ type NearestQuery struct {
 	// Competent keeps only the units with jurisdiction over the commune
 	// of Point; a point in no commune is an error wrapping ErrNotFound.
 	Competent bool
+	// StateAt, when not zero, is the instant at which each hit's State
+	// and Today are evaluated.
+	StateAt time.Time
 }
 
 // StationHit is one result of a nearest query.
 type StationHit struct {
 	Station   *Station
 	DistanceM float64
+	// State and Today are the station's state and local day at the
+	// query's StateAt, nil without it; shared, not to be modified.
+	State *StateSpan
+	Today *Day
 }
 
 // Nearest appends to buf[:0] the stations nearest to q.Point by
-// great-circle distance, closest first.
-func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, error) {
+// great-circle distance, closest first. With q.Competent it also returns
+// the competence it found at q.Point (shared, not to be modified), nil
+// otherwise.
+func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, *Competence, error) {
 	if err := validatePoint(q.Point); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if q.Limit < 1 || q.Limit > MaxNearest {
-		return nil, fmt.Errorf("%w: limit must be between 1 and %d", ErrInvalid, MaxNearest)
+		return nil, nil, fmt.Errorf("%w: limit must be between 1 and %d", ErrInvalid, MaxNearest)
 	}
 	if q.RadiusM < 0 {
-		return nil, fmt.Errorf("%w: radius must not be negative", ErrInvalid)
+		return nil, nil, fmt.Errorf("%w: radius must not be negative", ErrInvalid)
 	}
 	var competent *Competence
 	if q.Competent {
-		j, err := d.CommuneAt(q.Point)
+		_, _, comp, err := d.communeAt(q.Point, false)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		competent = &j.Competence
+		competent = comp
 	}
 	hits, _ := d.hitPool.Get().(*[]geo.Hit[int32])
 	if hits == nil {
@@ -205,10 +216,14 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, error
 	}
 	buf = buf[:0]
 	for _, h := range *hits {
-		buf = append(buf, StationHit{Station: &d.stations[h.Value], DistanceM: h.DistanceM})
+		sh := StationHit{Station: &d.stations[h.Value], DistanceM: h.DistanceM}
+		if !q.StateAt.IsZero() {
+			sh.State, sh.Today = d.stateAt(h.Value, q.StateAt), d.dayOf(h.Value, q.StateAt)
+		}
+		buf = append(buf, sh)
 	}
 	d.hitPool.Put(hits)
-	return buf, nil
+	return buf, competent, nil
 }
 
 // ValidatePoint checks that p is a usable WGS84 lon/lat: the rule of the

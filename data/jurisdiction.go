@@ -95,14 +95,13 @@ func (d *Dataset) Locate(p orb.Point, nearM float64) (Jurisdiction, error) {
 	if !(nearM >= 0 && nearM <= MaxBoundaryM) {
 		return Jurisdiction{}, fmt.Errorf("%w: boundary margin must be between 0 and %d metres", ErrInvalid, MaxBoundaryM)
 	}
-	j, shape, err := d.communeAt(p)
+	j, shape, _, err := d.communeAt(p, true)
 	if err != nil {
 		return Jurisdiction{}, err
 	}
-	j.Boundary.DistanceM = distanceToBoundary(p, d.communes.shapes[shape].blocks)
 	j.Boundary.Near = j.Boundary.DistanceM <= nearM
 	if j.Boundary.Near {
-		j.Boundary.Neighbours, j.Boundary.DistanceM = d.neighbours(p, nearM, shape, j.Boundary.DistanceM)
+		j.Boundary.Neighbours = d.neighbours(p, nearM, shape)
 	}
 	return j, nil
 }
@@ -112,35 +111,46 @@ func (d *Dataset) Locate(p orb.Point, nearM float64) (Jurisdiction, error) {
 // competent units, geocoding results). Its Boundary is zero. It never
 // allocates.
 func (d *Dataset) CommuneAt(p orb.Point) (Jurisdiction, error) {
-	j, _, err := d.communeAt(p)
+	j, _, _, err := d.communeAt(p, false)
 	return j, err
 }
 
-func (d *Dataset) communeAt(p orb.Point) (Jurisdiction, int32, error) {
+// communeAt is CommuneAt that also returns the index of the shape holding
+// p and the dataset's own copy of the competence of the answer. With
+// boundary, it measures Boundary.DistanceM too.
+func (d *Dataset) communeAt(p orb.Point, boundary bool) (Jurisdiction, int32, *Competence, error) {
 	if err := validatePoint(p); err != nil {
-		return Jurisdiction{}, 0, err
+		return Jurisdiction{}, 0, nil, err
 	}
 	ix := d.communes
 	if ix == nil || !ix.hasPolygons {
-		return Jurisdiction{}, 0, fmt.Errorf("%w: no commune boundaries are loaded", ErrNotFound)
+		return Jurisdiction{}, 0, nil, fmt.Errorf("%w: no commune boundaries are loaded", ErrNotFound)
 	}
-	i, ok := ix.polygons.Locate(p)
+	var i int32
+	var ok bool
+	var distM float64
+	if boundary {
+		i, distM, ok = ix.polygons.LocateBoundary(p)
+	} else {
+		i, ok = ix.polygons.Locate(p)
+	}
 	if !ok {
-		return Jurisdiction{}, 0, fmt.Errorf("%w: no commune at lat %.5f, lon %.5f: the point is at sea or outside the territories with known boundaries (metropolitan France and the five overseas départements)", ErrNotFound, p[1], p[0])
+		return Jurisdiction{}, 0, nil, fmt.Errorf("%w: no commune at lat %.5f, lon %.5f: the point is at sea or outside the territories with known boundaries (metropolitan France and the five overseas départements)", ErrNotFound, p[1], p[0])
 	}
 	s := &ix.shapes[i]
-	j := Jurisdiction{Commune: s.commune, ShapeCode: s.code, Competence: s.competence}
+	j := Jurisdiction{Commune: s.commune, ShapeCode: s.code}
+	j.Boundary.DistanceM = distM
+	comp := &s.competence
 	if a := arrondissementAt(s.commune, p); a != nil {
-		j.Commune, j.Competence, j.Precision = a, a.Competence, PrecisionArrondissementApproximate
+		j.Commune, j.Precision, comp = a, PrecisionArrondissementApproximate, &a.Competence
 	}
-	return j, i, nil
+	j.Competence = *comp
+	return j, i, comp, nil
 }
 
 // neighbours lists the communes other than that of shape own within maxM
-// of p, nearest first, one entry per commune. It also returns the
-// great-circle distance to the own boundary, ownM when not within maxM,
-// so that every distance of the answer uses the same metric.
-func (d *Dataset) neighbours(p orb.Point, maxM float64, own int32, ownM float64) ([]Neighbour, float64) {
+// of p, nearest first, one entry per commune.
+func (d *Dataset) neighbours(p orb.Point, maxM float64, own int32) []Neighbour {
 	ix := d.communes
 	buf, _ := d.nearPool.Get().(*[]geo.Near[int32])
 	if buf == nil {
@@ -151,11 +161,7 @@ func (d *Dataset) neighbours(p orb.Point, maxM float64, own int32, ownM float64)
 	ownCommune := ix.shapes[own].commune
 	for _, n := range *buf {
 		cm := ix.shapes[n.Value].commune
-		if n.Value == own {
-			ownM = n.DistanceM
-			continue
-		}
-		if cm == ownCommune {
+		if n.Value == own || cm == ownCommune {
 			continue
 		}
 		dup := false
@@ -171,7 +177,7 @@ func (d *Dataset) neighbours(p orb.Point, maxM float64, own int32, ownM float64)
 	}
 	d.nearPool.Put(buf)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].DistanceM < out[j].DistanceM })
-	return out, ownM
+	return out
 }
 
 // arrondissementAt picks the arrondissement of a city split into
@@ -193,84 +199,6 @@ func arrondissementAt(city *Commune, p orb.Point) *Commune {
 		}
 	}
 	return best
-}
-
-// edgeBlock is a run of at most blockEdges consecutive edges of one ring
-// with their bounding box, so that distanceToBoundary skips the runs that
-// cannot hold the nearest edge: uniform points fall mostly in large
-// communes, which have the most vertices.
-type edgeBlock struct {
-	pts   []orb.Point // blockEdges+1 vertices at most
-	bound orb.Bound
-}
-
-const blockEdges = 16
-
-// edgeBlocks cuts the rings of mp into edge blocks.
-func edgeBlocks(mp orb.MultiPolygon) []edgeBlock {
-	var out []edgeBlock
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for k := 0; k+1 < len(ring); k += blockEdges {
-				end := min(k+blockEdges+1, len(ring))
-				pts := ring[k:end]
-				out = append(out, edgeBlock{pts: pts, bound: orb.MultiPoint(pts).Bound()})
-			}
-		}
-	}
-	return out
-}
-
-// distanceToBoundary returns the distance in metres from p to the nearest
-// edge of a shape cut into blocks, on a local equirectangular projection
-// around p: over the few hundred metres that matter for a boundary
-// warning, its error is far below the precision of the boundaries
-// themselves. Blocks whose box is farther than the best edge so far are
-// skipped, starting from the nearest box.
-func distanceToBoundary(p orb.Point, blocks []edgeBlock) float64 {
-	const degToRad = math.Pi / 180
-	ky := geo.EarthRadius * degToRad
-	kx := ky * math.Cos(p[1]*degToRad)
-	boxDist2 := func(b orb.Bound) float64 {
-		dx := math.Max(0, math.Max(b.Min[0]-p[0], p[0]-b.Max[0])) * kx
-		dy := math.Max(0, math.Max(b.Min[1]-p[1], p[1]-b.Max[1])) * ky
-		return dx*dx + dy*dy
-	}
-	blockDist2 := func(pts []orb.Point, best float64) float64 {
-		for k := 1; k < len(pts); k++ {
-			ax, ay := (pts[k-1][0]-p[0])*kx, (pts[k-1][1]-p[1])*ky
-			bx, by := (pts[k][0]-p[0])*kx, (pts[k][1]-p[1])*ky
-			best = math.Min(best, segmentDist2(ax, ay, bx, by))
-		}
-		return best
-	}
-	first, firstD := -1, math.Inf(1)
-	for i := range blocks {
-		if d := boxDist2(blocks[i].bound); d < firstD {
-			first, firstD = i, d
-		}
-	}
-	if first < 0 {
-		return math.Inf(1)
-	}
-	best := blockDist2(blocks[first].pts, math.Inf(1))
-	for i := range blocks {
-		if i != first && boxDist2(blocks[i].bound) < best {
-			best = blockDist2(blocks[i].pts, best)
-		}
-	}
-	return math.Sqrt(best)
-}
-
-// segmentDist2 returns the squared distance from the origin to segment ab.
-func segmentDist2(ax, ay, bx, by float64) float64 {
-	dx, dy := bx-ax, by-ay
-	t := 0.0
-	if l2 := dx*dx + dy*dy; l2 > 0 {
-		t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l2))
-	}
-	x, y := ax+t*dx, ay+t*dy
-	return x*x + y*y
 }
 
 // isCompetent reports whether st is one of the units of comp.

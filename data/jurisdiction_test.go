@@ -2,6 +2,7 @@ package data
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -183,18 +184,26 @@ func TestCommuneLookup(t *testing.T) {
 func TestNearestCompetent(t *testing.T) {
 	ds := mustLoad(t, jurisdictionFixtures)
 	p := orb.Point{5.09, 45.05} // in Alpha, 12 km from Rives's unit in Delta
-	all, err := ds.Nearest(NearestQuery{Point: p, Limit: 5}, nil)
+	all, _, err := ds.Nearest(NearestQuery{Point: p, Limit: 5}, nil)
 	if err != nil || len(all) != 3 {
 		t.Fatalf("Nearest = %d hits, %v; want 3", len(all), err)
 	}
-	hits, err := ds.Nearest(NearestQuery{Point: p, Limit: 5, Competent: true}, nil)
+	hits, comp, err := ds.Nearest(NearestQuery{Point: p, Limit: 5, Competent: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(hits) != 1 || hits[0].Station.ID != "gn-1004321" {
 		t.Errorf("Nearest competent = %v, want only gn-1004321", hits)
 	}
-	if _, err := ds.Nearest(NearestQuery{Point: orb.Point{-3, 47}, Limit: 5, Competent: true}, nil); !errors.Is(err, ErrNotFound) {
+	// The competence found is the one CommuneAt gives, so that callers
+	// need not locate the point again.
+	if j, err := ds.CommuneAt(p); err != nil || comp == nil || !reflect.DeepEqual(*comp, j.Competence) {
+		t.Errorf("Nearest competent gave competence %+v, CommuneAt %+v (%v)", comp, j.Competence, err)
+	}
+	if _, comp, _ := ds.Nearest(NearestQuery{Point: p, Limit: 5}, nil); comp != nil {
+		t.Errorf("Nearest without Competent gave competence %+v", comp)
+	}
+	if _, _, err := ds.Nearest(NearestQuery{Point: orb.Point{-3, 47}, Limit: 5, Competent: true}, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Nearest competent at sea: error %v, want ErrNotFound", err)
 	}
 }

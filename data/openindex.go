@@ -3,7 +3,6 @@ package data
 import (
 	"encoding/binary"
 	"math"
-	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -19,7 +18,7 @@ import (
 const slotMinutes = 15
 
 // weekSlots is the number of slots in a week.
-const weekSlots = 7 * 24 * 60 / slotMinutes
+const weekSlots = hours.WeekMinutes / slotMinutes
 
 // slotMask has bit i set when a station may be open at some instant of
 // slot i of the week, counted from Monday 00:00 local wall time.
@@ -131,140 +130,22 @@ func boundingCap(stations []Station, members []int32) (orb.Point, float64) {
 	return c, r
 }
 
-// candidateSlots returns the slots of the week in which sc may be open.
-//
-// A schedule whose rules select days by weekday and PH only gets the
-// ranges of its typical week (hours.Schedule.Week), plus those of its PH
-// entry on every day, since any day may be a public holiday. That is a
-// superset of its open times: without "||" rules, the state at a minute
-// of a holiday is given by the last rule covering that minute, and that
-// rule selects the day either by its weekday or as PH, so it gives the
-// same state in the weekday's or the PH column of the typical week. Any
-// other schedule (dates, weeks, years, nth weekdays, "||") may be open in
-// every slot; an unknown schedule in none.
+// candidateSlots returns the slots of the week in which sc may be open:
+// those holding a minute of its hours.Schedule.OpenMask.
 func candidateSlots(sc *hours.Schedule) slotMask {
 	var m slotMask
-	if sc.Unknown() {
-		return m
-	}
-	if !weekdaysOnly(sc.OSM()) {
-		for i := range weekSlots {
+	open := sc.OpenMask()
+	for i := range weekSlots {
+		if open.Any(i*slotMinutes, (i+1)*slotMinutes) {
 			m.set(i)
-		}
-		return m
-	}
-	for _, d := range sc.Week() {
-		days := []int{weekdayIndex(d.Day)}
-		if d.Day == "PH" {
-			days = []int{0, 1, 2, 3, 4, 5, 6}
-		}
-		for _, tr := range d.Open {
-			from, to := wallMinute(tr.From), wallMinute(tr.To)
-			if from < 0 || to < 0 || days[0] < 0 {
-				// Week writes every range as HH:MM; anything else
-				// would be a change there, so stay safe.
-				for i := range weekSlots {
-					m.set(i)
-				}
-				return m
-			}
-			if to <= from {
-				to += 24 * 60 // ends the next day
-			}
-			for _, wd := range days {
-				start := wd * 24 * 60
-				for s := (start + from) / slotMinutes; s*slotMinutes < start+to; s++ {
-					m.set(s % weekSlots)
-				}
-			}
 		}
 	}
 	return m
 }
 
-// weekdayIndex returns 0 for "Mo" … 6 for "Su", or -1.
-func weekdayIndex(day string) int {
-	for i, d := range [...]string{"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"} {
-		if d == day {
-			return i
-		}
-	}
-	return -1
-}
-
-// wallMinute parses "HH:MM" (up to "24:00") into minutes, or returns -1.
-func wallMinute(s string) int { return clockMinutes(s, 24*60) }
-
-// clockMinutes parses "HH:MM" into minutes, or returns -1 when s is not
-// of that form or exceeds max minutes.
-func clockMinutes(s string, max int) int {
-	if len(s) != 5 || s[2] != ':' {
-		return -1
-	}
-	n := 0
-	for _, c := range []byte(s[:2] + s[3:]) {
-		if c < '0' || c > '9' {
-			return -1
-		}
-		n = n*10 + int(c-'0')
-	}
-	h, mm := n/100, n%100
-	if mm > 59 || h*60+mm > max {
-		return -1
-	}
-	return h*60 + mm
-}
-
-// weekdaysOnly reports whether the opening_hours value osm selects days
-// by weekday and PH only, with plain time ranges and no "||" rule: every
-// token outside comments is a weekday or weekday range, PH, a time range,
-// 24/7 or a state.
-func weekdaysOnly(osm string) bool {
-	var b strings.Builder
-	for i, part := range strings.Split(osm, `"`) {
-		if i%2 == 0 { // outside a comment
-			b.WriteString(part)
-			b.WriteByte(' ')
-		}
-	}
-	s := b.String()
-	if strings.Contains(s, "||") {
-		return false
-	}
-	for _, tok := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ';' || r == ',' }) {
-		switch {
-		case tok == "PH" || tok == "24/7" || tok == "off" || tok == "closed" || tok == "open" || tok == "unknown":
-		case weekdayIndex(tok) >= 0:
-		case len(tok) == 5 && tok[2] == '-' && weekdayIndex(tok[:2]) >= 0 && weekdayIndex(tok[3:]) >= 0:
-		case timeRangeOfADay(tok):
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// timeRangeOfADay reports whether tok is a range "HH:MM-HH:MM" lasting
-// at most a day, the longest Week writes unambiguously.
-func timeRangeOfADay(tok string) bool {
-	if len(tok) != 11 || tok[5] != '-' {
-		return false
-	}
-	from, to := clockMinutes(tok[:5], 24*60-1), clockMinutes(tok[6:], 48*60)
-	return from >= 0 && to >= 0 && (to <= 24*60 || to-24*60 <= from)
-}
-
 // weekSlot returns the slot of the week at t on the wall clock of l.
 func weekSlot(t time.Time, l *time.Location) int {
-	_, off := t.In(l).Zone()
-	w := t.Unix() + int64(off)
-	dn := w / 86400
-	if w%86400 < 0 {
-		dn--
-	}
-	sec := w - dn*86400
-	wd := int((dn%7 + 7 + 3) % 7) // 1970-01-01 was a Thursday: Monday is 0
-	return wd*(weekSlots/7) + int(sec)/(slotMinutes*60)
+	return hours.WeekMinute(t, hours.Locale{Location: l}) / slotMinutes
 }
 
 // maxZones bounds the zones nearest sorts without allocating.

@@ -117,7 +117,7 @@ func checkNearestOpen(t *testing.T, d *Dataset, rng *rand.Rand, n int) {
 			q.RadiusM = rng.Float64() * 200e3
 		}
 		var err error
-		buf, err = d.Nearest(q, buf)
+		buf, _, err = d.Nearest(q, buf)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -298,33 +298,6 @@ func TestCandidateSlotsCoverOpenTimesNational(t *testing.T) {
 	}
 }
 
-func TestWeekdaysOnly(t *testing.T) {
-	tests := []struct {
-		osm  string
-		want bool
-	}{
-		{"", true},
-		{"24/7", true},
-		{"off", true},
-		{"Mo-Fr 08:00-12:00,14:00-18:00; Sa,Su 09:00-12:00; PH off", true},
-		{"Fr 20:00-02:00", true},
-		{`Mo 08:00-12:00 "sur rendez-vous en Jan, week 2"`, true},
-		{"Mo-Fr 10:00-12:00 unknown", true},
-		{"Mo 08:00-34:00", false}, // longer than a day: Week cannot say
-		{"Dec 24 off", false},
-		{"Jan-Jun Mo 08:00-12:00", false},
-		{"2026 Mo 08:00-12:00", false},
-		{"week 01-10 Mo 08:00-12:00", false},
-		{"Mo[1] 08:00-12:00", false},
-		{"Mo 08:00-12:00 || PH open", false},
-	}
-	for _, tt := range tests {
-		if got := weekdaysOnly(tt.osm); got != tt.want {
-			t.Errorf("weekdaysOnly(%q) = %v, want %v", tt.osm, got, tt.want)
-		}
-	}
-}
-
 func TestCandidateSlots(t *testing.T) {
 	const perDay = weekSlots / 7
 	at := func(wd, h, m int) int { return wd*perDay + (h*60+m)/slotMinutes }
@@ -440,7 +413,7 @@ func BenchmarkNearestOpenAt(b *testing.B) {
 			for b.Loop() {
 				start := time.Now()
 				var err error
-				buf, err = d.Nearest(NearestQuery{Point: points[i%len(points)], Limit: 5, OpenAt: c.at}, buf)
+				buf, _, err = d.Nearest(NearestQuery{Point: points[i%len(points)], Limit: 5, OpenAt: c.at}, buf)
 				if len(lat) < cap(lat) {
 					lat = append(lat, time.Since(start))
 				}

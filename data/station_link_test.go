@@ -58,7 +58,7 @@ func TestServiceWithSeveralCommissariats(t *testing.T) {
 
 	// nearest?competent=true lists the three, nearest first, and never the
 	// gendarmerie brigade, competent elsewhere.
-	hits, err := ds.Nearest(NearestQuery{Point: reze, Limit: 10, Competent: true}, nil)
+	hits, _, err := ds.Nearest(NearestQuery{Point: reze, Limit: 10, Competent: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,14 +120,14 @@ func TestPoliceZoneWithoutCommissariat(t *testing.T) {
 		if got := j.Competence.StationlessForces(); !slices.Equal(got, []Force{Police}) {
 			t.Errorf("%s: StationlessForces = %v, want [police]", j.Commune.Code, got)
 		}
-		hits, err := ds.Nearest(NearestQuery{Point: p, Limit: 5, Competent: true}, nil)
+		hits, _, err := ds.Nearest(NearestQuery{Point: p, Limit: 5, Competent: true}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(hits) != 0 {
 			t.Errorf("%s: competent nearest = %v, want none rather than the other force's stations", j.Commune.Code, stationIDs(hits))
 		}
-		all, _ := ds.Nearest(NearestQuery{Point: p, Limit: 10, Force: Gendarmerie}, nil)
+		all, _, _ := ds.Nearest(NearestQuery{Point: p, Limit: 10, Force: Gendarmerie}, nil)
 		if len(all) == 0 {
 			t.Fatalf("%s: the fixture must hold a gendarmerie brigade for this test to mean anything", j.Commune.Code)
 		}
@@ -165,7 +165,7 @@ func TestParisArrondissementCommissariats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hits, err := ds.Nearest(NearestQuery{Point: p, Limit: 5, Competent: true}, nil)
+	hits, _, err := ds.Nearest(NearestQuery{Point: p, Limit: 5, Competent: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

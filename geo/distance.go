@@ -71,6 +71,21 @@ func wrapLon(lon float64) float64 {
 	return lon - 180
 }
 
+// BoxBound bounds from below the distance from one point to lon/lat
+// rectangles, such as the nodes of an R-tree: the package's one box
+// bound, which PointIndex uses too.
+type BoxBound struct{ q rectBound }
+
+// NewBoxBound returns the BoxBound of distances from p.
+func NewBoxBound(p orb.Point) BoxBound { return BoxBound{newRectBound(p)} }
+
+// DistanceM returns a lower bound in metres of Distance from the point to
+// any point of the rectangle [min, max] (min[0] <= max[0], no antimeridian
+// crossing). It costs no trigonometry beyond one arcsine.
+func (b *BoxBound) DistanceM(min, max [2]float64) float64 {
+	return metresFromHav(b.q.lowerBound(min, max))
+}
+
 // rectBound holds the query-side constants of hav lower bounds.
 type rectBound struct {
 	lon, lat float64 // degrees, lon wrapped into [-180, 180)

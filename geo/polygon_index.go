@@ -52,11 +52,23 @@ type PolygonIndex[T any] struct {
 
 // polygonPart is one polygon of an Add call: an outer ring and its holes.
 type polygonPart struct {
-	value int32       // index into values, one per Add call
-	pts   []orb.Point // every ring, closed, one after the other
-	ends  []int32     // end offset of each ring in pts
-	bound orb.Bound
+	value  int32       // index into values, one per Add call
+	pts    []orb.Point // every ring, closed, one after the other
+	ends   []int32     // end offset of each ring in pts
+	bound  orb.Bound
+	blocks []edgeBlock
 }
+
+// edgeBlock is a run of at most blockEdges consecutive edges of one ring,
+// pts[from:to] of its part, and their bounding box, so that a distance
+// query skips the runs that cannot hold the nearest edge: large
+// communes, where most points fall, have the most vertices.
+type edgeBlock struct {
+	from, to int32
+	bound    orb.Bound
+}
+
+const blockEdges = 16
 
 // Add indexes the polygon or multipolygon g under v. Each polygon of a
 // MultiPolygon is indexed separately; Locate and Nearby report v for any
@@ -123,6 +135,14 @@ func newPolygonPart(poly orb.Polygon) (polygonPart, error) {
 		part.ends = append(part.ends, int32(len(part.pts)))
 	}
 	part.bound = orb.MultiPoint(part.pts).Bound()
+	start := 0
+	for _, end := range part.ends {
+		for k := start; k+1 < int(end); k += blockEdges {
+			to := min(k+blockEdges+1, int(end))
+			part.blocks = append(part.blocks, edgeBlock{int32(k), int32(to), orb.MultiPoint(part.pts[k:to]).Bound()})
+		}
+		start = int(end)
+	}
 	return part, nil
 }
 
@@ -134,6 +154,16 @@ func (ix *PolygonIndex[T]) Len() int { return len(ix.values) }
 // one added first wins. Locate does not allocate and is safe for
 // concurrent use after the build phase.
 func (ix *PolygonIndex[T]) Locate(p orb.Point) (T, bool) {
+	best := ix.locate(p)
+	if best < 0 {
+		var zero T
+		return zero, false
+	}
+	return ix.values[ix.parts[best].value], true
+}
+
+// locate returns the part containing p that was added first, or -1.
+func (ix *PolygonIndex[T]) locate(p orb.Point) int32 {
 	best := int32(-1)
 	ix.tree.Search(p, p, func(_, _ [2]float64, i int32) bool {
 		if (best < 0 || i < best) && ix.parts[i].contains(p) {
@@ -141,11 +171,29 @@ func (ix *PolygonIndex[T]) Locate(p orb.Point) (T, bool) {
 		}
 		return true
 	})
+	return best
+}
+
+// LocateBoundary is Locate that also returns the distance in metres from p
+// to the nearest boundary edge (outer ring or hole) of any polygon of the
+// value found, as Nearby measures it. It does not allocate.
+func (ix *PolygonIndex[T]) LocateBoundary(p orb.Point) (T, float64, bool) {
+	best := ix.locate(p)
 	if best < 0 {
 		var zero T
-		return zero, false
+		return zero, 0, false
 	}
-	return ix.values[ix.parts[best].value], true
+	v := ix.parts[best].value
+	q := newEdgeQuery(p)
+	h := math.Inf(1)
+	// The parts of one Add call are contiguous.
+	for i := best; i >= 0 && ix.parts[i].value == v; i-- {
+		h = ix.parts[i].boundaryHav(&q, h)
+	}
+	for i := best + 1; int(i) < len(ix.parts) && ix.parts[i].value == v; i++ {
+		h = ix.parts[i].boundaryHav(&q, h)
+	}
+	return ix.values[v], metresFromHav(h), true
 }
 
 // contains reports whether p is in the part under the semi-open rule.
@@ -183,7 +231,7 @@ type Near[T any] struct {
 // returns the extended slice. DistanceM is the distance on the ground from
 // p to the nearest edge of any of the value's polygons, edges being the
 // straight lines in longitude/latitude that Locate tests against (see
-// segmentDistance). Entries are sorted by
+// segmentHav). Entries are sorted by
 // DistanceM, then by Add order. A value containing p whose boundary is
 // farther than maxM is not reported. Nearby is safe for concurrent use
 // after the build phase.
@@ -201,9 +249,16 @@ func (ix *PolygonIndex[T]) Nearby(p orb.Point, maxM float64, buf []Near[T]) []Ne
 	}
 	var resArr [32]found // enough for most queries: no allocation
 	res := resArr[:0]
+	q := newEdgeQuery(p)
+	// Edges farther than maxM (with a margin for rounding) need no exact
+	// distance: no entry reports them.
+	limit := havFromAngle(maxM/EarthRadius) * (1 + 1e-6)
 	visit := func(_, _ [2]float64, i int32) bool {
 		pp := &ix.parts[i]
-		d := pp.boundaryDistance(p, boxes)
+		d := math.Inf(1)
+		if h := pp.boundaryHav(&q, limit); h < limit {
+			d = metresFromHav(h)
+		}
 		inside := pp.contains(p)
 		if d > maxM && !inside {
 			return true
@@ -237,34 +292,70 @@ func (ix *PolygonIndex[T]) Nearby(p orb.Point, maxM float64, buf []Near[T]) []Ne
 	return buf
 }
 
-// boundaryDistance returns the distance in metres from p to the nearest
-// edge of the part, or +Inf when no edge comes near the boxes.
-func (pp *polygonPart) boundaryDistance(p orb.Point, boxes [2]orb.Bound) float64 {
-	best := math.Inf(1)
-	cosLat := math.Cos(p[1] * radPerDeg)
-	start := 0
-	for _, end := range pp.ends {
-		ring := pp.pts[start:end]
-		for j := 1; j < len(ring); j++ {
-			a, b := ring[j-1], ring[j]
-			if edgeNear(a, b, boxes) {
-				best = math.Min(best, segmentDistance(p, cosLat, a, b))
-			}
-		}
-		start = int(end)
-	}
-	return best
+// edgeQuery holds the query-side constants of boundary distances.
+type edgeQuery struct {
+	p      orb.Point // longitude wrapped into [-180, 180)
+	unit   [3]float64
+	cosLat float64
+	box    rectBound
 }
 
-// segmentDistance returns the distance in metres on the sphere from p to
+func newEdgeQuery(p orb.Point) edgeQuery {
+	p[0] = wrapLon(p[0])
+	return edgeQuery{p: p, unit: unitVector(p), cosLat: math.Cos(p[1] * radPerDeg), box: newRectBound(p)}
+}
+
+// boundaryHav returns min(h, hav(θ)) where θ is the angle from the query
+// to the nearest edge of the part, in the metric of segmentHav. Edges
+// whose box is farther than h are skipped, so the result is exact only
+// when below h; blocks go nearest box first, so that the first sets a
+// tight h.
+func (pp *polygonPart) boundaryHav(q *edgeQuery, h float64) float64 {
+	if q.box.lowerBound(pp.bound.Min, pp.bound.Max) > h {
+		return h
+	}
+	first, firstLB := -1, math.Inf(1)
+	for k := range pp.blocks {
+		if lb := q.box.lowerBound(pp.blocks[k].bound.Min, pp.blocks[k].bound.Max); lb < firstLB {
+			first, firstLB = k, lb
+		}
+	}
+	if first < 0 || firstLB > h {
+		return h
+	}
+	h = pp.blockHav(q, first, h)
+	for k := range pp.blocks {
+		if k != first && q.box.lowerBound(pp.blocks[k].bound.Min, pp.blocks[k].bound.Max) <= h {
+			h = pp.blockHav(q, k, h)
+		}
+	}
+	return h
+}
+
+// blockHav returns min(h, the hav of the nearest edge of block k).
+func (pp *polygonPart) blockHav(q *edgeQuery, k int, h float64) float64 {
+	b := &pp.blocks[k]
+	for j := b.from + 1; j < b.to; j++ {
+		a, c := pp.pts[j-1], pp.pts[j]
+		lo := [2]float64{math.Min(a[0], c[0]), math.Min(a[1], c[1])}
+		hi := [2]float64{math.Max(a[0], c[0]), math.Max(a[1], c[1])}
+		if q.box.lowerBound(lo, hi) <= h {
+			h = math.Min(h, segmentHav(q, a, c))
+		}
+	}
+	return h
+}
+
+// segmentHav returns hav(θ) of the angle on the sphere from the query to
 // the segment ab, a straight line in longitude/latitude as GeoJSON and
 // Locate take it (a great-circle arc between the same vertices strays from
 // it by about a metre over 8 km at 45°). The nearest point is found on the
-// equirectangular projection centred on p, whose scale varies only with
-// latitude across the edge, so the distance is exact to second order in
-// the query's distance to the edge; it is then measured on the sphere.
-// cosLat is the cosine of p's latitude.
-func segmentDistance(p orb.Point, cosLat float64, a, b orb.Point) float64 {
+// equirectangular projection centred on the query, whose scale varies
+// only with latitude across the edge, so the distance is exact to second
+// order in the query's distance to the edge; it is then measured on the
+// sphere. This is the package's one distance from a point to a boundary.
+func segmentHav(q *edgeQuery, a, b orb.Point) float64 {
+	p, cosLat := q.p, q.cosLat
 	// Longitudes relative to p, across the antimeridian if shorter.
 	dax, day := wrapLon(a[0]-p[0]), a[1]-p[1]
 	dbx, dby := wrapLon(b[0]-p[0]), b[1]-p[1]
@@ -273,18 +364,6 @@ func segmentDistance(p orb.Point, cosLat float64, a, b orb.Point) float64 {
 	if l2 := ex*ex + ey*ey; l2 > 0 {
 		t = math.Max(0, math.Min(1, -(dax*cosLat*ex+day*ey)/l2))
 	}
-	return Distance(p, orb.Point{p[0] + dax + t*(dbx-dax), p[1] + day + t*(dby-day)})
-}
-
-// edgeNear reports whether the box of edge ab, which holds the whole
-// edge, meets one of the boxes.
-func edgeNear(a, b orb.Point, boxes [2]orb.Bound) bool {
-	minX, maxX := math.Min(a[0], b[0]), math.Max(a[0], b[0])
-	minY, maxY := math.Min(a[1], b[1]), math.Max(a[1], b[1])
-	for _, q := range boxes {
-		if q.Min[0] <= q.Max[0] && minX <= q.Max[0] && maxX >= q.Min[0] && minY <= q.Max[1] && maxY >= q.Min[1] {
-			return true
-		}
-	}
-	return false
+	u := unitVector(orb.Point{p[0] + dax + t*(dbx-dax), p[1] + day + t*(dby-day)})
+	return chordHav(&q.unit, &u)
 }

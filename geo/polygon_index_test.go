@@ -348,7 +348,7 @@ func TestNearbyBruteForce(t *testing.T) {
 		}
 		maxM := r.ExpFloat64() * 2000
 		buf = ix.Nearby(p, maxM, buf)
-		// Nearby's distances are exact to a millionth (segmentDistance);
+		// Nearby's distances are exact to a millionth (segmentHav);
 		// a value that close to maxM may be in or out.
 		tol := func(d float64) float64 { return 1e-6 * math.Max(1, d) }
 		want := bruteNearby(&ix, p, maxM+tol(maxM))
@@ -488,5 +488,100 @@ func TestLocateCommunesBruteForce(t *testing.T) {
 	t.Logf("%d of 2000 points fell in a commune", found)
 	if found == 0 {
 		t.Error("no point fell in any commune")
+	}
+}
+
+// star returns a ring of n vertices around c whose radius (in degrees)
+// wanders between r/2 and r, so that its blocks of edges face every way.
+func star(rng *rand.Rand, c orb.Point, r float64, n int, reverse bool) orb.Ring {
+	ring := make(orb.Ring, 0, n+1)
+	for k := range n {
+		a := 2 * math.Pi * float64(k) / float64(n)
+		if reverse {
+			a = -a
+		}
+		rad := r * (0.5 + 0.5*rng.Float64())
+		ring = append(ring, orb.Point{c[0] + rad*math.Cos(a), c[1] + rad*math.Sin(a)})
+	}
+	return append(ring, ring[0])
+}
+
+// TestLocateBoundaryBruteForce checks LocateBoundary's distance against
+// every edge of the value found, measured by ternary search on golang/geo's
+// distance, and against Nearby's distance for the same value: one metric.
+func TestLocateBoundaryBruteForce(t *testing.T) {
+	skipUnderRace(t)
+	r := geotest.Rand(t)
+	tl := newTiling(r, 178, -18, 0.05, 12, 10) // reaches the antimeridian
+	var ix PolygonIndex[int]
+	for i, g := range tl.geoms {
+		if err := ix.Add(g, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Polygons of hundreds of edges, so that blocks are pruned: one with a
+	// hole, and a multipolygon of two.
+	big := []orb.Geometry{
+		orb.Polygon{star(r, orb.Point{5, 45}, 0.2, 300, false), star(r, orb.Point{5, 45}, 0.06, 80, true)},
+		orb.MultiPolygon{{star(r, orb.Point{5.6, 45}, 0.1, 200, false)}, {star(r, orb.Point{5.6, 45.3}, 0.08, 150, false)}},
+	}
+	for i, g := range big {
+		if err := ix.Add(g, len(tl.geoms)+i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var buf []Near[int]
+	var found int
+	for n := 0; n < 1500; n++ {
+		var p orb.Point
+		switch n % 3 {
+		case 0:
+			p, _ = tl.samplePoint(r, orb.Point{177.9, -18.1}, orb.Point{178.7, -17.4})
+		default:
+			p = orb.Point{4.7 + r.Float64()*1.1, 44.75 + r.Float64()*0.7}
+		}
+		v, d, ok := ix.LocateBoundary(p)
+		lv, lok := ix.Locate(p)
+		if ok != lok || v != lv {
+			t.Fatalf("LocateBoundary(%v) = %d, %v; Locate = %d, %v", p, v, ok, lv, lok)
+		}
+		if !ok {
+			continue
+		}
+		found++
+		want := math.Inf(1)
+		for _, pp := range ix.parts {
+			if int(pp.value) != v {
+				continue
+			}
+			start := 0
+			for _, end := range pp.ends {
+				for j := start + 1; j < int(end); j++ {
+					a, b := pp.pts[j-1], pp.pts[j]
+					reach := EarthRadius * radPerDeg * math.Hypot(b[1]-a[1], b[0]-a[0])
+					if haversineM(p, a)-reach > want {
+						continue
+					}
+					want = math.Min(want, bruteSegmentDistance(p, a, b))
+				}
+				start = int(end)
+			}
+		}
+		if math.Abs(d-want) > 1e-6*math.Max(1, want) {
+			t.Fatalf("LocateBoundary(%v) = %d at %v m, want %v m", p, v, d, want)
+		}
+		buf = ix.Nearby(p, d+1, buf)
+		same := false
+		for _, nb := range buf {
+			if nb.Value == v {
+				same = nb.DistanceM == d
+			}
+		}
+		if !same {
+			t.Fatalf("LocateBoundary(%v) = %d at %v m; Nearby says %+v", p, v, d, buf)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no point located")
 	}
 }

@@ -675,7 +675,7 @@ func (bw *batchWorker) find(ctx context.Context, row *batchRow, out []string, re
 		}
 	}
 	if bw.d.Len() > 0 {
-		bw.near, err = bw.d.Nearest(data.NearestQuery{Point: m.Point, Limit: 1}, bw.near)
+		bw.near, _, err = bw.d.Nearest(data.NearestQuery{Point: m.Point, Limit: 1}, bw.near)
 		if err == nil && len(bw.near) > 0 {
 			hit := bw.near[0]
 			res.nearest = &hit

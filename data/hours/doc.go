@@ -36,5 +36,9 @@
 // comment of a PH rule, State.Comment stays the rule's own comment and
 // the holiday is named in State.Reason.
 //
+// Schedule.OpenMask gives the minutes of the week (WeekMinute) in which a
+// schedule may be open, so that an index of stations by time of the week
+// never needs to read a schedule's text.
+//
 // Schedules are immutable after parsing and safe for concurrent use.
 package hours

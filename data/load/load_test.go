@@ -285,7 +285,7 @@ func TestNearestOpenAt(t *testing.T) {
 		{time.Date(2026, 11, 11, 10, 0, 0, 0, paris), "gn-1004321"},
 	}
 	for _, tt := range tests {
-		hits, err := ds.Nearest(data.NearestQuery{Point: rives, Limit: 1, OpenAt: tt.at}, nil)
+		hits, _, err := ds.Nearest(data.NearestQuery{Point: rives, Limit: 1, OpenAt: tt.at}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

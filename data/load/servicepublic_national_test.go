@@ -133,7 +133,7 @@ func TestDirectoryAtNationalScale(t *testing.T) {
 		}
 	}
 	for _, p := range far {
-		hits, err := after.Nearest(data.NearestQuery{Point: p, Limit: 1, Force: data.Police}, nil)
+		hits, _, err := after.Nearest(data.NearestQuery{Point: p, Limit: 1, Force: data.Police}, nil)
 		if err != nil || len(hits) != 1 || hits[0].DistanceM > 1 || hits[0].Station.HoursFormat != HoursServicePublic {
 			t.Fatalf("no directory station at %v: %+v, %v", p, hits, err)
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"guichet/geo"
 	"guichet/geo/geotest"
 )
 
@@ -450,7 +451,8 @@ func TestBoxDistanceLowerBound(t *testing.T) {
 		lo := [2]float32{float32(-10 + 20*rng.Float64()), float32(-60 + 110*rng.Float64())}
 		hi := [2]float32{lo[0] + float32(rng.Float64()), lo[1] + float32(rng.Float64())}
 		p := orb.Point{-30 + 60*rng.Float64(), -70 + 140*rng.Float64()}
-		bound := boxDistanceM(p, lo, hi)
+		bb := geo.NewBoxBound(p)
+		bound := boxDistanceM(&bb, lo, hi)
 		nearest := math.Inf(1)
 		for range 200 {
 			q := orb.Point{

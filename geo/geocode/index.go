@@ -7,6 +7,8 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/rtree"
+
+	"guichet/geo"
 )
 
 // Index is an immutable in-memory address index built by a Builder.
@@ -150,12 +152,13 @@ func (ix *Index) Reverse(p orb.Point, limit int, maxM float64) []Match {
 		maxM = math.Inf(1)
 	}
 	var out []Match
+	bound := geo.NewBoxBound(p)
 	ix.tree.Nearby(
 		func(lo, hi [2]float32, a uint32, item bool) float64 {
 			if item {
 				return distanceM(p, ix.point(a))
 			}
-			return boxDistanceM(p, lo, hi)
+			return boxDistanceM(&bound, lo, hi)
 		},
 		func(_, _ [2]float32, a uint32, d float64) bool {
 			if d > maxM {
