@@ -29,9 +29,14 @@ type stationFragments struct {
 	// the leaves comes the GeoJSON position, [lon,lat].
 	buf []byte
 	off [numLeaves + 1]uint32
+	// compactHead is the start of the compact object, every static leaf
+	// of maskCompact, in one piece: the default of list answers is one
+	// copy instead of a dozen, from memory read in sequence.
+	compactHead []byte
 
 	status atomic.Pointer[encodedStatus]
 	today  atomic.Pointer[encodedToday]
+	hours  atomic.Pointer[encodedHours]
 }
 
 // encodeCache holds what is encoded once per dataset: the headers of its
@@ -41,8 +46,7 @@ type encodeCache struct {
 	version      []string // X-Dataset-Version
 	lastModified []string // Last-Modified of answers at a fixed instant
 	fixedETag    []string // ETag of answers at a fixed instant
-	loadedAt     time.Time
-	minute       atomic.Pointer[bucketValidators]
+	minute       atomic.Pointer[bucketETag]
 	once         sync.Once
 	frags        map[*data.Station]*stationFragments
 	bundleOnce   sync.Once
@@ -92,6 +96,7 @@ func newFragments(s *data.Station) *stationFragments {
 	pos, _ := json.Marshal([2]float64{full.Location.Lon, full.Location.Lat})
 	b = append(b, pos...)
 	f.buf = slices.Clip(b)
+	f.compactHead = f.appendHead(nil, maskCompact)
 	return f
 }
 
@@ -127,38 +132,29 @@ func newEncodeCache(ds *data.Dataset) *encodeCache {
 		version:      []string{ds.Version()},
 		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
 		fixedETag:    []string{`W/"` + ds.Version() + `"`},
-		loadedAt:     ds.LoadedAt(),
 	}
 }
 
-// bucketValidators are the ETag and Last-Modified of the answers of one
-// cache bucket, encoded once for all of them.
-type bucketValidators struct {
-	bucket       int64
-	etag         []string
-	lastModified []string
+// bucketETag is the ETag of the answers of one cache bucket, encoded once
+// for all of them.
+type bucketETag struct {
+	bucket int64
+	etag   []string
 }
 
-// validatorsAt returns the validators of answers that follow the clock, in
-// the given cacheMaxAge bucket: the ETag names the dataset and the bucket,
-// Last-Modified the bucket's start, or the load if later. The dataset's
-// load time alone would let a cache answer 304 to an If-Modified-Since
-// from a client holding a state that has since changed.
-func (c *encodeCache) validatorsAt(bucket int64) *bucketValidators {
+// etagAt returns the ETag of answers that follow the clock, in the given
+// cacheMaxAge bucket: it names the dataset and the bucket, so that a
+// client holding a state that has since changed never gets a 304.
+func (c *encodeCache) etagAt(bucket int64) []string {
 	if m := c.minute.Load(); m != nil && m.bucket == bucket {
-		return m
+		return m.etag
 	}
-	at := time.Unix(bucket*cacheMaxAge, 0)
-	if c.loadedAt.After(at) {
-		at = c.loadedAt
-	}
-	m := &bucketValidators{
-		bucket:       bucket,
-		etag:         []string{`W/"` + c.ds.Version() + "-" + strconv.FormatInt(bucket, 36) + `"`},
-		lastModified: []string{at.UTC().Format(http.TimeFormat)},
+	m := &bucketETag{
+		bucket: bucket,
+		etag:   []string{`W/"` + c.ds.Version() + "-" + strconv.FormatInt(bucket, 36) + `"`},
 	}
 	c.minute.Store(m)
-	return m
+	return m.etag
 }
 
 // encodedFor returns the encodeCache of ds, or nil when ds is no longer the
@@ -237,19 +233,32 @@ func (e stationEncoder) appendFeature(b []byte, st *data.Station, distanceM floa
 	return append(b, '}')
 }
 
-// appendObject appends the station's object with the fields m selects.
-func (f *stationFragments) appendObject(b []byte, s *data.Station, m fieldMask, distanceM float64, withDistance bool, at time.Time) []byte {
+// appendHead appends the start of the station's object with the fields m
+// selects, up to the distance: the part no request changes.
+func (f *stationFragments) appendHead(b []byte, m fieldMask) []byte {
 	b = append(b, '{')
 	b = f.appendLeaves(b, m, leafID, leafForce)
 	b = f.appendGroup(b, m, maskAddress, `"address":{`, leafAddressStreet, leafAddressCitycode)
 	b = f.appendLeaves(b, m, leafDepartement, leafURL)
-	b = f.appendGroup(b, m, maskLocation, `"location":{`, leafLocationLat, leafLocationLon)
+	return f.appendGroup(b, m, maskLocation, `"location":{`, leafLocationLat, leafLocationLon)
+}
+
+// appendObject appends the station's object with the fields m selects.
+func (f *stationFragments) appendObject(b []byte, s *data.Station, m fieldMask, distanceM float64, withDistance bool, at time.Time) []byte {
+	if m == maskCompact {
+		b = append(b, f.compactHead...)
+	} else {
+		b = f.appendHead(b, m)
+	}
 	if withDistance && m&(1<<leafDistance) != 0 {
 		b = appendComma(b)
 		b = append(b, `"distance_m":`...)
 		b = appendDecimetres(b, distanceM)
 	}
-	if m&maskHours != 0 {
+	if m&maskHours == maskCompactHours {
+		b = appendComma(b)
+		b = append(b, f.compactHoursAt(s, at)...)
+	} else if m&maskHours != 0 {
 		b = appendComma(b)
 		b = append(b, `"hours":{`...)
 		b = f.appendLeaves(b, m, leafHoursOSM, leafHoursTimezone)
@@ -261,7 +270,7 @@ func (f *stationFragments) appendObject(b []byte, s *data.Station, m fieldMask, 
 		}
 		if m&(1<<leafHoursToday) != 0 {
 			b = appendComma(b)
-			b = append(b, f.todayAt(s, at)...)
+			b = append(b, f.todayAt(s, at).json...)
 		}
 		b = f.appendLeaves(b, m, leafHoursWeek, leafHoursWeek)
 		b = append(b, '}')
@@ -352,15 +361,63 @@ type encodedToday struct {
 }
 
 // todayAt returns the "today" member at at, reused for the whole local day.
-func (f *stationFragments) todayAt(s *data.Station, at time.Time) []byte {
+func (f *stationFragments) todayAt(s *data.Station, at time.Time) *encodedToday {
 	if c := f.today.Load(); c != nil && !at.Before(c.from) && at.Before(c.until) {
-		return c.json
+		return c
 	}
 	ranges, _ := json.Marshal(todayRanges(s, at))
 	e := &encodedToday{json: append([]byte(`"today":`), ranges...)}
 	e.from, e.until = localDay(at, s.Locale.Location)
 	f.today.Store(e)
+	return e
+}
+
+// maskCompactHours is the hours of the compact station: the state and
+// today's ranges.
+var maskCompactHours = maskCompact & maskHours
+
+// encodedHours is the "hours" member of the compact station, its state
+// and today's ranges, and the instants between which both hold.
+type encodedHours struct {
+	from, until time.Time
+	json        []byte
+}
+
+// compactHoursAt returns the "hours" member of the compact station at at:
+// in list answers, the one part of a station that changes with the clock,
+// read from one place rather than from its state's and its day's.
+func (f *stationFragments) compactHoursAt(s *data.Station, at time.Time) []byte {
+	if c := f.hours.Load(); c != nil && !at.Before(c.from) && at.Before(c.until) {
+		return c.json
+	}
+	st, today := f.statusAt(s, at), f.todayAt(s, at)
+	b := append([]byte(nil), `"hours":{"status":{`...)
+	b = st.appendLeaves(b, maskStatus)
+	b = append(b, '}', ',')
+	b = append(b, today.json...)
+	b = append(b, '}')
+	e := &encodedHours{json: b}
+	// A state that holds for no time is not kept (statusAt leaves its
+	// span zero), nor then is this.
+	if st.until.After(at) {
+		e.from, e.until = latest(st.from, today.from), earliest(st.until, today.until)
+		f.hours.Store(e)
+	}
 	return e.json
+}
+
+func latest(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earliest(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // appendDecimetres appends m rounded to the decimetre as encoding/json

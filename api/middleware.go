@@ -225,15 +225,20 @@ func addVary(h http.Header, v []string) {
 }
 
 // secureHeaders sets the headers every answer carries, refusals included:
-// no content sniffing, no referrer and, except on the widget's paths,
-// whose handlers set a policy of their own, no rendering and no framing.
-// The policy's frame-ancestors 'none' forbids framing in every browser that
-// implements CSP level 2, which then ignore X-Frame-Options: that header
-// would be one more line for every client to parse, for nothing.
+// no content sniffing and, except on the widget's paths, whose handlers
+// set a policy of their own, no rendering and no framing. The policy's
+// frame-ancestors 'none' forbids framing in every browser that implements
+// CSP level 2, which then ignore X-Frame-Options: that header would be
+// one more line for every client to parse, for nothing. No referrer
+// either, except on the data answers under /v1/: a referrer policy
+// governs the requests a document makes, and a data answer, which its
+// policy forbids to load anything, makes none.
 func (s *Server) secureHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h["X-Content-Type-Options"] = nosniffValue
-	h["Referrer-Policy"] = noReferrer
+	if !strings.HasPrefix(c.Request.URL.Path, "/v1/") {
+		h["Referrer-Policy"] = noReferrer
+	}
 	if !isWidgetPath(c.Request.URL.Path) {
 		h["Content-Security-Policy"] = apiCSPValue
 	}
