@@ -44,10 +44,12 @@ func (s *Server) dataset(c *gin.Context) *data.Dataset {
 		etag = enc.fixedETag
 	} else {
 		// Opening-hours states follow the clock: the answer may change
-		// every minute, and so may its validators.
-		v := enc.validatorsAt(s.now().Unix() / cacheMaxAge)
-		h["Last-Modified"] = v.lastModified
-		etag = v.etag
+		// every minute, and so does its ETag. It has no Last-Modified:
+		// the ETag validates it, max-age sets its freshness, and the
+		// line would be the ninth in the header map, past which net/http
+		// copies a table instead of one group for every answer
+		// (BENCHMARKS.md, Header lines).
+		etag = enc.etagAt(s.now().Unix() / cacheMaxAge)
 	}
 	h["Etag"] = etag
 	h["Cache-Control"] = cacheControlValue

@@ -29,9 +29,14 @@ type stationFragments struct {
 	// the leaves comes the GeoJSON position, [lon,lat].
 	buf []byte
 	off [numLeaves + 1]uint32
+	// compactHead is the start of the compact object, every static leaf
+	// of maskCompact, in one piece: the default of list answers is one
+	// copy instead of a dozen, from memory read in sequence.
+	compactHead []byte
 
 	status atomic.Pointer[encodedStatus]
 	today  atomic.Pointer[encodedToday]
+	hours  atomic.Pointer[encodedHours]
 }
 
 // encodeCache holds what is encoded once per dataset: the headers of its
@@ -41,8 +46,7 @@ type encodeCache struct {
 	version      []string // X-Dataset-Version
 	lastModified []string // Last-Modified of answers at a fixed instant
 	fixedETag    []string // ETag of answers at a fixed instant
-	loadedAt     time.Time
-	minute       atomic.Pointer[bucketValidators]
+	minute       atomic.Pointer[bucketETag]
 	once         sync.Once
 	frags        map[*data.Station]*stationFragments
 	bundleOnce   sync.Once
@@ -92,6 +96,7 @@ func newFragments(s *data.Station) *stationFragments {
 	pos, _ := json.Marshal([2]float64{full.Location.Lon, full.Location.Lat})
 	b = append(b, pos...)
 	f.buf = slices.Clip(b)
+	f.compactHead = f.appendHead(nil, maskCompact)
 	return f
 }
 
@@ -127,38 +132,29 @@ func newEncodeCache(ds *data.Dataset) *encodeCache {
 		version:      []string{ds.Version()},
 		lastModified: []string{ds.LoadedAt().UTC().Format(http.TimeFormat)},
 		fixedETag:    []string{`W/"` + ds.Version() + `"`},
-		loadedAt:     ds.LoadedAt(),
 	}
 }
 
-// bucketValidators are the ETag and Last-Modified of the answers of one
-// cache bucket, encoded once for all of them.
-type bucketValidators struct {
-	bucket       int64
-	etag         []string
-	lastModified []string
+// bucketETag is the ETag of the answers of one cache bucket, encoded once
+// for all of them.
+type bucketETag struct {
+	bucket int64
+	etag   []string
 }
 
-// validatorsAt returns the validators of answers that follow the clock, in
-// the given cacheMaxAge bucket: the ETag names the dataset and the bucket,
-// Last-Modified the bucket's start, or the load if later. The dataset's
-// load time alone would let a cache answer 304 to an If-Modified-Since
-// from a client holding a state that has since changed.
-func (c *encodeCache) validatorsAt(bucket int64) *bucketValidators {
+// etagAt returns the ETag of answers that follow the clock, in the given
+// cacheMaxAge bucket: it names the dataset and the bucket, so that a
+// client holding a state that has since changed never gets a 304.
+func (c *encodeCache) etagAt(bucket int64) []string {
 	if m := c.minute.Load(); m != nil && m.bucket == bucket {
-		return m
+		return m.etag
 	}
-	at := time.Unix(bucket*cacheMaxAge, 0)
-	if c.loadedAt.After(at) {
-		at = c.loadedAt
-	}
-	m := &bucketValidators{
-		bucket:       bucket,
-		etag:         []string{`W/"` + c.ds.Version() + "-" + strconv.FormatInt(bucket, 36) + `"`},
-		lastModified: []string{at.UTC().Format(http.TimeFormat)},
+	m := &bucketETag{
+		bucket: bucket,
+		etag:   []string{`W/"` + c.ds.Version() + "-" + strconv.FormatInt(bucket, 36) + `"`},
 	}
 	c.minute.Store(m)
-	return m
+	return m.etag
 }
 
 // encodedFor returns the encodeCache of ds, or nil when ds is no longer the
@@ -276,19 +272,32 @@ func (e stationEncoder) hoursOf(st *data.Station, h *data.StationHit) hoursState
 	return hs
 }
 
-// appendObject appends the station's object with the fields m selects.
-func (f *stationFragments) appendObject(b []byte, m fieldMask, distanceM float64, withDistance bool, hs hoursState) []byte {
+// appendHead appends the start of the station's object with the fields m
+// selects, up to the distance: the part no request changes.
+func (f *stationFragments) appendHead(b []byte, m fieldMask) []byte {
 	b = append(b, '{')
 	b = f.appendLeaves(b, m, leafID, leafForce)
 	b = f.appendGroup(b, m, maskAddress, `"address":{`, leafAddressStreet, leafAddressCitycode)
 	b = f.appendLeaves(b, m, leafDepartement, leafURL)
-	b = f.appendGroup(b, m, maskLocation, `"location":{`, leafLocationLat, leafLocationLon)
+	return f.appendGroup(b, m, maskLocation, `"location":{`, leafLocationLat, leafLocationLon)
+}
+
+// appendObject appends the station's object with the fields m selects.
+func (f *stationFragments) appendObject(b []byte, m fieldMask, distanceM float64, withDistance bool, hs hoursState) []byte {
+	if m == maskCompact {
+		b = append(b, f.compactHead...)
+	} else {
+		b = f.appendHead(b, m)
+	}
 	if withDistance && m&(1<<leafDistance) != 0 {
 		b = appendComma(b)
 		b = append(b, `"distance_m":`...)
 		b = appendDecimetres(b, distanceM)
 	}
-	if m&maskHours != 0 {
+	if m&maskHours == maskCompactHours {
+		b = appendComma(b)
+		b = append(b, f.compactHoursOf(hs)...)
+	} else if m&maskHours != 0 {
 		b = appendComma(b)
 		b = append(b, `"hours":{`...)
 		b = f.appendLeaves(b, m, leafHoursOSM, leafHoursTimezone)
@@ -398,6 +407,41 @@ func (f *stationFragments) todayOf(day *data.Day) []byte {
 	ranges, _ := json.Marshal(dayRanges(day))
 	e := &encodedToday{src: day, json: append([]byte(`"today":`), ranges...)}
 	f.today.Store(e)
+	return e.json
+}
+
+// maskCompactHours is the hours of the compact station: the state and
+// today's ranges.
+var maskCompactHours = maskCompact & maskHours
+
+// encodedHours is the "hours" member of the compact station and the state
+// and day it encodes.
+type encodedHours struct {
+	state *data.StateSpan
+	today *data.Day
+	json  []byte
+}
+
+// compactHoursOf returns the "hours" member of the compact station: in
+// list answers, the one part of a station that changes with the clock,
+// read from one place rather than from its state's and its day's, and
+// reused while the dataset hands out the same state and day.
+func (f *stationFragments) compactHoursOf(hs hoursState) []byte {
+	if c := f.hours.Load(); c != nil && c.state == hs.state && c.today == hs.today {
+		return c.json
+	}
+	b := append([]byte(nil), `"hours":{"status":{`...)
+	b = f.statusOf(hs.state, hs.loc).appendLeaves(b, maskStatus)
+	b = append(b, '}', ',')
+	b = append(b, f.todayOf(hs.today)...)
+	b = append(b, '}')
+	e := &encodedHours{json: b}
+	// A state that holds for no time is a new value on every request
+	// (statusOf does not keep it either): keeping it would only evict.
+	if hs.state.Until.After(hs.state.From) {
+		e.state, e.today = hs.state, hs.today
+		f.hours.Store(e)
+	}
 	return e.json
 }
 

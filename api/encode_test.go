@@ -4,11 +4,16 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"guichet/data"
+	"guichet/data/hours"
 	"guichet/data/load"
+
+	"github.com/paulmach/orb"
 )
 
 // TestAppendStationMatchesEncodingJSON holds the fast station encoder to
@@ -27,6 +32,8 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 		time.Date(2026, 12, 2, 10, 59, 59, 0, time.UTC), // noon in Paris, a second before
 		time.Date(2026, 12, 2, 11, 0, 0, 0, time.UTC),
 		time.Date(2026, 12, 2, 22, 0, 0, 0, time.UTC),    // night in Paris, day in the Pacific
+		time.Date(2026, 12, 5, 22, 0, 0, 0, time.UTC),    // Saturday night in Paris
+		time.Date(2026, 12, 5, 23, 30, 0, 0, time.UTC),   // the same night, Sunday in Paris
 		time.Date(2026, 12, 24, 22, 59, 59, 0, time.UTC), // Christmas Eve in Paris, a second before midnight
 		time.Date(2026, 12, 24, 23, 0, 1, 0, time.UTC),   // Christmas in Paris
 		time.Date(2026, 12, 25, 9, 0, 0, 0, time.UTC),
@@ -59,7 +66,54 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 				if got := enc.appendStation(nil, st, distance, true); string(got) != string(wantJSON) {
 					t.Fatalf("%s at %v:\n got %s\nwant %s", st.ID, at, got, wantJSON)
 				}
+				// The compact station, the default of lists, is written
+				// from pieces of its own, its hours reused while they hold.
+				for _, m := range []fieldMask{maskCompact, maskCompact &^ maskLocation} {
+					enc := stationEncoder{ds: ds, frags: frags, mask: m, at: at}
+					var got map[string]any
+					if err := json.Unmarshal(enc.appendStation(nil, st, distance, true), &got); err != nil {
+						t.Fatal(err)
+					}
+					if want := pruned(t, wantJSON, m); !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s at %v, mask %b:\n got %v\nwant %v", st.ID, at, m, got, want)
+					}
+				}
 			}
+		}
+	}
+}
+
+// TestCompactHoursFollowTheDay checks that the compact station's hours,
+// reused while the dataset hands out the same state and day, change at
+// midnight even when the state does not: closed from Saturday noon to
+// Sunday 09:00, with other ranges on Sunday, and no holiday rule that
+// would end the state's reuse at midnight.
+func TestCompactHoursFollowTheDay(t *testing.T) {
+	sched, err := hours.ParseOSM("Mo-Sa 08:00-12:00; Su 09:00-11:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ds := data.New(data.Sources{
+		Stations:     []data.Station{{ID: "gn-1", Name: "Brigade", Force: data.Gendarmerie, Location: orb.Point{5.72, 45.19}, Hours: sched, Locale: hours.LocaleFor("38")}},
+		StationLines: []int{2},
+	})
+	st, err := ds.Station("gn-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	paris := st.Locale.Location
+	f := newFragments(st)
+	for _, tt := range []struct {
+		at    time.Time
+		today string
+	}{
+		{time.Date(2026, 12, 5, 23, 0, 0, 0, paris), `"today":["08:00-12:00"]`},
+		{time.Date(2026, 12, 6, 0, 30, 0, 0, paris), `"today":["09:00-11:00"]`},
+	} {
+		enc := stationEncoder{ds: ds, mask: maskCompact, at: tt.at}
+		got := string(f.appendObject(nil, maskCompact, 0, false, enc.hoursOf(st, nil)))
+		if !strings.Contains(got, `"state":"closed"`) || !strings.Contains(got, tt.today) {
+			t.Errorf("at %v: %s, want closed and %s", tt.at, got, tt.today)
 		}
 	}
 }

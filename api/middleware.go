@@ -86,7 +86,10 @@ func (s *Server) observe(c *gin.Context) {
 	// A record without a caller's pc: the source line of an access log is
 	// always this one, and finding it costs a stack walk per request.
 	rec := slog.NewRecord(start.Add(took), slog.LevelInfo, "request", 0)
-	rec.AddAttrs(
+	// Added in one call: a record holds five attributes in place and
+	// allocates for more, once per call.
+	var attrsArr [8]slog.Attr
+	attrs := append(attrsArr[:0],
 		slog.String("request_id", id),
 		slog.String("method", c.Request.Method),
 		slog.String("route", route),
@@ -95,10 +98,11 @@ func (s *Server) observe(c *gin.Context) {
 		slog.Int("bytes", max(c.Writer.Size(), 0)),
 	)
 	if s.cfg.LogFullQueries {
-		rec.AddAttrs(slog.String("path", c.Request.URL.Path), slog.String("query", c.Request.URL.RawQuery))
+		attrs = append(attrs, slog.String("path", c.Request.URL.Path), slog.String("query", c.Request.URL.RawQuery))
 	} else if c.Request.URL.RawQuery != "" {
-		rec.AddAttrs(slog.String("query", redactQuery(c.Request.URL.RawQuery)))
+		attrs = append(attrs, slog.String("query", redactQuery(c.Request.URL.RawQuery)))
 	}
+	rec.AddAttrs(attrs...)
 	// A handler that cannot write has nowhere to report it either.
 	_ = h.Handle(ctx, rec)
 }
@@ -225,15 +229,20 @@ func addVary(h http.Header, v []string) {
 }
 
 // secureHeaders sets the headers every answer carries, refusals included:
-// no content sniffing, no referrer and, except on the widget's paths,
-// whose handlers set a policy of their own, no rendering and no framing.
-// The policy's frame-ancestors 'none' forbids framing in every browser that
-// implements CSP level 2, which then ignore X-Frame-Options: that header
-// would be one more line for every client to parse, for nothing.
+// no content sniffing and, except on the widget's paths, whose handlers
+// set a policy of their own, no rendering and no framing. The policy's
+// frame-ancestors 'none' forbids framing in every browser that implements
+// CSP level 2, which then ignore X-Frame-Options: that header would be
+// one more line for every client to parse, for nothing. No referrer
+// either, except on the data answers under /v1/: a referrer policy
+// governs the requests a document makes, and a data answer, which its
+// policy forbids to load anything, makes none.
 func (s *Server) secureHeaders(c *gin.Context) {
 	h := c.Writer.Header()
 	h["X-Content-Type-Options"] = nosniffValue
-	h["Referrer-Policy"] = noReferrer
+	if !strings.HasPrefix(c.Request.URL.Path, "/v1/") {
+		h["Referrer-Policy"] = noReferrer
+	}
 	if !isWidgetPath(c.Request.URL.Path) {
 		h["Content-Security-Policy"] = apiCSPValue
 	}
@@ -302,14 +311,21 @@ func (s *Server) compress(c *gin.Context) {
 		c.Next()
 		return
 	}
-	w := &gzipWriter{ResponseWriter: c.Writer}
+	w := gzipWrappers.Get().(*gzipWriter)
+	w.ResponseWriter = c.Writer
 	c.Writer = w
 	defer func() {
 		w.finish()
 		c.Writer = w.ResponseWriter
+		*w = gzipWriter{}
+		gzipWrappers.Put(w)
 	}()
 	c.Next()
 }
+
+// gzipWrappers recycles the wrappers of answers to clients that accept
+// gzip: every such answer needs one, compressed or not.
+var gzipWrappers = sync.Pool{New: func() any { return new(gzipWriter) }}
 
 // acceptsGzip reports whether an Accept-Encoding value allows gzip: it
 // names gzip, or * without naming gzip, with a quality above 0.

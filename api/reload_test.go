@@ -150,45 +150,49 @@ func TestETagMatches(t *testing.T) {
 	}
 }
 
-// TestLastModifiedFollowsTheClock checks that an answer whose opening
-// states follow the clock never claims to be older than its cache bucket:
-// with the dataset's load time, a cache could answer 304 to a client
-// holding yesterday's "open".
-func TestLastModifiedFollowsTheClock(t *testing.T) {
+// TestValidatorsFollowTheClock checks that an answer whose opening states
+// follow the clock is validated by an ETag of its cache bucket, and
+// carries no Last-Modified: with the dataset's load time, a cache could
+// answer 304 to a client holding yesterday's "open". An answer at a fixed
+// instant changes only with the data, whose load time it carries.
+func TestValidatorsFollowTheClock(t *testing.T) {
 	ds, err := load.Dir("../data/testdata/stations", load.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := ds.LoadedAt().Add(26*time.Hour + 17*time.Second)
+	now := ds.LoadedAt().Add(26 * time.Hour).Truncate(time.Minute).Add(17 * time.Second)
 	cfg := DefaultConfig()
 	cfg.Now = func() time.Time { return now }
 	h := New(cfg, ds, nil).Handler()
-	lastModified := func(target string) time.Time {
+	validators := func(target string) (etag, lastModified string) {
 		t.Helper()
 		rec := get(t, h, target)
-		lm, err := http.ParseTime(rec.Header().Get("Last-Modified"))
-		if rec.Code != http.StatusOK || err != nil {
-			t.Fatalf("GET %s = %d, Last-Modified %q: %v", target, rec.Code, rec.Header().Get("Last-Modified"), err)
+		if rec.Code != http.StatusOK || rec.Header().Get("ETag") == "" {
+			t.Fatalf("GET %s = %d, ETag %q", target, rec.Code, rec.Header().Get("ETag"))
 		}
-		return lm
+		return rec.Header().Get("ETag"), rec.Header().Get("Last-Modified")
 	}
 	const nearest = "/v1/stations/nearest?lat=45.3&lon=5.6"
-	minute := now.Truncate(time.Minute)
-	if got := lastModified(nearest); !got.Equal(minute) {
-		t.Errorf("at %s: Last-Modified %s, want the minute's start %s", now, got, minute)
+	first, lm := validators(nearest)
+	if lm != "" {
+		t.Errorf("an answer that follows the clock has Last-Modified %q", lm)
 	}
-	now = now.Add(90 * time.Second)
-	if got := lastModified(nearest); !got.Equal(now.Truncate(time.Minute)) {
-		t.Errorf("90 s later: Last-Modified %s, want %s", got, now.Truncate(time.Minute))
+	now = now.Add(20 * time.Second)
+	if same, _ := validators(nearest); same != first {
+		t.Errorf("20 s later, within the minute: ETag %s, want %s", same, first)
 	}
-	// At a fixed instant the answer changes only with the data.
-	loaded := ds.LoadedAt().Truncate(time.Second)
-	if got := lastModified(nearest + "&at=2026-12-02T10:00:00Z"); !got.Equal(loaded) {
-		t.Errorf("with at=: Last-Modified %s, want the load %s", got, loaded)
+	now = now.Add(60 * time.Second)
+	if next, _ := validators(nearest); next == first {
+		t.Errorf("a minute later: ETag %s unchanged", next)
 	}
-	// Within the load's own minute, the load is the later of the two.
-	now = ds.LoadedAt().Add(time.Millisecond)
-	if got := lastModified(nearest); got.Before(loaded) {
-		t.Errorf("just after the load: Last-Modified %s, before the load %s", got, loaded)
+	const fixed = nearest + "&at=2026-12-02T10:00:00Z"
+	etag, lm := validators(fixed)
+	got, err := http.ParseTime(lm)
+	if loaded := ds.LoadedAt().Truncate(time.Second); err != nil || !got.Equal(loaded) {
+		t.Errorf("with at=: Last-Modified %q, want the load %s", lm, loaded)
+	}
+	now = now.Add(time.Hour)
+	if later, _ := validators(fixed); later != etag {
+		t.Errorf("with at=, an hour later: ETag %s, want %s", later, etag)
 	}
 }

@@ -6,7 +6,10 @@
 #      that peak, STEP each: the sustainable rate is the highest one with
 #      no error and a p99 at most P99_MS;
 #   3. open loop at that rate for HOLD.
+# GUICHET_BIN=/path/to/guichet runs that binary instead of this checkout's
+# (the build before a change, for its before and after).
 #   GUICHET_OPENDATA=/path/to/data scripts/load/sustain.sh
+#   GUICHET_OPENDATA=/path/to/data GUICHET_BIN=/work/bench/cur/guichet scripts/load/sustain.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${GUICHET_OPENDATA:?set GUICHET_OPENDATA to the national data directory}"
@@ -15,7 +18,11 @@ tmp="$(mktemp -d)"
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-go build -o "$tmp/guichet" ./cmd/guichet
+if [ -n "${GUICHET_BIN:-}" ]; then
+	cp "$GUICHET_BIN" "$tmp/guichet"
+else
+	go build -o "$tmp/guichet" ./cmd/guichet
+fi
 go build -o "$tmp/load" ./scripts/load
 "$tmp/guichet" serve --addr "127.0.0.1:$PORT" --data "$GUICHET_OPENDATA" --rate-limit 0 --log-level warn 2>"$tmp/guichet.log" &
 pid=$!
