@@ -334,6 +334,13 @@ func postalNamesOf(ix *communeIndex, src *communeSources) map[*Commune]*communeP
 		return nil
 	}
 	known := map[*Commune]map[string]int{} // folded name → index in names, -1 when already known
+	// A place named like a commune elsewhere (the many lieux-dits "Saint-
+	// Pierre") is left out: it would only make the commune of that name
+	// ambiguous, and let a street word outrank the address's commune.
+	official := make(map[string]bool, len(ix.communes))
+	for _, cm := range ix.communes {
+		official[saintFold(cm.Name)] = true
+	}
 	out := map[*Commune]*communePostal{}
 	entry := func(cm *Commune) (*communePostal, map[string]int) {
 		if p, ok := out[cm]; ok {
@@ -367,7 +374,7 @@ func postalNamesOf(ix *communeIndex, src *communeSources) map[*Commune]*communeP
 		}
 		for _, name := range []string{r.Routing, r.Line5} {
 			f := foldName(name)
-			if f == "" {
+			if f == "" || official[saintFold(name)] {
 				continue
 			}
 			j, ok := k[f]
@@ -382,4 +389,19 @@ func postalNamesOf(ix *communeIndex, src *communeSources) map[*Commune]*communeP
 		}
 	}
 	return out
+}
+
+// saintFold folds a name with La Poste's ST and STE spelt out, so that
+// "ST PIERRE" and "Saint-Pierre" compare equal.
+func saintFold(s string) string {
+	w := strings.Fields(foldName(s))
+	for i := range w {
+		switch w[i] {
+		case "st":
+			w[i] = "saint"
+		case "ste":
+			w[i] = "sainte"
+		}
+	}
+	return strings.Join(w, " ")
 }
