@@ -277,7 +277,7 @@ func unitAddresses(t *testing.T, ds *Dataset) ([]unitAddress, map[string]int) {
 // of two communes stays ambiguous, and that the official names still win.
 func TestGeocoderPostalNames(t *testing.T) {
 	dir := copyFixtures(t, "postal/cog-communes.json", "postal/communes-geo.json", "postal/laposte-base-codes-postaux.csv",
-		"postal/codes-postaux.json", "jurisdiction/units-gn.csv")
+		"postal/codes-postaux.json", "postal/units-gn.csv")
 	ds := mustLoad(t, dir)
 	ctx := context.Background()
 	tests := []struct {
