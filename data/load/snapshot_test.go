@@ -347,7 +347,7 @@ func TestSnapshotDamaged(t *testing.T) {
 		{"truncated", "truncated", good[:len(good)/2]},
 		{"truncated in the header", "corrupt", good[:20]},
 		{"empty", "not a snapshot file", nil},
-		{"another version", "another format version", bytes.Replace(good, []byte("GUICHET-SNAPSHOT\n\x01"), []byte("GUICHET-SNAPSHOT\n\x63"), 1)},
+		{"another version", "another format version", bytes.Replace(good, append([]byte("GUICHET-SNAPSHOT\n"), snapshot.FormatVersion), []byte("GUICHET-SNAPSHOT\n\x63"), 1)},
 		{"another build", "another build", bytes.Replace(good, []byte(snapshot.Identity()), []byte(strings.Repeat("x", len(snapshot.Identity()))), 1)},
 		{"trailing bytes", "after the payload", append(bytes.Clone(good), 0)},
 	}
