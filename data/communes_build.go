@@ -30,10 +30,11 @@ type communeSources struct {
 	cog        []COGRecord
 	geo        map[string]CommuneGeo
 	competence map[string][]CompetenceRow
+	postal     []PostalName
 }
 
 func newCommuneSources(src *Sources) communeSources {
-	c := communeSources{cog: src.COG, geo: src.CommuneGeo, competence: src.Competence}
+	c := communeSources{cog: src.COG, geo: src.CommuneGeo, competence: src.Competence, postal: src.PostalNames}
 	c.shapes = make([]communeShape, len(src.Shapes))
 	for i, sh := range src.Shapes {
 		c.shapes[i] = communeShape{code: sh.Code, name: sh.Name, geom: sh.Geom, bound: sh.Bound, file: sh.File, line: sh.Line}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -23,6 +24,12 @@ const maxReverseM = 1000
 // the commune it merged into, and the geocoder keys communes by code; the
 // mark keeps both names searchable and never leaves this package.
 const formerMark = "former:"
+
+// aliasMark prefixes the geocoder key of another name of a commune: a La
+// Poste routing name or ligne 5. Like formerMark, it keeps the name a
+// place of its own, so that a name two communes share stays ambiguous, and
+// never leaves this package.
+const aliasMark = "alias:"
 
 // GeoMatch is one geocoding result joined with its commune.
 type GeoMatch struct {
@@ -155,6 +162,23 @@ func (d *Dataset) ReverseGeocode(p orb.Point, limit int) ([]GeoMatch, error) {
 // key.
 func (d *Dataset) geoMatch(m geocode.Match) GeoMatch {
 	g := GeoMatch{Match: m}
+	if rest, ok := strings.CutPrefix(m.Citycode, aliasMark); ok {
+		code, _, _ := strings.Cut(rest, ":")
+		if m.ID == m.Citycode {
+			g.ID = code
+		}
+		g.Citycode = code
+		if d.communes != nil {
+			g.Commune = d.communes.lookup(code)
+		}
+		if g.Commune != nil {
+			g.City = g.Commune.Name
+			if m.Type == geocode.TypeMunicipality {
+				g.Label = g.Commune.Name
+			}
+		}
+		return g
+	}
 	if rest, ok := strings.CutPrefix(m.Citycode, formerMark); ok {
 		code, _, _ := strings.Cut(rest, ":")
 		g.OldCitycode, g.OldCity = code, m.City
@@ -241,13 +265,28 @@ func addCommunesToGeocoder(gb *geocode.Builder, ix *communeIndex, src *communeSo
 		c, ok := centroids[code]
 		return c, ok
 	}
+	postal := postalNamesOf(ix, src)
 	for _, cm := range ix.communes {
 		c, ok := center(cm.Code)
 		if !ok {
 			continue
 		}
-		gb.AddMunicipality(geocode.Municipality{Code: cm.Code, Name: cm.Name, Postcodes: cm.Postcodes, Center: c, Population: cm.Population,
+		pn := postal[cm]
+		if pn == nil {
+			pn = &communePostal{}
+		}
+		pcs := cm.Postcodes
+		if len(pcs) == 0 {
+			pcs = pn.postcodes
+		}
+		gb.AddMunicipality(geocode.Municipality{Code: cm.Code, Name: cm.Name, Postcodes: pcs, Center: c, Population: cm.Population,
 			Parent: cm.City, District: cm.City != ""})
+		// Another name carries no population: the official name of a
+		// commune outranks it.
+		for i, a := range pn.names {
+			gb.AddMunicipality(geocode.Municipality{Code: fmt.Sprintf("%s%s:%d", aliasMark, cm.Code, i), Name: a.name, Postcodes: a.postcodes,
+				Center: c, Parent: cm.Code})
+		}
 	}
 	for i, rec := range src.cog {
 		if rec.Type != COGDelegated && rec.Type != COGAssociated {
@@ -272,4 +311,97 @@ func addCommunesToGeocoder(gb *geocode.Builder, ix *communeIndex, src *communeSo
 		key := fmt.Sprintf("%s%s:%d", formerMark, rec.Code, i)
 		gb.AddMunicipality(geocode.Municipality{Code: key, Name: rec.Nom, Postcodes: pcs, Center: c, Population: rec.Population, Parent: cur.Code})
 	}
+}
+
+// communePostal are a commune's postcodes and other names in La Poste's base.
+type communePostal struct {
+	postcodes []string
+	names     []postalAlias
+}
+
+type postalAlias struct {
+	name      string
+	postcodes []string
+}
+
+// postalNamesOf gathers La Poste's routing names and lignes 5 by current
+// commune. A name the commune already answers to (its own, its city's, a
+// former commune's merged into it) is left out, and each name is kept once
+// per commune with the union of its postcodes, however many rows or files
+// give it.
+func postalNamesOf(ix *communeIndex, src *communeSources) map[*Commune]*communePostal {
+	if len(src.postal) == 0 {
+		return nil
+	}
+	known := map[*Commune]map[string]int{} // folded name → index in names, -1 when already known
+	// A place named like a commune elsewhere (the many lieux-dits "Saint-
+	// Pierre") is left out: it would only make the commune of that name
+	// ambiguous, and let a street word outrank the address's commune.
+	official := make(map[string]bool, len(ix.communes))
+	for _, cm := range ix.communes {
+		official[saintFold(cm.Name)] = true
+	}
+	out := map[*Commune]*communePostal{}
+	entry := func(cm *Commune) (*communePostal, map[string]int) {
+		if p, ok := out[cm]; ok {
+			return p, known[cm]
+		}
+		p, k := &communePostal{}, map[string]int{foldName(cm.Name): -1}
+		if city := ix.byCode[cm.City]; city != nil {
+			k[foldName(city.Name)] = -1
+		}
+		out[cm], known[cm] = p, k
+		return p, k
+	}
+	for _, rec := range src.cog {
+		if rec.Type != COGDelegated && rec.Type != COGAssociated {
+			continue
+		}
+		if cm := ix.byCode[rec.ChefLieu]; cm != nil {
+			_, k := entry(cm)
+			k[foldName(rec.Nom)] = -1
+		}
+	}
+	for i := range src.postal {
+		r := &src.postal[i]
+		cm := ix.lookup(r.Code)
+		if cm == nil {
+			continue
+		}
+		p, k := entry(cm)
+		if !slices.Contains(p.postcodes, r.Postcode) {
+			p.postcodes = append(p.postcodes, r.Postcode)
+		}
+		for _, name := range []string{r.Routing, r.Line5} {
+			f := foldName(name)
+			if f == "" || official[saintFold(name)] {
+				continue
+			}
+			j, ok := k[f]
+			if !ok {
+				j = len(p.names)
+				k[f] = j
+				p.names = append(p.names, postalAlias{name: name})
+			}
+			if j >= 0 && !slices.Contains(p.names[j].postcodes, r.Postcode) {
+				p.names[j].postcodes = append(p.names[j].postcodes, r.Postcode)
+			}
+		}
+	}
+	return out
+}
+
+// saintFold folds a name with La Poste's ST and STE spelt out, so that
+// "ST PIERRE" and "Saint-Pierre" compare equal.
+func saintFold(s string) string {
+	w := strings.Fields(foldName(s))
+	for i := range w {
+		switch w[i] {
+		case "st":
+			w[i] = "saint"
+		case "ste":
+			w[i] = "sainte"
+		}
+	}
+	return strings.Join(w, " ")
 }

@@ -271,3 +271,81 @@ func unitAddresses(t *testing.T, ds *Dataset) ([]unitAddress, map[string]int) {
 	}
 	return out, excluded
 }
+
+// TestGeocoderPostalNames checks that a commune is found under La Poste's
+// routing name and lignes 5 when the address has no postcode, that a name
+// of two communes stays ambiguous, and that the official names still win.
+func TestGeocoderPostalNames(t *testing.T) {
+	dir := copyFixtures(t, "postal/cog-communes.json", "postal/communes-geo.json", "postal/laposte-base-codes-postaux.csv",
+		"postal/codes-postaux.json", "postal/units-gn.csv")
+	ds := mustLoad(t, dir)
+	ctx := context.Background()
+	tests := []struct {
+		text, wantCode, wantPostcode string
+		ambiguous                    bool
+	}{
+		{"12 Grande Rue MOUTIERS TARENTAISE", "73181", "73600", false},
+		{"3 place de la mairie SEYNE LES ALPES", "04205", "04140", false},
+		{"Rue des Écoles VALENCE D AGEN", "82186", "82400", false},
+		{"1 rue du Stade CALLAC DE BRETAGNE", "22025", "22160", false},
+		{"chemin du Moulin LES FRASSES", "04205", "04140", false},
+		// The COG gives Callac no postcode; La Poste's is used.
+		{"22160 Callac", "22025", "22160", false},
+		// Official names outrank routing names.
+		{"26000 Valence", "26362", "26000", false},
+		{"Seyne", "04205", "04140", false},
+		// A ligne 5 of Seyne and of Moûtiers names neither.
+		{"LE VILLARD", "", "", true},
+	}
+	for _, tt := range tests {
+		ms, err := ds.Geocode(ctx, geocode.Query{Text: tt.text})
+		if err != nil || len(ms) == 0 {
+			t.Errorf("Geocode(%q) = %v, %v", tt.text, ms, err)
+			continue
+		}
+		m := ms[0]
+		if tt.ambiguous {
+			codes := []string{m.Citycode}
+			if len(ms) > 1 {
+				codes = append(codes, ms[1].Citycode)
+			}
+			if !m.Ambiguous || len(ms) < 2 || !(codes[0] == "04205" && codes[1] == "73181" || codes[0] == "73181" && codes[1] == "04205") {
+				t.Errorf("Geocode(%q) = %v ambiguous %v, want Seyne and Moûtiers, ambiguous", tt.text, codes, m.Ambiguous)
+			}
+			continue
+		}
+		if m.Citycode != tt.wantCode || m.Postcode != tt.wantPostcode || m.Ambiguous {
+			t.Errorf("Geocode(%q) = %s %s (%s) postcode %s ambiguous %v, want %s postcode %s", tt.text, m.Citycode, m.City, m.Label, m.Postcode, m.Ambiguous, tt.wantCode, tt.wantPostcode)
+		}
+		if m.Commune == nil || m.Commune.Code != tt.wantCode || m.City != m.Commune.Name || m.OldCitycode != "" {
+			t.Errorf("Geocode(%q): commune %v city %q old %q, want the current commune %s", tt.text, m.Commune, m.City, m.OldCitycode, tt.wantCode)
+		}
+	}
+
+	rep := ds.Report()
+	var rejected []string
+	for _, fr := range rep.Files {
+		if fr.Format == "laposte-postcodes-csv" {
+			if fr.Rows != 11 || fr.Kept != 9 {
+				t.Errorf("La Poste CSV: %d rows, %d kept, want 11 and 9", fr.Rows, fr.Kept)
+			}
+			for _, r := range fr.Rejections {
+				rejected = append(rejected, r.Error())
+			}
+		}
+	}
+	want := []string{
+		`laposte-base-codes-postaux.csv:11: bad_field: code_commune_insee "8312X" is not an INSEE commune code`,
+		`laposte-base-codes-postaux.csv:12: bad_field: 83126: code_postal "835" is not a postcode`,
+	}
+	if strings.Join(rejected, "\n") != strings.Join(want, "\n") {
+		t.Errorf("La Poste CSV rejections:\n%s\nwant\n%s", strings.Join(rejected, "\n"), strings.Join(want, "\n"))
+	}
+	skipped := false
+	for _, s := range rep.Skipped {
+		skipped = skipped || s.File == "codes-postaux.json" && strings.Contains(s.Reason, "La Poste CSV")
+	}
+	if !skipped {
+		t.Errorf("codes-postaux.json not skipped in favour of the CSV: %+v", rep.Skipped)
+	}
+}

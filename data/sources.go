@@ -31,6 +31,9 @@ type Sources struct {
 	Competence map[string][]CompetenceRow
 	// Addresses are the BAN rows read, not yet checked by the geocoder.
 	Addresses []AddressRow
+	// PostalNames are the rows of La Poste's postcode base: the geocoder
+	// knows a commune also by its routing names and lignes 5.
+	PostalNames []PostalName
 	// DirectoryRecords counts the service-public.fr records kept, already
 	// merged into Stations.
 	DirectoryRecords int
@@ -79,6 +82,18 @@ type COGRecord struct {
 type CommuneGeo struct {
 	Center orb.Point
 	Bound  orb.Bound
+}
+
+// PostalName is one row of La Poste's postcode base: a postcode of the
+// commune Code (a current or a former commune), the routing name
+// (libellé d'acheminement) printed above it on mail and, when the row is
+// for a place delivered under the commune (a lieu-dit, a former commune),
+// that place's name (ligne 5).
+type PostalName struct {
+	Code, Postcode string
+	Routing, Line5 string
+	File           string
+	Line           int
 }
 
 // CompetenceRow is one line of a jurisdiction table: service ServiceID of

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzing: every fuzz target of the module for FUZZTIME each (default
-# 10s; 21 targets, the snapshot decoders among them: about 5 minutes).
+# 10s; 22 targets, the snapshot decoders among them: about 5 minutes).
 # Seed corpora under testdata/fuzz/ also run as plain tests in
 # scripts/test.sh; this explores beyond them.
 #

@@ -21,6 +21,8 @@ type builder struct {
 	communes  communeSources
 	// addresses are the BAN rows read.
 	addresses []data.AddressRow
+	// postal are La Poste's routing names and lignes 5.
+	postal []data.PostalName
 	// directory holds the service-public.fr records, merged into stations
 	// once every file is read, whatever the order of the files.
 	directory []directoryEntry
@@ -82,6 +84,7 @@ func (b *builder) sources(loadedAt time.Time, version string) data.Sources {
 		CommuneGeo:       b.communes.geo,
 		Competence:       b.communes.competence,
 		Addresses:        b.addresses,
+		PostalNames:      b.postal,
 		DirectoryRecords: len(b.directory),
 		Report:           b.report,
 	}

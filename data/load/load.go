@@ -80,6 +80,10 @@ var fileLoaders = []fileLoader{
 		return loadCompetenceANFSI(text, h.sep, fr, b)
 	})},
 	{"commune-unit-csv", isCommuneUnitCSV, skipCommuneUnitCSV},
+	{FormatLaPosteCSV, isLaPosteCSV, textLoader(func(b *builder, fr *data.FileReport, text string, h head) error {
+		return loadLaPosteCSV(text, h.sep, fr, b)
+	})},
+	{"laposte-postcodes-json", isLaPosteJSON, skipLaPosteJSON},
 	{FormatBANCSV, isBANCSV, loadBANCSV},
 }
 

@@ -232,6 +232,15 @@ func encodeSources(src *data.Sources) []byte {
 		e.String(a.City)
 		encodePoint(&e, a.Point)
 	}
+	e.Uvarint(uint64(len(src.PostalNames)))
+	for _, p := range src.PostalNames {
+		e.String(p.Code)
+		e.String(p.Postcode)
+		e.String(p.Routing)
+		e.String(p.Line5)
+		e.String(p.File)
+		e.Int(p.Line)
+	}
 	return e.Bytes()
 }
 
@@ -335,6 +344,13 @@ func decodeSources(p []byte) (data.Sources, error) {
 		src.Addresses[i] = data.AddressRow{File: d.String(), Line: d.Int(), Address: geocode.Address{
 			ID: d.String(), Number: d.String(), Rep: d.String(), Street: d.String(),
 			Postcode: d.String(), Citycode: d.String(), City: d.String(), Point: decodePoint(d)}}
+	}
+	if n = d.Len(6); n > 0 {
+		src.PostalNames = make([]data.PostalName, n)
+	}
+	for i := range src.PostalNames {
+		src.PostalNames[i] = data.PostalName{Code: d.String(), Postcode: d.String(), Routing: d.String(), Line5: d.String(),
+			File: d.String(), Line: d.Int()}
 	}
 	if err := d.Err(); err != nil {
 		return data.Sources{}, err

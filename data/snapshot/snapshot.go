@@ -37,7 +37,7 @@ const FileName = ".guichet-snapshot"
 
 // FormatVersion changes whenever the layout of the file or of the payload
 // changes; a file of another version is ignored and replaced.
-const FormatVersion = 1
+const FormatVersion = 2
 
 const magic = "GUICHET-SNAPSHOT\n"
 
