@@ -50,11 +50,11 @@ while IFS='|' read -r pkg imports deps; do
 		;;
 	esac
 	# Reading a source format: CSV, GeoJSON or gzip-compressed files. The
-	# batch pipeline reads uploaded CSV; geo/geocode's ReadBAN predates
-	# data/load; api compresses what it serves; scripts are tools.
+	# batch pipeline reads uploaded CSV; api compresses what it serves;
+	# scripts are tools.
 	formats="encoding/csv compress/gzip github.com/paulmach/orb/geojson"
 	case "$pkg" in
-	guichet/data/load | guichet/data/batch | guichet/geo/geocode | guichet/scripts/*) formats="" ;;
+	guichet/data/load | guichet/data/batch | guichet/scripts/*) formats="" ;;
 	guichet/api | guichet/api/*) formats="encoding/csv github.com/paulmach/orb/geojson" ;;
 	esac
 	for p in $formats; do

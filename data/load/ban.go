@@ -15,7 +15,7 @@ import (
 const FormatBANCSV = "ban-csv"
 
 // isBANCSV recognises the BAN layout by its header: ";"-separated with
-// the street, INSEE code and WGS84 columns ReadBAN needs.
+// the street, INSEE code and WGS84 columns readBAN needs.
 func isBANCSV(h head) bool {
 	return h.sep == ';' && h.hasFields("id", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune", "lon", "lat")
 }
@@ -33,9 +33,9 @@ func loadBANCSV(b *builder, fr *data.FileReport, r io.Reader, _ head) error {
 			fr.Reject(line, reason, "%s", detail)
 		}
 	}
-	err := geocode.ReadBAN(r, func(a geocode.Address) error {
+	err := readBAN(r, func(a geocode.Address) error {
 		fr.Rows++
-		// ReadBAN passes no line to fn; BAN fields never span lines, so
+		// readBAN passes no line to fn; BAN fields never span lines, so
 		// the header plus the row count is the line.
 		b.addresses = append(b.addresses, data.AddressRow{File: fr.File, Line: fr.Rows + 1, Address: a})
 		fr.Kept++

@@ -95,10 +95,7 @@ func loadBench(tb testing.TB, b *Builder, n int) int {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	err = ReadBAN(f, func(a Address) error { add(a); return nil }, func(line int, err error) { tb.Errorf("%s:%d: %v", path, line, err) })
-	if err != nil {
-		tb.Fatal(err)
-	}
+	readTestAddresses(tb, f, func(a Address) error { add(a); return nil })
 	return added
 }
 

@@ -161,6 +161,14 @@ func (b *Builder) AddAddress(a Address) error {
 	return nil
 }
 
+// CheckHouseNumber reports whether number and rep make a house number the
+// index accepts, so that a reader of addresses can refuse a row on the
+// line it reads.
+func CheckHouseNumber(number, rep string) error {
+	_, _, err := splitNumber(number, rep)
+	return err
+}
+
 // splitNumber parses a BAN house number, taking a suffix glued to it
 // ("12bis") as the repetition index when rep is empty.
 func splitNumber(number, rep string) (uint32, string, error) {

@@ -30,10 +30,7 @@ func mustFixture(tb testing.TB, munis ...Municipality) *Index {
 	for _, m := range munis {
 		b.AddMunicipality(m)
 	}
-	err = ReadBAN(f, b.AddAddress, func(line int, err error) { tb.Errorf("fixture line %d: %v", line, err) })
-	if err != nil {
-		tb.Fatal(err)
-	}
+	readTestAddresses(tb, f, b.AddAddress)
 	return b.Build()
 }
 

@@ -1,4 +1,4 @@
-package geocode
+package load
 
 import (
 	"bufio"
@@ -10,9 +10,11 @@ import (
 	"strconv"
 
 	"github.com/paulmach/orb"
+
+	"guichet/geo/geocode"
 )
 
-// banColumns are the BAN CSV columns ReadBAN needs.
+// banColumns are the BAN CSV columns readBAN needs.
 var banColumns = [...]string{"id", "numero", "rep", "nom_voie", "code_postal", "code_insee", "nom_commune", "lon", "lat"}
 
 const (
@@ -27,13 +29,13 @@ const (
 	colLat
 )
 
-// ReadBAN streams one BAN per-département CSV file (";"-separated, with
+// readBAN streams one BAN per-département CSV file (";"-separated, with
 // the official header), plain or gzip-compressed (detected from the
 // content), and calls fn for each row in order. A row that cannot be
 // parsed is passed to onErr with its 1-based line number and skipped;
-// if onErr is nil, ReadBAN stops at the first bad row and returns its
-// error. ReadBAN stops and returns the error if fn returns one.
-func ReadBAN(r io.Reader, fn func(Address) error, onErr func(line int, err error)) error {
+// if onErr is nil, readBAN stops at the first bad row and returns its
+// error. readBAN stops and returns the error if fn returns one.
+func readBAN(r io.Reader, fn func(geocode.Address) error, onErr func(line int, err error)) error {
 	br := bufio.NewReaderSize(r, 1<<16)
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		zr, err := gzip.NewReader(br)
@@ -85,7 +87,7 @@ func ReadBAN(r io.Reader, fn func(Address) error, onErr func(line int, err error
 		} else {
 			line = pe.StartLine
 		}
-		var a Address
+		var a geocode.Address
 		if err == nil {
 			a, err = banRow(rec, &cols)
 			if err != nil {
@@ -105,9 +107,9 @@ func ReadBAN(r io.Reader, fn func(Address) error, onErr func(line int, err error
 	}
 }
 
-func banRow(rec []string, cols *[len(banColumns)]int) (Address, error) {
+func banRow(rec []string, cols *[len(banColumns)]int) (geocode.Address, error) {
 	f := func(c int) string { return rec[cols[c]] }
-	a := Address{
+	a := geocode.Address{
 		ID:       f(colID),
 		Number:   f(colNumero),
 		Rep:      f(colRep),
@@ -119,7 +121,7 @@ func banRow(rec []string, cols *[len(banColumns)]int) (Address, error) {
 	if a.ID == "" || a.Street == "" || a.Citycode == "" {
 		return a, errors.New("empty id, nom_voie or code_insee")
 	}
-	if _, _, err := splitNumber(a.Number, a.Rep); err != nil {
+	if err := geocode.CheckHouseNumber(a.Number, a.Rep); err != nil {
 		return a, err
 	}
 	lon, err1 := strconv.ParseFloat(f(colLon), 64)
@@ -128,7 +130,7 @@ func banRow(rec []string, cols *[len(banColumns)]int) (Address, error) {
 		return a, err
 	}
 	if !(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90) {
-		return a, fmt.Errorf("%w: coordinates %g,%g", ErrBadAddress, lon, lat)
+		return a, fmt.Errorf("%w: coordinates %g,%g", geocode.ErrBadAddress, lon, lat)
 	}
 	a.Point = orb.Point{lon, lat}
 	return a, nil

@@ -1,4 +1,4 @@
-package geocode
+package load
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"guichet/geo/geocode"
 )
 
 const banHeader = "id;id_fantoir;numero;rep;nom_voie;code_postal;code_insee;nom_commune;code_insee_ancienne_commune;nom_ancienne_commune;x;y;lon;lat;type_position;alias;nom_ld;libelle_acheminement;nom_afnor;source_position;source_nom_voie;certification_commune;cad_parcelles\n"
@@ -27,16 +29,16 @@ func TestReadBAN(t *testing.T) {
 	zw.Close()
 	for name, data := range map[string][]byte{"plain": plain.Bytes(), "gzip": gz.Bytes()} {
 		t.Run(name, func(t *testing.T) {
-			var got []Address
-			err := ReadBAN(bytes.NewReader(data), func(a Address) error { got = append(got, a); return nil },
+			var got []geocode.Address
+			err := readBAN(bytes.NewReader(data), func(a geocode.Address) error { got = append(got, a); return nil },
 				func(line int, err error) { t.Errorf("line %d: %v", line, err) })
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := Address{ID: "01002_0060_00012", Number: "12", Rep: "bis", Street: "Boucle des Vignes", Postcode: "01640",
+			want := geocode.Address{ID: "01002_0060_00012", Number: "12", Rep: "bis", Street: "Boucle des Vignes", Postcode: "01640",
 				Citycode: "01002", City: "L'Abergement-de-Varey", Point: [2]float64{5.4277, 46.0046}}
 			if len(got) != 2 || got[1] != want {
-				t.Errorf("ReadBAN = %+v, want 2 rows, the second %+v", got, want)
+				t.Errorf("readBAN = %+v, want 2 rows, the second %+v", got, want)
 			}
 		})
 	}
@@ -54,33 +56,33 @@ func TestReadBANBadRows(t *testing.T) {
 		"h;;3;;Rue H;01640;01002;X;;;0;0;5.4;46.0;entrée;;;X;RUE H;c;c;1;\n"
 	var ok []string
 	var bad []int
-	err := ReadBAN(strings.NewReader(rows), func(a Address) error { ok = append(ok, a.ID); return nil },
+	err := readBAN(strings.NewReader(rows), func(a geocode.Address) error { ok = append(ok, a.ID); return nil },
 		func(line int, err error) { bad = append(bad, line) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Join(ok, ",") != "a,h" {
-		t.Errorf("ReadBAN kept %v, want a,h", ok)
+		t.Errorf("readBAN kept %v, want a,h", ok)
 	}
 	if want := []int{3, 4, 5, 6, 7, 8}; !slices.Equal(bad, want) {
-		t.Errorf("ReadBAN reported bad lines %v, want %v", bad, want)
+		t.Errorf("readBAN reported bad lines %v, want %v", bad, want)
 	}
 
 	// Without onErr the first bad row stops the read.
-	if err := ReadBAN(strings.NewReader(rows), func(Address) error { return nil }, nil); err == nil || !strings.Contains(err.Error(), "line 3") {
-		t.Errorf("ReadBAN without onErr = %v, want an error at line 3", err)
+	if err := readBAN(strings.NewReader(rows), func(geocode.Address) error { return nil }, nil); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Errorf("readBAN without onErr = %v, want an error at line 3", err)
 	}
 	stop := errors.New("stop")
-	if err := ReadBAN(strings.NewReader(rows), func(Address) error { return stop }, nil); !errors.Is(err, stop) {
-		t.Errorf("ReadBAN = %v, want fn's error", err)
+	if err := readBAN(strings.NewReader(rows), func(geocode.Address) error { return stop }, nil); !errors.Is(err, stop) {
+		t.Errorf("readBAN = %v, want fn's error", err)
 	}
-	if err := ReadBAN(strings.NewReader("id;numero\n1;2\n"), func(Address) error { return nil }, nil); err == nil {
-		t.Error("ReadBAN accepted a header without the BAN columns")
+	if err := readBAN(strings.NewReader("id;numero\n1;2\n"), func(geocode.Address) error { return nil }, nil); err == nil {
+		t.Error("readBAN accepted a header without the BAN columns")
 	}
 }
 
 func FuzzReadBAN(f *testing.F) {
-	fixture, err := os.ReadFile("testdata/ban-fixture.csv")
+	fixture, err := os.ReadFile("../../geo/geocode/testdata/ban-fixture.csv")
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -93,13 +95,13 @@ func FuzzReadBAN(f *testing.F) {
 	zw.Close()
 	f.Add(gz.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
-		b := NewBuilder()
+		b := geocode.NewBuilder()
 		rows, bad := 0, 0
-		err := ReadBAN(bytes.NewReader(data), func(a Address) error {
+		err := readBAN(bytes.NewReader(data), func(a geocode.Address) error {
 			rows++
-			// Every row ReadBAN accepts must be indexable.
+			// Every row readBAN accepts must be indexable.
 			if err := b.AddAddress(a); err != nil {
-				t.Errorf("ReadBAN accepted %+v, AddAddress: %v", a, err)
+				t.Errorf("readBAN accepted %+v, AddAddress: %v", a, err)
 			}
 			return nil
 		}, func(line int, err error) {
@@ -110,7 +112,7 @@ func FuzzReadBAN(f *testing.F) {
 		})
 		// Only a broken gzip stream can fail after the header.
 		if isGzip := len(data) > 1 && data[0] == 0x1f && data[1] == 0x8b; err != nil && rows+bad > 0 && !isGzip {
-			t.Errorf("ReadBAN failed after reading rows: %v", err)
+			t.Errorf("readBAN failed after reading rows: %v", err)
 		}
 		if ix := b.Build(); ix.Len() != rows {
 			t.Errorf("index has %d addresses, want %d", ix.Len(), rows)
