@@ -134,12 +134,12 @@ func newPolygonPart(poly orb.Polygon) (polygonPart, error) {
 		}
 		part.ends = append(part.ends, int32(len(part.pts)))
 	}
-	part.bound = orb.MultiPoint(part.pts).Bound()
+	part.bound = PointsBound(part.pts)
 	start := 0
 	for _, end := range part.ends {
 		for k := start; k+1 < int(end); k += blockEdges {
 			to := min(k+blockEdges+1, int(end))
-			part.blocks = append(part.blocks, edgeBlock{int32(k), int32(to), orb.MultiPoint(part.pts[k:to]).Bound()})
+			part.blocks = append(part.blocks, edgeBlock{int32(k), int32(to), PointsBound(part.pts[k:to])})
 		}
 		start = int(end)
 	}
