@@ -285,7 +285,7 @@ func addCommunesToGeocoder(gb *geocode.Builder, ix *communeIndex, src *communeSo
 		// commune outranks it.
 		for i, a := range pn.names {
 			gb.AddMunicipality(geocode.Municipality{Code: fmt.Sprintf("%s%s:%d", aliasMark, cm.Code, i), Name: a.name, Postcodes: a.postcodes,
-				Center: c, Parent: cm.Code})
+				Center: c, Parent: cm.Code, Alias: true})
 		}
 	}
 	for i, rec := range src.cog {

@@ -214,4 +214,9 @@ type Municipality struct {
 	// District marks a municipal arrondissement: the postcode of only
 	// one of its city's arrondissements designates it.
 	District bool
+	// Alias marks another name of commune Parent, such as a La Poste
+	// routing name or ligne 5: it is commune evidence only when the
+	// commune part of the query names it, never from street words, and
+	// ranks below a commune whose own name that part gives.
+	Alias bool
 }

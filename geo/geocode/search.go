@@ -448,10 +448,13 @@ func (ix *Index) filter(q *Query) ([]uint32, bool) {
 // raises best[i] to the credit of word i, and returns the weighted share
 // of the name that is matched, whether a non-stopword matched, and
 // whether every proper-name word matched with at least one present. In
-// a commune's name (muni), a word the query gives for the street covers
-// only streetEvidence of the word it matches: "Rue de Minihy 22220
-// Tréguier" covers all of Tréguier but little of Minihy-Tréguier.
-func (s *search) cover(toks []uint32, best []float64, muni bool) (share float64, hit, complete bool) {
+// a commune's name, a word the query gives for the street covers only
+// streetEvidence of the word it matches: "Rue de Minihy 22220 Tréguier"
+// covers all of Tréguier but little of Minihy-Tréguier. In another name
+// of a commune it covers nothing: La Poste's lignes 5 are often named
+// like streets ("ST CHARLES" in Haucourt-Moulaine), and "gare
+// Saint-Charles, Marseille" names no such place.
+func (s *search) cover(toks []uint32, best []float64, kind nameKind) (share float64, hit, complete bool) {
 	var matched, total float64
 	names, namesHit := 0, 0
 	clear(s.firstAt)
@@ -461,11 +464,14 @@ func (s *search) cover(toks []uint32, best []float64, muni bool) (share float64,
 		total += wt
 		credit := 0.0
 		for i := range s.words {
+			if kind == extraName && s.words[i].role == roleStreet {
+				continue
+			}
 			for _, a := range s.words[i].alts {
 				if a.w == t {
 					best[i] = max(best[i], a.m)
 					c := a.m
-					if muni && s.words[i].role == roleStreet {
+					if kind == communeName && s.words[i].role == roleStreet {
 						c *= streetEvidence
 					}
 					credit = max(credit, c)
@@ -494,6 +500,22 @@ func (s *search) cover(toks []uint32, best []float64, muni bool) (share float64,
 		share *= outOfOrderShare
 	}
 	return share, hit, names > 0 && namesHit == names
+}
+
+// nameKind tells cover what a name is.
+type nameKind uint8
+
+const (
+	streetName nameKind = iota
+	communeName
+	extraName // Municipality.Alias
+)
+
+func kindOf(m *Municipality) nameKind {
+	if m.Alias {
+		return extraName
+	}
+	return communeName
 }
 
 // outOfOrderShare scales the share of a name whose words the query gives
@@ -550,17 +572,19 @@ func (s *search) streetCoverage(pcMatch bool, sRow, cRow []float64) float64 {
 // words of the commune slot (in a query with a tail, the run of tail
 // words the commune explains up to the end, out of all tail words) and
 // the postcode count fully, the other words for streetEvidence. A query
-// without structure counts every word.
-func (s *search) communeCoverage(best []float64, pcMatch bool) float64 {
+// without structure counts every word. city is the weight of the words
+// of the commune part that the commune explains.
+func (s *search) communeCoverage(best []float64, pcMatch bool) (cov, city float64) {
 	if !s.slot && !s.tail {
 		var got float64
 		for i, w := range s.words {
 			got += classWeight[w.class] * best[i]
 		}
+		city = got
 		if pcMatch {
 			got++
 		}
-		return got / max(s.weightSum, 1e-9)
+		return got / max(s.weightSum, 1e-9), city
 	}
 	slotFrom := len(s.words)
 	if s.tail {
@@ -594,20 +618,20 @@ func (s *search) communeCoverage(best []float64, pcMatch bool) float64 {
 			outW, outGot = outW+wt, outGot+wt*best[k]
 		}
 	}
+	city = inGot
 	if s.pc != "" {
 		inW++
 		if pcMatch {
 			inGot++
 		}
 	}
-	cov := 0.0
 	if inW > 0 {
 		cov = inGot / inW
 	}
 	if outW > 0 {
 		cov += streetEvidence * outGot / outW
 	}
-	return min(cov, 1)
+	return min(cov, 1), city
 }
 
 func (s *search) resetBest() {
@@ -648,37 +672,67 @@ func (s *search) munis(filter []uint32, emit bool) []uint32 {
 		cands = slices.Compact(cands)
 	}
 	var anchors []uint32
-	for _, m := range cands {
-		s.resetBest()
-		mu := &ix.munis[m]
-		share, hit, complete := s.cover(ix.mu.doc(m), s.best, true)
-		pcMatch := s.pc != "" && slices.Contains(mu.Postcodes, s.pc)
-		if filter != nil || pcMatch || complete {
-			anchors = append(anchors, m)
-		}
-		if !emit || !hit && !pcMatch || s.q.Type != 0 && s.q.Type != TypeMunicipality {
-			continue
-		}
-		if len(s.words) == 0 {
-			// A bare postcode: the commune it designates most
-			// specifically comes first.
-			share = 1 / float64(len(mu.Postcodes))
-		}
-		text := 0.55*s.communeCoverage(s.best, pcMatch) + 0.45*share
-		if s.slot || s.tail {
-			text *= streetUnfound
-		}
-		ref := m
-		// The postcode of one arrondissement names it rather than its
-		// city: "75009 Paris" is Paris 9e.
-		if pc := s.postcode(); pc != "" {
-			if d, ok := ix.districtOf(m, pc); ok {
-				ref = d
+	// Official names come first: an extra name explaining no more of
+	// the commune part than an official one ranks below that commune,
+	// so "gare Saint-Charles, Marseile" stays Marseille while "MOUTIERS
+	// TARENTAISE" still finds Moûtiers rather than Moutiers (39).
+	officialCity, officialKey := 0.0, math.Inf(-1)
+	for pass := range 2 {
+		for _, m := range cands {
+			if ix.munis[m].Alias == (pass == 0) {
+				continue
+			}
+			city, key, anchor := s.muni(m, filter, emit, officialCity, officialKey)
+			if anchor {
+				anchors = append(anchors, m)
+			}
+			if pass == 0 && city > 0 && (city > officialCity || city == officialCity && key > officialKey) {
+				officialCity, officialKey = city, key
 			}
 		}
-		s.add(s.candidate(s.final(text, m, mu.Center[0], mu.Center[1]), TypeMunicipality, ref, ref))
 	}
 	return anchors
+}
+
+// muni scores commune m, adds it to the results with emit, and returns
+// the weight of the commune part it explains and whether it anchors the
+// query. officialCity is the most of the commune part an official name
+// explains, officialKey the rank of that place: an extra name
+// explaining no more ranks below it, by ambiguityGap.
+func (s *search) muni(m uint32, filter []uint32, emit bool, officialCity, officialKey float64) (city, key float64, anchor bool) {
+	ix := s.ix
+	mu := &ix.munis[m]
+	s.resetBest()
+	share, hit, complete := s.cover(ix.mu.doc(m), s.best, kindOf(mu))
+	pcMatch := s.pc != "" && slices.Contains(mu.Postcodes, s.pc)
+	anchor = filter != nil || pcMatch || complete
+	if !emit || !hit && !pcMatch || s.q.Type != 0 && s.q.Type != TypeMunicipality {
+		return 0, 0, anchor
+	}
+	if len(s.words) == 0 {
+		// A bare postcode: the commune it designates most
+		// specifically comes first.
+		share = 1 / float64(len(mu.Postcodes))
+	}
+	cov, city := s.communeCoverage(s.best, pcMatch)
+	text := 0.55*cov + 0.45*share
+	if s.slot || s.tail {
+		text *= streetUnfound
+	}
+	ref := m
+	// The postcode of one arrondissement names it rather than its
+	// city: "75009 Paris" is Paris 9e.
+	if pc := s.postcode(); pc != "" {
+		if d, ok := ix.districtOf(m, pc); ok {
+			ref = d
+		}
+	}
+	c := s.candidate(s.final(text, m, mu.Center[0], mu.Center[1]), TypeMunicipality, ref, ref)
+	if mu.Alias && officialCity > 0 && city <= officialCity {
+		c.key = min(c.key, officialKey-ambiguityGap)
+	}
+	s.add(c)
+	return city, c.key, anchor
 }
 
 // postcode is the query's postcode: the filter's, else the text's.
@@ -745,7 +799,7 @@ func (s *search) streets(ctx context.Context, filter, anchors []uint32) error {
 	explained := make([]bool, len(s.words))
 	for _, m := range anchors {
 		s.resetBest()
-		s.cover(ix.mu.doc(m), s.best, true)
+		s.cover(ix.mu.doc(m), s.best, kindOf(&ix.munis[m]))
 		for i := range s.words {
 			explained[i] = explained[i] || s.best[i] >= prefixCredit
 		}
@@ -812,11 +866,11 @@ func (s *search) scoreStreet(st uint32) {
 	}
 	s.resetBest()
 	sRow, cRow := s.best[:len(s.words)], s.best[len(s.words):]
-	sShare, hit, _ := s.cover(ix.st.doc(st), sRow, false)
+	sShare, hit, _ := s.cover(ix.st.doc(st), sRow, streetName)
 	if !hit {
 		return
 	}
-	cShare, _, _ := s.cover(ix.mu.doc(str.muni), cRow, true)
+	cShare, _, _ := s.cover(ix.mu.doc(str.muni), cRow, kindOf(&ix.munis[str.muni]))
 	pcMatch := s.pc != "" && ix.pcs[str.pc] == s.pc
 	if pcMatch {
 		cShare = 1

@@ -211,3 +211,42 @@ func FuzzGeocodeStructure(f *testing.F) {
 		}
 	})
 }
+
+// TestExtraNameNeedsTheCity holds a regression of La Poste's extra names
+// (lignes 5, routing names): the ligne 5 "ST CHARLES" of Haucourt-Moulaine
+// (54860), matched by the street words of "gare Saint-Charles, Marseile",
+// won over Marseille, which the city column names (misspelt).
+func TestExtraNameNeedsTheCity(t *testing.T) {
+	b := NewBuilder()
+	for _, m := range issueCommunes() {
+		b.AddMunicipality(m)
+	}
+	for _, m := range []Municipality{
+		{Code: "54254", Name: "Haucourt-Moulaine", Postcodes: []string{"54860"}, Center: orb.Point{5.81, 49.50}, Population: 3400},
+		{Code: "54254x", Name: "ST CHARLES", Postcodes: []string{"54860"}, Center: orb.Point{5.81, 49.50}, Parent: "54254", Alias: true},
+		{Code: "73181", Name: "Moûtiers", Postcodes: []string{"73600"}, Center: orb.Point{6.53, 45.48}, Population: 3600},
+		{Code: "73181x", Name: "MOUTIERS TARENTAISE", Postcodes: []string{"73600"}, Center: orb.Point{6.53, 45.48}, Parent: "73181", Alias: true},
+		{Code: "39014", Name: "Moutiers", Postcodes: []string{"39100"}, Center: orb.Point{5.5, 47.1}, Population: 300},
+	} {
+		b.AddMunicipality(m)
+	}
+	ix := b.Build()
+	for _, tt := range []struct{ text, want string }{
+		{"gare Saint-Charles, Marseile", "13055"},
+		{"gare Saint-Charles Marseille", "13055"},
+		{"12 rue Saint-Charles 13001 Marseille", "13201"},
+		// The extra name still counts when the city part gives it.
+		{"5 rue de la Gare MOUTIERS TARENTAISE", "73181"},
+		// An official name the query gives as much of wins.
+		{"ST CHARLES", "53206"},
+	} {
+		got, err := ix.Geocode(context.Background(), Query{Text: tt.text})
+		if err != nil || got[0].Citycode != tt.want && got[0].Citycode != tt.want+"x" {
+			t.Errorf("Geocode(%q) = %v, %v; want %s first", tt.text, got, err, tt.want)
+			continue
+		}
+		if tt.want == "13055" && got[0].Ambiguous {
+			t.Errorf("Geocode(%q) is ambiguous, want a settled answer: %v", tt.text, got)
+		}
+	}
+}
