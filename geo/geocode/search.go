@@ -453,8 +453,14 @@ func (ix *Index) filter(q *Query) ([]uint32, bool) {
 // covers all of Tréguier but little of Minihy-Tréguier. In another name
 // of a commune it covers nothing: La Poste's lignes 5 are often named
 // like streets ("ST CHARLES" in Haucourt-Moulaine), and "gare
-// Saint-Charles, Marseille" names no such place.
+// Saint-Charles, Marseille" names no such place. Nor does another name
+// count unless it explains the query's last word, where the commune is
+// written ("La Peyrade NAJAC" is Najac, not the ligne 5 LA PEYRADE of
+// Frontignan).
 func (s *search) cover(toks []uint32, best []float64, kind nameKind) (share float64, hit, complete bool) {
+	if kind == extraName && !s.endsWith(toks) {
+		return 0, false, false
+	}
 	var matched, total float64
 	names, namesHit := 0, 0
 	clear(s.firstAt)
@@ -500,6 +506,18 @@ func (s *search) cover(toks []uint32, best []float64, kind nameKind) (share floa
 		share *= outOfOrderShare
 	}
 	return share, hit, names > 0 && namesHit == names
+}
+
+// endsWith reports whether the last proper word of the query matches a
+// word of toks.
+func (s *search) endsWith(toks []uint32) bool {
+	for i := len(s.words) - 1; i >= 0; i-- {
+		if s.words[i].class == classStop {
+			continue
+		}
+		return slices.ContainsFunc(s.words[i].alts, func(a alt) bool { return slices.Contains(toks, a.w) })
+	}
+	return false
 }
 
 // nameKind tells cover what a name is.
@@ -676,30 +694,46 @@ func (s *search) munis(filter []uint32, emit bool) []uint32 {
 	// the commune part than an official one ranks below that commune,
 	// so "gare Saint-Charles, Marseile" stays Marseille while "MOUTIERS
 	// TARENTAISE" still finds Moûtiers rather than Moutiers (39).
-	officialCity, officialKey := 0.0, math.Inf(-1)
+	var official officialBest
 	for pass := range 2 {
 		for _, m := range cands {
 			if ix.munis[m].Alias == (pass == 0) {
 				continue
 			}
-			city, key, anchor := s.muni(m, filter, emit, officialCity, officialKey)
+			got, anchor := s.muni(m, filter, emit, &official)
 			if anchor {
 				anchors = append(anchors, m)
 			}
-			if pass == 0 && city > 0 && (city > officialCity || city == officialCity && key > officialKey) {
-				officialCity, officialKey = city, key
+			if pass == 0 && got.city > 0 && got.beats(official) {
+				official = got
 			}
 		}
 	}
 	return anchors
 }
 
+// officialBest is how much of the query a commune explains: the weight
+// of the commune part, then the share of its own name; key is its rank.
+type officialBest struct {
+	city, share, key float64
+}
+
+func (a officialBest) beats(b officialBest) bool {
+	if a.city != b.city {
+		return a.city > b.city
+	}
+	if a.share != b.share {
+		return a.share > b.share
+	}
+	return a.key > b.key
+}
+
 // muni scores commune m, adds it to the results with emit, and returns
-// the weight of the commune part it explains and whether it anchors the
-// query. officialCity is the most of the commune part an official name
-// explains, officialKey the rank of that place: an extra name
-// explaining no more ranks below it, by ambiguityGap.
-func (s *search) muni(m uint32, filter []uint32, emit bool, officialCity, officialKey float64) (city, key float64, anchor bool) {
+// what it explains and whether it anchors the query. official is the
+// official name explaining most: an extra name explaining no more
+// ranks below it, by ambiguityGap ("2 Rue Sainte-Croix BOULAY" names
+// the routing name BOULAY of Boulay-Moselle more fully than Le Boulay).
+func (s *search) muni(m uint32, filter []uint32, emit bool, official *officialBest) (got officialBest, anchor bool) {
 	ix := s.ix
 	mu := &ix.munis[m]
 	s.resetBest()
@@ -707,7 +741,7 @@ func (s *search) muni(m uint32, filter []uint32, emit bool, officialCity, offici
 	pcMatch := s.pc != "" && slices.Contains(mu.Postcodes, s.pc)
 	anchor = filter != nil || pcMatch || complete
 	if !emit || !hit && !pcMatch || s.q.Type != 0 && s.q.Type != TypeMunicipality {
-		return 0, 0, anchor
+		return got, anchor
 	}
 	if len(s.words) == 0 {
 		// A bare postcode: the commune it designates most
@@ -715,6 +749,7 @@ func (s *search) muni(m uint32, filter []uint32, emit bool, officialCity, offici
 		share = 1 / float64(len(mu.Postcodes))
 	}
 	cov, city := s.communeCoverage(s.best, pcMatch)
+	got.city, got.share = city, share
 	text := 0.55*cov + 0.45*share
 	if s.slot || s.tail {
 		text *= streetUnfound
@@ -728,11 +763,12 @@ func (s *search) muni(m uint32, filter []uint32, emit bool, officialCity, offici
 		}
 	}
 	c := s.candidate(s.final(text, m, mu.Center[0], mu.Center[1]), TypeMunicipality, ref, ref)
-	if mu.Alias && officialCity > 0 && city <= officialCity {
-		c.key = min(c.key, officialKey-ambiguityGap)
+	got.key = c.key
+	if mu.Alias && official.city > 0 && !got.beats(*official) {
+		c.key = min(c.key, official.key-ambiguityGap)
 	}
 	s.add(c)
-	return city, c.key, anchor
+	return got, anchor
 }
 
 // postcode is the query's postcode: the filter's, else the text's.

@@ -237,8 +237,10 @@ func TestExtraNameNeedsTheCity(t *testing.T) {
 		{"12 rue Saint-Charles 13001 Marseille", "13201"},
 		// The extra name still counts when the city part gives it.
 		{"5 rue de la Gare MOUTIERS TARENTAISE", "73181"},
-		// An official name the query gives as much of wins.
-		{"ST CHARLES", "53206"},
+		// The whole extra name beats part of an official one.
+		{"ST CHARLES", "54254"},
+		// The city explains more than the street's extra name.
+		{"12 rue Saint-Charles Haucourt-Moulaine", "54254"},
 	} {
 		got, err := ix.Geocode(context.Background(), Query{Text: tt.text})
 		if err != nil || got[0].Citycode != tt.want && got[0].Citycode != tt.want+"x" {
