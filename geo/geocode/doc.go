@@ -52,6 +52,14 @@
 // found for a query that also describes a street scores streetUnfound
 // (0.8) of its score, so that a street found there ranks first.
 //
+// Another name of a commune (Municipality.Alias: La Poste's routing
+// names and lignes 5, often named like streets or hamlets) is evidence
+// only from the commune part: street words give it nothing, it counts
+// only if it explains the query's last word, and it ranks below an
+// official commune explaining as much of the commune part and of its own
+// name ("gare Saint-Charles, Marseile" is Marseille, not the ligne 5 ST
+// CHARLES of Haucourt-Moulaine; "MOUTIERS TARENTAISE" is still Moûtiers).
+//
 // A word of the commune that matches the vocabulary exactly but no name
 // of the postcode's communes is also looked up with typos in those
 // names: a misspelt city often spells another commune ("73000
