@@ -29,15 +29,23 @@ prepare() {
 	esac
 }
 
+has_snapshot=false
 if "$bin" nearest --help | grep -q -- --no-snapshot; then
-	flags() { [ "$1" = files ] && echo --no-snapshot || true; }
-else
-	flags() { true; }
+	has_snapshot=true
 fi
+
+# flags STATE: sets the array extra to the flags of a run in that state.
+flags() {
+	extra=()
+	if $has_snapshot && [ "$1" = files ]; then
+		extra=(--no-snapshot)
+	fi
+}
 
 nearest() { # prints "wall cpu" of one run
 	prepare "$1"
-	/usr/bin/time -f "%e %U %S" "$bin" nearest $(flags "$1") --data "$data" --lat 45.19 --lon 5.72 2>&1 >/dev/null |
+	flags "$1"
+	/usr/bin/time -f "%e %U %S" "$bin" nearest "${extra[@]}" --data "$data" --lat 45.19 --lon 5.72 2>&1 >/dev/null |
 		tail -1 | awk '{printf "%.3f %.3f\n", $1, $2 + $3}'
 }
 
@@ -45,7 +53,8 @@ serve() { # prints the wall seconds until /readyz answers 200
 	prepare "$1"
 	local start pid
 	start=$(date +%s%N)
-	"$bin" serve $(flags "$1") --data "$data" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+	flags "$1"
+	"$bin" serve "${extra[@]}" --data "$data" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
 	pid=$!
 	until [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)" = 200 ]; do
 		sleep 0.01
