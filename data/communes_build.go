@@ -50,7 +50,7 @@ type communeIndex struct {
 	// to the current commune.
 	oldCode     map[string]*Commune
 	byPostcode  map[string][]*Commune
-	folded      []string // foldName of communes[i].Name
+	folded      []string // FoldName of communes[i].Name
 	shapes      []communeShape
 	polygons    geo.PolygonIndex[int32]
 	hasPolygons bool
@@ -143,7 +143,7 @@ func (c *communeSources) build(stations []Station, lines []int, rep *Report) *co
 
 	ix.folded = make([]string, len(ix.communes))
 	for i, cm := range ix.communes {
-		ix.folded[i] = foldName(cm.Name)
+		ix.folded[i] = FoldName(cm.Name)
 		for _, pc := range cm.Postcodes {
 			ix.byPostcode[pc] = append(ix.byPostcode[pc], cm)
 		}

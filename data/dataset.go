@@ -17,7 +17,7 @@ import (
 // methods are safe for concurrent use.
 type Dataset struct {
 	stations []Station
-	// foldedCity is foldName of each station's Address.City, folded once
+	// foldedCity is FoldName of each station's Address.City, folded once
 	// here rather than on every listing.
 	foldedCity []string
 	byID       map[string]int32
@@ -56,7 +56,7 @@ func New(src Sources) *Dataset {
 	for i := range ds.stations {
 		ds.byID[ds.stations[i].ID] = int32(i)
 		ds.points.Insert(ds.stations[i].Location, int32(i))
-		ds.foldedCity[i] = foldName(ds.stations[i].Address.City)
+		ds.foldedCity[i] = FoldName(ds.stations[i].Address.City)
 	}
 	ds.points.Prepare()
 	if stations := ds.stations; len(stations) > 0 {
@@ -113,7 +113,7 @@ type StationFilter struct {
 // Stations returns the stations that match f, ordered by id.
 func (d *Dataset) Stations(f StationFilter) []*Station {
 	var out []*Station
-	city := foldName(f.Commune)
+	city := FoldName(f.Commune)
 	for i := range d.stations {
 		s := &d.stations[i]
 		if f.Force != AnyForce && s.Force != f.Force {
@@ -168,7 +168,7 @@ type StationHit struct {
 // the competence it found at q.Point (shared, not to be modified), nil
 // otherwise.
 func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, *Competence, error) {
-	if err := validatePoint(q.Point); err != nil {
+	if err := ValidatePoint(q.Point); err != nil {
 		return nil, nil, err
 	}
 	if q.Limit < 1 || q.Limit > MaxNearest {
@@ -228,10 +228,7 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, *Comp
 
 // ValidatePoint checks that p is a usable WGS84 lon/lat: the rule of the
 // queries, which the loaders apply to the source coordinates too.
-func ValidatePoint(p orb.Point) error { return validatePoint(p) }
-
-// validatePoint checks that p is a usable WGS84 lon/lat.
-func validatePoint(p orb.Point) error {
+func ValidatePoint(p orb.Point) error {
 	lon, lat := p[0], p[1]
 	if !(lat >= -90 && lat <= 90) {
 		return fmt.Errorf("%w: latitude must be between -90 and 90", ErrInvalid)

@@ -85,8 +85,8 @@ func sameCommune(m *GeoMatch, want *Commune, pc string) bool {
 	case got == want || got.City == want.Code:
 		return true
 	}
-	name := foldName(want.Name)
-	return (foldName(got.Name) == name || foldName(m.OldCity) == name) && (pc == "" || slices.Contains(got.Postcodes, pc))
+	name := FoldName(want.Name)
+	return (FoldName(got.Name) == name || FoldName(m.OldCity) == name) && (pc == "" || slices.Contains(got.Postcodes, pc))
 }
 
 // evalStreetTypes are written as people write them, abbreviated or not.
@@ -119,7 +119,7 @@ func adversarialCases(rng *rand.Rand, communes []*Commune, n int) []evalCase {
 				continue
 			}
 		}
-		fa, fb := foldName(a.Name), foldName(b.Name)
+		fa, fb := FoldName(a.Name), FoldName(b.Name)
 		if b == a || fa == fb || strings.Contains(fa, fb) || strings.Contains(fb, fa) {
 			continue
 		}

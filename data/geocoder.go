@@ -120,7 +120,7 @@ func (d *Dataset) knownPostcode(pc string) bool {
 // first. With no address within maxReverseM, it answers the commune at p
 // (type municipality, at the commune's centre) when one is known.
 func (d *Dataset) ReverseGeocode(p orb.Point, limit int) ([]GeoMatch, error) {
-	if err := validatePoint(p); err != nil {
+	if err := ValidatePoint(p); err != nil {
 		return nil, err
 	}
 	if limit < 0 || limit > geocode.MaxLimit {
@@ -293,7 +293,7 @@ func addCommunesToGeocoder(gb *geocode.Builder, ix *communeIndex, src *communeSo
 			continue
 		}
 		cur := ix.byCode[rec.ChefLieu]
-		if cur == nil || foldName(rec.Nom) == foldName(cur.Name) {
+		if cur == nil || FoldName(rec.Nom) == FoldName(cur.Name) {
 			continue
 		}
 		c, ok := center(rec.Code)
@@ -346,9 +346,9 @@ func postalNamesOf(ix *communeIndex, src *communeSources) map[*Commune]*communeP
 		if p, ok := out[cm]; ok {
 			return p, known[cm]
 		}
-		p, k := &communePostal{}, map[string]int{foldName(cm.Name): -1}
+		p, k := &communePostal{}, map[string]int{FoldName(cm.Name): -1}
 		if city := ix.byCode[cm.City]; city != nil {
-			k[foldName(city.Name)] = -1
+			k[FoldName(city.Name)] = -1
 		}
 		out[cm], known[cm] = p, k
 		return p, k
@@ -359,7 +359,7 @@ func postalNamesOf(ix *communeIndex, src *communeSources) map[*Commune]*communeP
 		}
 		if cm := ix.byCode[rec.ChefLieu]; cm != nil {
 			_, k := entry(cm)
-			k[foldName(rec.Nom)] = -1
+			k[FoldName(rec.Nom)] = -1
 		}
 	}
 	for i := range src.postal {
@@ -373,7 +373,7 @@ func postalNamesOf(ix *communeIndex, src *communeSources) map[*Commune]*communeP
 			p.postcodes = append(p.postcodes, r.Postcode)
 		}
 		for _, name := range []string{r.Routing, r.Line5} {
-			f := foldName(name)
+			f := FoldName(name)
 			if f == "" || official[saintFold(name)] {
 				continue
 			}
@@ -394,7 +394,7 @@ func postalNamesOf(ix *communeIndex, src *communeSources) map[*Commune]*communeP
 // saintFold folds a name with La Poste's ST and STE spelt out, so that
 // "ST PIERRE" and "Saint-Pierre" compare equal.
 func saintFold(s string) string {
-	w := strings.Fields(foldName(s))
+	w := strings.Fields(FoldName(s))
 	for i := range w {
 		switch w[i] {
 		case "st":

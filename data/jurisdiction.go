@@ -59,7 +59,7 @@ func (d *Dataset) Communes(q CommuneQuery) []*Commune {
 		return nil
 	}
 	var out []*Commune
-	want := foldName(q.Name)
+	want := FoldName(q.Name)
 	switch {
 	case q.Postcode != "":
 		out = append(out, ix.byPostcode[strings.TrimSpace(q.Postcode)]...)
@@ -119,7 +119,7 @@ func (d *Dataset) CommuneAt(p orb.Point) (Jurisdiction, error) {
 // p and the dataset's own copy of the competence of the answer. With
 // boundary, it measures Boundary.DistanceM too.
 func (d *Dataset) communeAt(p orb.Point, boundary bool) (Jurisdiction, int32, *Competence, error) {
-	if err := validatePoint(p); err != nil {
+	if err := ValidatePoint(p); err != nil {
 		return Jurisdiction{}, 0, nil, err
 	}
 	ix := d.communes

@@ -6,10 +6,12 @@ import (
 	"unicode/utf8"
 )
 
-// foldName reduces a place name to compare it loosely: no accents, no case,
-// hyphens, apostrophes and repeated spaces folded to one space. It is safe
-// for concurrent use: requests and a reload fold names at the same time.
-func foldName(s string) string {
+// FoldName reduces a place name to compare it loosely: no accents, no case,
+// hyphens, apostrophes and repeated spaces folded to one space. The
+// loaders compare source values by the same rule as the queries. It is
+// safe for concurrent use: requests and a reload fold names at the same
+// time.
+func FoldName(s string) string {
 	s = stripAccents(s)
 	s = strings.Map(func(r rune) rune {
 		switch {
@@ -30,7 +32,3 @@ func isASCII(s string) bool {
 	}
 	return true
 }
-
-// FoldName is foldName for the loaders, which compare source values
-// loosely by the same rule as the queries.
-func FoldName(s string) string { return foldName(s) }

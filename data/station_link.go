@@ -182,7 +182,7 @@ func mainByName(sts []*Station) *Station {
 	}
 	folded := make([]string, len(sts))
 	for i, st := range sts {
-		folded[i] = foldName(st.Name)
+		folded[i] = FoldName(st.Name)
 	}
 	if m := onlyOne(sts, func(i int) bool {
 		for j := range sts {

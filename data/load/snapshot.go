@@ -274,7 +274,7 @@ func decodeSources(p []byte) (data.Sources, error) {
 		if d.Err() != nil {
 			break
 		}
-		if s.ID == "" || ids[s.ID] || !validPoint(s.Location) {
+		if s.ID == "" || ids[s.ID] || data.ValidatePoint(s.Location) != nil {
 			d.Fail(fmt.Errorf("station %q repeated or without a valid position", s.ID))
 			break
 		}
@@ -367,10 +367,6 @@ func parseSchedule(format, text string, cache map[string]*hours.Schedule) *hours
 	b := builder{schedules: cache}
 	var scratch data.FileReport
 	return b.schedule(&scratch, 0, &data.Station{HoursFormat: format, HoursText: text})
-}
-
-func validPoint(p orb.Point) bool {
-	return p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90
 }
 
 func encodeReport(e *snapshot.Encoder, r *data.Report) {
