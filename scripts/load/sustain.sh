@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Finds the largest rate at which guichet's /v1/stations/nearest, on the
-# national data, keeps up on this machine, then holds it for HOLD.
+# national data, keeps up on this machine, then measures the latency at
+# 70 % of it, the headroom a service runs with:
 #   1. closed loop, 1 to 64 connections, STEP each: peak requests/s;
-#   2. open loop (latency from the intended send time) at 50 % to 100 % of
-#      that peak, STEP each: the sustainable rate is the highest one with
-#      no error and a p99 at most P99_MS;
-#   3. open loop at that rate for HOLD.
+#   2. open loop (latency from the intended send time) at 10 % to 100 % of
+#      that peak, STEP each, until a step fails: the sustainable rate is
+#      the highest one with no error and a p99 at most P99_MS. The open
+#      loop's own client costs more per request than the closed loop's,
+#      and shares the CPUs, so the sustainable rate sits well below the peak;
+#   3. open loop at 70 % of the sustainable rate for HOLD: its p99.
 # GUICHET_BIN=/path/to/guichet runs that binary instead of this checkout's
 # (the build before a change, for its before and after).
 #   GUICHET_OPENDATA=/path/to/data scripts/load/sustain.sh
@@ -46,14 +49,17 @@ done
 echo "closed-loop peak: $peak requests/s"
 
 best=0
-for pct in 50 60 70 80 90 100; do
+for pct in 10 20 30 40 50 60 70 80 90 100; do
 	rate="$(awk -v p="$peak" -v q="$pct" 'BEGIN { printf "%d", p * q / 100 }')"
 	out="$(load -rate "$rate" -c 256 -d "$STEP")"
 	echo "open rate=$rate ($pct %) $out"
 	if [ "$(field errors <<<"$out")" = 0 ] && awk -v p="$(field p99_ms <<<"$out")" -v m="$P99_MS" 'BEGIN { exit !(p <= m) }'; then
 		best="$rate"
+	else
+		break
 	fi
 done
 [ "$best" != 0 ] || { echo "no rate kept p99 <= ${P99_MS} ms"; exit 1; }
 echo "sustainable: $best requests/s (no error, p99 <= ${P99_MS} ms over $STEP)"
-echo "hold $HOLD at $best/s: $(load -rate "$best" -c 256 -d "$HOLD" -seed 7)"
+at70="$(awk -v b="$best" 'BEGIN { printf "%d", b * 0.7 }')"
+echo "hold $HOLD at 70 % of sustainable, $at70/s: $(load -rate "$at70" -c 256 -d "$HOLD" -seed 7)"
