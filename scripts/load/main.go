@@ -13,6 +13,12 @@
 //	go run ./scripts/load -url 'http://127.0.0.1:8080/v1/stations/nearest?lat={lat}&lon={lon}' -c 8 -d 10s
 //	go run ./scripts/load -url '...' -rate 5000 -c 256 -d 60s
 //	go run ./scripts/load -url '...' -close   # a new connection per request
+//
+// With -close each request dials, sends Connection: close and reads the
+// answer until the server closes, without net/http's client (close.go):
+// the load generator shares the CPUs with the server it measures and must
+// cost less per request than the server does. Keep-alive requests go
+// through net/http's client.
 package main
 
 import (
@@ -22,6 +28,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,26 +46,41 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed of the query points")
 	gz := flag.Bool("gzip", true, "accept gzip, as browsers do")
 	closeConns := flag.Bool("close", false, "one TCP connection per request (Connection: close), as Tile38's HTTP interface works")
+	cpuProfile := flag.String("cpuprofile", "", "write the client's CPU profile of the measured period to this file")
 	flag.Parse()
 	if *target == "" {
 		fmt.Fprintln(os.Stderr, "load: -url is required")
 		os.Exit(2)
 	}
-	tr := &http.Transport{MaxIdleConnsPerHost: *conns, DisableCompression: !*gz, DisableKeepAlives: *closeConns}
-	if *rate > 0 {
-		tr.MaxConnsPerHost = *conns
+	get, err := getter(*target, *conns, *rate > 0, *gz, *closeConns)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(2)
 	}
-	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
-	load := run
-	if *rate > 0 {
-		load = func(client *http.Client, target string, conns int, d time.Duration, seed uint64) ([]time.Duration, int, time.Duration) {
-			return runOpen(client, target, *rate, d, seed)
+	load := func(d time.Duration, seed uint64) ([]time.Duration, int, time.Duration) {
+		if *rate > 0 {
+			return runOpen(get, *target, *rate, d, seed)
 		}
+		return run(get, *target, *conns, d, seed)
 	}
-	load(client, *target, *conns, *warm, *seed+1000)
+	load(*warm, *seed+1000)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+	}
 	cpu0 := cpuTime()
-	lat, errs, took := load(client, *target, *conns, *dur, *seed)
+	lat, errs, took := load(*dur, *seed)
 	clientCPU := cpuTime() - cpu0
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
 	slices.Sort(lat)
 	pct := func(p float64) float64 {
 		if len(lat) == 0 {
@@ -94,6 +116,26 @@ func (p points) url(target string) string {
 		"{lat}", strconv.FormatFloat(42.3+p.rng.Float64()*8.8, 'f', 5, 64),
 		"{lon}", strconv.FormatFloat(-4.8+p.rng.Float64()*13.0, 'f', 5, 64),
 	).Replace(target)
+}
+
+// getter returns the function that sends one request and reports why it
+// failed, or "" on success: the lean client of close.go with -close,
+// net/http's keep-alive client otherwise (gzip answers decompressed, as
+// browsers do).
+func getter(target string, conns int, open, gz, closeConns bool) (func(u string) string, error) {
+	if closeConns {
+		c, err := newCloseClient(target, conns, gz)
+		if err != nil {
+			return nil, err
+		}
+		return c.get, nil
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, DisableCompression: !gz}
+	if open {
+		tr.MaxConnsPerHost = conns
+	}
+	client := &http.Client{Transport: tr, Timeout: requestTimeout}
+	return func(u string) string { return get(client, u) }, nil
 }
 
 // get sends one request and reports why it failed (transport error,
@@ -134,7 +176,7 @@ func (r *results) add(took time.Duration, fail string) {
 
 // run keeps conns requests in flight for d and returns the latency of each
 // successful one and the number of failures (transport errors, non-200).
-func run(client *http.Client, target string, conns int, d time.Duration, seed uint64) ([]time.Duration, int, time.Duration) {
+func run(get func(string) string, target string, conns int, d time.Duration, seed uint64) ([]time.Duration, int, time.Duration) {
 	var (
 		res results
 		wg  sync.WaitGroup
@@ -149,7 +191,7 @@ func run(client *http.Client, target string, conns int, d time.Duration, seed ui
 			for time.Now().Before(deadline) {
 				u := pts.url(target)
 				t0 := time.Now()
-				fail := get(client, u)
+				fail := get(u)
 				res.add(time.Since(t0), fail)
 			}
 		}()
@@ -159,11 +201,11 @@ func run(client *http.Client, target string, conns int, d time.Duration, seed ui
 }
 
 // runOpen sends rate requests per second for d, the i-th at start+i/rate,
-// each in its own goroutine (the transport bounds the connections), and
+// each in its own goroutine (the client bounds the connections to -c), and
 // returns the latency of each successful one measured from its intended
 // send time, and the number of failures. The duration returned is d: the
 // requests scheduled in it are all waited for.
-func runOpen(client *http.Client, target string, rate float64, d time.Duration, seed uint64) ([]time.Duration, int, time.Duration) {
+func runOpen(get func(string) string, target string, rate float64, d time.Duration, seed uint64) ([]time.Duration, int, time.Duration) {
 	var (
 		res results
 		wg  sync.WaitGroup
@@ -182,7 +224,7 @@ func runOpen(client *http.Client, target string, rate float64, d time.Duration, 
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				fail := get(client, u)
+				fail := get(u)
 				res.add(time.Since(at), fail)
 			}()
 		}
