@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/klauspost/compress/gzip"
@@ -50,8 +51,8 @@ func (s *Server) bundleOf(ds *data.Dataset) *offlineBundle {
 	return c.bundle
 }
 
-func newOfflineBundle(ds *data.Dataset, frags map[*data.Station]*stationFragments) *offlineBundle {
-	enc := stationEncoder{ds: ds, frags: frags, mask: maskOffline}
+func newOfflineBundle(ds *data.Dataset, frags *fragmentTable) *offlineBundle {
+	enc := newStationEncoder(ds, frags, maskOffline, time.Time{})
 	b := append([]byte(nil), `{"type":"FeatureCollection","dataset_version":`...)
 	b = appendJSONString(b, ds.Version())
 	b = append(b, `,"features":[`...)

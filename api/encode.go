@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 
 // stationFragments are the request-independent parts of a station's JSON.
 type stationFragments struct {
+	station *data.Station
 	// buf holds each leaf as "key":value, leaf i at buf[off[i]:off[i+1]];
 	// a leaf left out when empty, or written per request, is empty. After
 	// the leaves comes the GeoJSON position, [lon,lat].
@@ -31,7 +33,8 @@ type stationFragments struct {
 	off [numLeaves + 1]uint32
 	// compactHead is the start of the compact object, every static leaf
 	// of maskCompact, in one piece: the default of list answers is one
-	// copy instead of a dozen, from memory read in sequence.
+	// copy instead of a dozen, from memory read in sequence. In a
+	// fragmentTable it is part of the table's arena.
 	compactHead []byte
 
 	status atomic.Pointer[encodedStatus]
@@ -48,14 +51,22 @@ type encodeCache struct {
 	fixedETag    []string // ETag of answers at a fixed instant
 	minute       atomic.Pointer[bucketETag]
 	once         sync.Once
-	frags        map[*data.Station]*stationFragments
+	frags        *fragmentTable
 	bundleOnce   sync.Once
 	bundle       *offlineBundle
 }
 
 func newFragments(s *data.Station) *stationFragments {
-	full := newStationJSON(s, time.Time{})
 	f := &stationFragments{}
+	f.init(s)
+	f.compactHead = f.appendHead(nil, maskCompact)
+	return f
+}
+
+// init encodes the leaves of s, all but the compact head.
+func (f *stationFragments) init(s *data.Station) {
+	full := newStationJSON(s, time.Time{})
+	f.station = s
 	b := make([]byte, 0, 2048)
 	leaf := func(i int, key string, v any, omitEmpty bool) {
 		f.off[i] = uint32(len(b))
@@ -96,8 +107,100 @@ func newFragments(s *data.Station) *stationFragments {
 	pos, _ := json.Marshal([2]float64{full.Location.Lon, full.Location.Lat})
 	b = append(b, pos...)
 	f.buf = slices.Clip(b)
-	f.compactHead = f.appendHead(nil, maskCompact)
-	return f
+}
+
+// fragmentTable holds the fragments of every station of a dataset.
+type fragmentTable struct {
+	// all is in spatial order (see spatialOrder), and so are the compact
+	// heads in arena: the few stations of a nearest answer are read from
+	// a few neighbouring cache lines rather than from anywhere in the
+	// heap.
+	all   []stationFragments
+	arena []byte
+	// rank is the position in all of each of the dataset's stations, by
+	// the index of StationHit.
+	rank      []int32
+	byStation map[*data.Station]*stationFragments
+}
+
+func newFragmentTable(ds *data.Dataset) *fragmentTable {
+	n := ds.Len()
+	order := spatialOrder(ds)
+	t := &fragmentTable{
+		all:       make([]stationFragments, n),
+		rank:      make([]int32, n),
+		byStation: make(map[*data.Station]*stationFragments, n),
+	}
+	ends := make([]int, n)
+	for pos, i := range order {
+		f := &t.all[pos]
+		f.init(ds.StationAt(int(i)))
+		t.arena = f.appendHead(t.arena, maskCompact)
+		ends[pos] = len(t.arena)
+		t.rank[i] = int32(pos)
+		t.byStation[f.station] = f
+	}
+	t.arena = slices.Clip(t.arena)
+	start := 0
+	for pos := range t.all {
+		t.all[pos].compactHead = t.arena[start:ends[pos]:ends[pos]]
+		start = ends[pos]
+	}
+	return t
+}
+
+// spatialOrder returns the indices of ds's stations along a Z-order
+// (Morton) curve over longitude and latitude: stations near each other
+// are mostly near each other in the order.
+func spatialOrder(ds *data.Dataset) []int32 {
+	type keyed struct {
+		key uint64
+		i   int32
+	}
+	ks := make([]keyed, ds.Len())
+	for i := range ks {
+		p := ds.StationAt(i).Location
+		ks[i] = keyed{mortonKey(p[0], p[1]), int32(i)}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
+		return cmp.Compare(a.i, b.i)
+	})
+	order := make([]int32, len(ks))
+	for j, k := range ks {
+		order[j] = k.i
+	}
+	return order
+}
+
+// mortonKey interleaves the bits of lon and lat, each scaled to 32 bits.
+func mortonKey(lon, lat float64) uint64 {
+	x := uint32(math.Max(0, math.Min(1, (lon+180)/360)) * math.MaxUint32)
+	y := uint32(math.Max(0, math.Min(1, (lat+90)/180)) * math.MaxUint32)
+	return spread(x) | spread(y)<<1
+}
+
+// spread puts the bits of v at the even positions of the result.
+func spread(v uint32) uint64 {
+	x := uint64(v)
+	x = (x | x<<16) & 0x0000ffff0000ffff
+	x = (x | x<<8) & 0x00ff00ff00ff00ff
+	x = (x | x<<4) & 0x0f0f0f0f0f0f0f0f
+	x = (x | x<<2) & 0x3333333333333333
+	x = (x | x<<1) & 0x5555555555555555
+	return x
+}
+
+// ofHit returns the fragments of the station of h, found by its index.
+func (t *fragmentTable) ofHit(h *data.StationHit) *stationFragments {
+	if uint(h.Index) < uint(len(t.rank)) {
+		if f := &t.all[t.rank[h.Index]]; f.station == h.Station {
+			return f
+		}
+	}
+	return t.byStation[h.Station]
 }
 
 func (f *stationFragments) leaf(i int) []byte { return f.buf[f.off[i]:f.off[i+1]] }
@@ -179,18 +282,12 @@ func (s *Server) encodedFor(ds *data.Dataset) *encodeCache {
 
 // fragments returns the fragments of ds's stations, building them on first
 // use, or nil when ds is no longer the dataset being served.
-func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments {
+func (s *Server) fragments(ds *data.Dataset) *fragmentTable {
 	c := s.encodedFor(ds)
 	if c == nil {
 		return nil
 	}
-	c.once.Do(func() {
-		all := ds.Stations(data.StationFilter{})
-		c.frags = make(map[*data.Station]*stationFragments, len(all))
-		for _, st := range all {
-			c.frags[st] = newFragments(st)
-		}
-	})
+	c.once.Do(func() { c.frags = newFragmentTable(ds) })
 	return c.frags
 }
 
@@ -199,19 +296,26 @@ func (s *Server) fragments(ds *data.Dataset) map[*data.Station]*stationFragments
 // reload, built per station: slow, but rare. The opening states it shows
 // are the dataset's, at the answer's instant.
 type stationEncoder struct {
-	ds    *data.Dataset
-	frags map[*data.Station]*stationFragments
-	mask  fieldMask
-	at    time.Time
+	ds     *data.Dataset
+	frags  *fragmentTable // nil for a dataset no longer served
+	mask   fieldMask
+	at     time.Time
+	atNano int64 // at.UnixNano(), compared with the spans of cached hours
 }
 
 func (s *Server) stationEncoder(ds *data.Dataset, m fieldMask, at time.Time) stationEncoder {
-	return stationEncoder{ds: ds, frags: s.fragments(ds), mask: m, at: at}
+	return newStationEncoder(ds, s.fragments(ds), m, at)
+}
+
+func newStationEncoder(ds *data.Dataset, frags *fragmentTable, m fieldMask, at time.Time) stationEncoder {
+	return stationEncoder{ds: ds, frags: frags, mask: m, at: at, atNano: at.UnixNano()}
 }
 
 func (e stationEncoder) fragmentsOf(st *data.Station) *stationFragments {
-	if f := e.frags[st]; f != nil {
-		return f
+	if e.frags != nil {
+		if f := e.frags.byStation[st]; f != nil {
+			return f
+		}
 	}
 	return newFragments(st)
 }
@@ -219,33 +323,38 @@ func (e stationEncoder) fragmentsOf(st *data.Station) *stationFragments {
 // appendStation appends the JSON object of st with the fields of the
 // encoder's mask; distanceM is written only when withDistance.
 func (e stationEncoder) appendStation(b []byte, st *data.Station, distanceM float64, withDistance bool) []byte {
-	return e.fragmentsOf(st).appendObject(b, e.mask, distanceM, withDistance, e.hoursOf(st, nil))
+	return e.appendObject(b, e.fragmentsOf(st), e.mask, nil, distanceM, withDistance)
 }
 
 // appendFeature appends st as a GeoJSON Feature whose properties are its
 // object without the location, which is the geometry.
 func (e stationEncoder) appendFeature(b []byte, st *data.Station, distanceM float64, withDistance bool) []byte {
-	return e.appendFeatureWith(b, st, distanceM, withDistance, e.hoursOf(st, nil))
+	return e.appendFeatureOf(b, e.fragmentsOf(st), nil, distanceM, withDistance)
 }
 
 // appendHit appends a hit of Dataset.Nearest, as a GeoJSON Feature when
-// feature, with its distance and the states Nearest evaluated.
+// feature, with its distance and the states Nearest evaluated, if any.
 func (e stationEncoder) appendHit(b []byte, h *data.StationHit, feature bool) []byte {
-	st := e.hoursOf(h.Station, h)
-	if feature {
-		return e.appendFeatureWith(b, h.Station, h.DistanceM, true, st)
+	var f *stationFragments
+	if e.frags != nil {
+		f = e.frags.ofHit(h)
 	}
-	return e.fragmentsOf(h.Station).appendObject(b, e.mask, h.DistanceM, true, st)
+	if f == nil {
+		f = newFragments(h.Station)
+	}
+	if feature {
+		return e.appendFeatureOf(b, f, h, h.DistanceM, true)
+	}
+	return e.appendObject(b, f, e.mask, h, h.DistanceM, true)
 }
 
-func (e stationEncoder) appendFeatureWith(b []byte, st *data.Station, distanceM float64, withDistance bool, hs hoursState) []byte {
-	f := e.fragmentsOf(st)
+func (e stationEncoder) appendFeatureOf(b []byte, f *stationFragments, h *data.StationHit, distanceM float64, withDistance bool) []byte {
 	b = append(b, `{"type":"Feature","id":`...)
-	b = appendJSONString(b, st.ID)
+	b = appendJSONString(b, f.station.ID)
 	b = append(b, `,"geometry":{"type":"Point","coordinates":`...)
 	b = append(b, f.position()...)
 	b = append(b, `},"properties":`...)
-	b = f.appendObject(b, e.mask&^maskLocation, distanceM, withDistance, hs)
+	b = e.appendObject(b, f, e.mask&^maskLocation, h, distanceM, withDistance)
 	return append(b, '}')
 }
 
@@ -282,8 +391,10 @@ func (f *stationFragments) appendHead(b []byte, m fieldMask) []byte {
 	return f.appendGroup(b, m, maskLocation, `"location":{`, leafLocationLat, leafLocationLon)
 }
 
-// appendObject appends the station's object with the fields m selects.
-func (f *stationFragments) appendObject(b []byte, m fieldMask, distanceM float64, withDistance bool, hs hoursState) []byte {
+// appendObject appends the object of f's station with the fields m
+// selects. Its states are those of h when Nearest evaluated them, else the
+// dataset's at the encoder's instant.
+func (e stationEncoder) appendObject(b []byte, f *stationFragments, m fieldMask, h *data.StationHit, distanceM float64, withDistance bool) []byte {
 	if m == maskCompact {
 		b = append(b, f.compactHead...)
 	} else {
@@ -296,8 +407,9 @@ func (f *stationFragments) appendObject(b []byte, m fieldMask, distanceM float64
 	}
 	if m&maskHours == maskCompactHours {
 		b = appendComma(b)
-		b = append(b, f.compactHoursOf(hs)...)
+		b = append(b, e.compactHours(f, h)...)
 	} else if m&maskHours != 0 {
+		hs := e.hoursOf(f.station, h)
 		b = appendComma(b)
 		b = append(b, `"hours":{`...)
 		b = f.appendLeaves(b, m, leafHoursOSM, leafHoursTimezone)
@@ -414,35 +526,41 @@ func (f *stationFragments) todayOf(day *data.Day) []byte {
 // today's ranges.
 var maskCompactHours = maskCompact & maskHours
 
-// encodedHours is the "hours" member of the compact station and the state
-// and day it encodes.
+// encodedHours is the "hours" member of the compact station and the
+// instants, in Unix nanoseconds, between which it holds.
 type encodedHours struct {
-	state *data.StateSpan
-	today *data.Day
-	json  []byte
+	from, until int64 // it holds at every instant of [from, until)
+	json        []byte
 }
 
-// compactHoursOf returns the "hours" member of the compact station: in
-// list answers, the one part of a station that changes with the clock,
-// read from one place rather than from its state's and its day's, and
-// reused while the dataset hands out the same state and day.
-func (f *stationFragments) compactHoursOf(hs hoursState) []byte {
-	if c := f.hours.Load(); c != nil && c.state == hs.state && c.today == hs.today {
+// compactHours returns the "hours" member of the compact station: in list
+// answers, the one part of a station that changes with the clock. It is
+// reused at every instant where both the state and the day it shows hold,
+// checked against the encoder's instant alone, so that a hit of the
+// default answer needs neither its state nor its day from the dataset.
+func (e stationEncoder) compactHours(f *stationFragments, h *data.StationHit) []byte {
+	if c := f.hours.Load(); c != nil && c.from <= e.atNano && e.atNano < c.until {
 		return c.json
 	}
+	hs := e.hoursOf(f.station, h)
 	b := append([]byte(nil), `"hours":{"status":{`...)
 	b = f.statusOf(hs.state, hs.loc).appendLeaves(b, maskStatus)
 	b = append(b, '}', ',')
 	b = append(b, f.todayOf(hs.today)...)
 	b = append(b, '}')
-	e := &encodedHours{json: b}
+	from, until := hs.state.From, hs.state.Until
+	if hs.today.Start.After(from) {
+		from = hs.today.Start
+	}
+	if hs.today.End.Before(until) {
+		until = hs.today.End
+	}
 	// A state that holds for no time is a new value on every request
 	// (statusOf does not keep it either): keeping it would only evict.
-	if hs.state.Until.After(hs.state.From) {
-		e.state, e.today = hs.state, hs.today
-		f.hours.Store(e)
+	if until.After(from) && !e.at.Before(from) && e.at.Before(until) {
+		f.hours.Store(&encodedHours{from: from.UnixNano(), until: until.UnixNano(), json: b})
 	}
-	return e.json
+	return b
 }
 
 // appendDecimetres appends m rounded to the decimetre as encoding/json

@@ -49,8 +49,8 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 		s := New(DefaultConfig(), ds, nil)
 		frags := s.fragments(ds)
 		stations := ds.Stations(data.StationFilter{})
-		if len(frags) != len(stations) {
-			t.Fatalf("%s: %d fragments for %d stations", dir, len(frags), len(stations))
+		if len(frags.byStation) != len(stations) {
+			t.Fatalf("%s: %d fragments for %d stations", dir, len(frags.byStation), len(stations))
 		}
 		for _, st := range stations {
 			for i, at := range instants {
@@ -62,14 +62,14 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				enc := stationEncoder{ds: ds, frags: frags, mask: maskAll, at: at}
+				enc := newStationEncoder(ds, frags, maskAll, at)
 				if got := enc.appendStation(nil, st, distance, true); string(got) != string(wantJSON) {
 					t.Fatalf("%s at %v:\n got %s\nwant %s", st.ID, at, got, wantJSON)
 				}
 				// The compact station, the default of lists, is written
 				// from pieces of its own, its hours reused while they hold.
 				for _, m := range []fieldMask{maskCompact, maskCompact &^ maskLocation} {
-					enc := stationEncoder{ds: ds, frags: frags, mask: m, at: at}
+					enc := newStationEncoder(ds, frags, m, at)
 					var got map[string]any
 					if err := json.Unmarshal(enc.appendStation(nil, st, distance, true), &got); err != nil {
 						t.Fatal(err)
@@ -110,8 +110,8 @@ func TestCompactHoursFollowTheDay(t *testing.T) {
 		{time.Date(2026, 12, 5, 23, 0, 0, 0, paris), `"today":["08:00-12:00"]`},
 		{time.Date(2026, 12, 6, 0, 30, 0, 0, paris), `"today":["09:00-11:00"]`},
 	} {
-		enc := stationEncoder{ds: ds, mask: maskCompact, at: tt.at}
-		got := string(f.appendObject(nil, maskCompact, 0, false, enc.hoursOf(st, nil)))
+		enc := newStationEncoder(ds, nil, maskCompact, tt.at)
+		got := string(enc.appendObject(nil, f, maskCompact, nil, 0, false))
 		if !strings.Contains(got, `"state":"closed"`) || !strings.Contains(got, tt.today) {
 			t.Errorf("at %v: %s, want closed and %s", tt.at, got, tt.today)
 		}
@@ -155,12 +155,60 @@ func TestFragmentsFollowReload(t *testing.T) {
 		t.Fatal("SetDataset did not build the fragments of the new dataset")
 	}
 	f := s.fragments(second)
-	if st, _ := second.Station("gn-1004321"); f[st] == nil {
+	if st, _ := second.Station("gn-1004321"); f.byStation[st] == nil {
 		t.Error("fragments of the new dataset lack its stations")
 	}
 	// A request still pinned to the old dataset encodes the slow way
 	// rather than rebuilding fragments nobody else will use.
 	if s.fragments(first) != nil {
 		t.Error("fragments rebuilt for a dataset no longer served")
+	}
+}
+
+// TestFragmentTable checks the table of a dataset against fragments built
+// one station at a time: the same compact head for every station, found
+// by its pointer and by the index of a hit, the heads laid end to end in
+// the arena, and a hit whose index names another station still finding
+// its own.
+func TestFragmentTable(t *testing.T) {
+	dirs := []string{"../data/testdata/stations"}
+	if od := os.Getenv("GUICHET_OPENDATA"); od != "" {
+		dirs = append(dirs, filepath.Join(od, "forces-de-l-ordre", "pel-referentiels"))
+	}
+	for _, dir := range dirs {
+		ds, err := load.Dir(dir, load.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab := newFragmentTable(ds)
+		if len(tab.all) != ds.Len() || len(tab.byStation) != ds.Len() {
+			t.Fatalf("%s: %d fragments, %d by station, for %d stations", dir, len(tab.all), len(tab.byStation), ds.Len())
+		}
+		start := 0
+		for _, f := range tab.all {
+			// End to end, each clipped so that an append copies.
+			if len(f.compactHead) == 0 || &f.compactHead[0] != &tab.arena[start] || cap(f.compactHead) != len(f.compactHead) {
+				t.Fatalf("%s: the head of %s is not the next slice of the arena", dir, f.station.ID)
+			}
+			start += len(f.compactHead)
+		}
+		if start != len(tab.arena) {
+			t.Fatalf("%s: heads of %d bytes in an arena of %d", dir, start, len(tab.arena))
+		}
+		for i := range ds.Len() {
+			st := ds.StationAt(i)
+			want := newFragments(st)
+			f := tab.ofHit(&data.StationHit{Station: st, Index: int32(i)})
+			if f == nil || f.station != st || tab.byStation[st] != f {
+				t.Fatalf("%s: station %d (%s) not found by its index", dir, i, st.ID)
+			}
+			if string(f.compactHead) != string(want.compactHead) || string(f.buf) != string(want.buf) || f.off != want.off {
+				t.Fatalf("%s: %s: table head %s\nwant %s", dir, st.ID, f.compactHead, want.compactHead)
+			}
+			other := (i + 1) % ds.Len()
+			if ds.Len() > 1 && tab.ofHit(&data.StationHit{Station: st, Index: int32(other)}) != f {
+				t.Fatalf("%s: a hit of %s with the index of another station", dir, st.ID)
+			}
+		}
 	}
 }

@@ -50,8 +50,11 @@ func (s *Server) nearest(c *gin.Context) {
 		// at that instant, not now.
 		at = nq.OpenAt
 	}
-	if mask&(maskStatus|1<<leafHoursToday) != 0 {
-		nq.StateAt = at // the dataset evaluates the states the answer shows
+	if mask&(maskStatus|1<<leafHoursToday) != 0 && mask&maskHours != maskCompactHours {
+		// The dataset evaluates the states the answer shows. The compact
+		// hours, the default, are kept encoded by the instants they hold
+		// for (see compactHours), and rarely need them.
+		nq.StateAt = at
 	}
 	hits, comp, err := ds.Nearest(nq, make([]data.StationHit, 0, nq.Limit))
 	if err != nil {

@@ -102,6 +102,10 @@ func (d *Dataset) Station(id string) (*Station, error) {
 	return &d.stations[i], nil
 }
 
+// StationAt returns the station at index i, 0 <= i < Len(): the index of
+// StationHit.
+func (d *Dataset) StationAt(i int) *Station { return &d.stations[i] }
+
 // StationFilter selects stations for listing. Empty fields match everything.
 type StationFilter struct {
 	Force       Force
@@ -155,7 +159,11 @@ type NearestQuery struct {
 
 // StationHit is one result of a nearest query.
 type StationHit struct {
-	Station   *Station
+	Station *Station
+	// Index is the station's position among the dataset's, as StationAt
+	// takes it: Nearest sets it, so that a caller can keep per-station
+	// values in a slice rather than a map. Other hits leave it 0.
+	Index     int32
 	DistanceM float64
 	// State and Today are the station's state and local day at the
 	// query's StateAt, nil without it; shared, not to be modified.
@@ -216,7 +224,7 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, *Comp
 	}
 	buf = buf[:0]
 	for _, h := range *hits {
-		sh := StationHit{Station: &d.stations[h.Value], DistanceM: h.DistanceM}
+		sh := StationHit{Station: &d.stations[h.Value], Index: h.Value, DistanceM: h.DistanceM}
 		if !q.StateAt.IsZero() {
 			sh.State, sh.Today = d.stateAt(h.Value, q.StateAt), d.dayOf(h.Value, q.StateAt)
 		}
