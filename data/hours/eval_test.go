@@ -187,6 +187,8 @@ func TestAtUntil(t *testing.T) {
 		"Mo-Sa 08:00-18:00; PH off",
 		"Mo-Fr 09:00-17:00",
 		"24/7",
+		"off",
+		"",
 	}, readmeExamples...)
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(1, 0, 0)
@@ -218,6 +220,23 @@ func TestAtUntil(t *testing.T) {
 	}
 	if reused == 0 {
 		t.Fatal("no state was reusable: the walk proves nothing")
+	}
+}
+
+// TestAtUntilFixed: a schedule with the same state at every instant, and
+// no holiday to name, is reusable even though its state has no Next.
+func TestAtUntilFixed(t *testing.T) {
+	at := time.Date(2026, 12, 2, 10, 30, 0, 0, time.UTC)
+	for _, hours := range []string{"24/7", "off", ""} {
+		st, until := mustParse(t, hours).AtUntil(at, LocaleFor("38"))
+		if !st.Next.IsZero() || !until.After(at.AddDate(1, 0, 0)) {
+			t.Errorf("%q: AtUntil = %+v until %v, want no Next and reusable for years", hours, st, until)
+		}
+	}
+	// With PH the reason may change at midnight.
+	st, until := mustParse(t, "Mo-Su 00:00-24:00; PH 00:00-24:00").AtUntil(at, LocaleFor("38"))
+	if st.Next.IsZero() && until.After(at.AddDate(0, 0, 1)) {
+		t.Errorf("PH: AtUntil = %+v until %v, want at most a day", st, until)
 	}
 }
 

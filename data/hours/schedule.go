@@ -490,6 +490,11 @@ func (s *Schedule) At(t time.Time, loc Locale) State {
 func (s *Schedule) AtUntil(t time.Time, loc Locale) (State, time.Time) {
 	st := s.At(t, loc)
 	if st.Next.IsZero() {
+		if s.fixed && !s.usesPH {
+			// The same status and comment at every minute, and no
+			// holiday to name: the same state at every instant.
+			return st, t.Add(horizon)
+		}
 		// Nothing changes within the horizon from t, but a later instant's
 		// horizon reaches further: only At can say.
 		return st, t
