@@ -185,7 +185,8 @@ func TestFragmentTable(t *testing.T) {
 			t.Fatalf("%s: %d fragments, %d by station, for %d stations", dir, len(tab.all), len(tab.byStation), ds.Len())
 		}
 		start := 0
-		for _, f := range tab.all {
+		for i := range tab.all {
+			f := &tab.all[i]
 			// End to end, each clipped so that an append copies.
 			if len(f.compactHead) == 0 || &f.compactHead[0] != &tab.arena[start] || cap(f.compactHead) != len(f.compactHead) {
 				t.Fatalf("%s: the head of %s is not the next slice of the arena", dir, f.station.ID)

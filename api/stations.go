@@ -56,7 +56,8 @@ func (s *Server) nearest(c *gin.Context) {
 		// for (see compactHours), and rarely need them.
 		nq.StateAt = at
 	}
-	hits, comp, err := ds.Nearest(nq, make([]data.StationHit, 0, nq.Limit))
+	var hitsArr [8]data.StationHit // on the stack: the default limit is 5
+	hits, comp, err := ds.Nearest(nq, hitsArr[:0])
 	if err != nil {
 		s.fail(c, err)
 		return
