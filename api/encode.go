@@ -26,6 +26,7 @@ import (
 // stationFragments are the request-independent parts of a station's JSON.
 type stationFragments struct {
 	station *data.Station
+	pos     int32 // position in its fragmentTable, -1 outside one
 	// buf holds each leaf as "key":value, leaf i at buf[off[i]:off[i+1]];
 	// a leaf left out when empty, or written per request, is empty. After
 	// the leaves comes the GeoJSON position, [lon,lat].
@@ -57,7 +58,7 @@ type encodeCache struct {
 }
 
 func newFragments(s *data.Station) *stationFragments {
-	f := &stationFragments{}
+	f := &stationFragments{pos: -1}
 	f.init(s)
 	f.compactHead = f.appendHead(nil, maskCompact)
 	return f
@@ -121,6 +122,23 @@ type fragmentTable struct {
 	// the index of StationHit.
 	rank      []int32
 	byStation map[*data.Station]*stationFragments
+	// hours is the compact hours of every station at once, in the
+	// order of all; building is set while one request rebuilds it.
+	hours    atomic.Pointer[hoursTable]
+	building atomic.Bool
+}
+
+// hoursTable is the "hours" member of the compact station of every
+// station of a fragmentTable, at the instants of [from, until), Unix
+// nanoseconds: the one part of a nearest answer that changes with the
+// clock, read from one arena in spatial order rather than from objects
+// encoded at different times all over the heap.
+type hoursTable struct {
+	from, until int64
+	// off bounds the member of each station: the station at position p
+	// has arena[off[p]:off[p+1]], empty when its state is not reusable.
+	off   []uint32
+	arena []byte
 }
 
 func newFragmentTable(ds *data.Dataset) *fragmentTable {
@@ -134,6 +152,7 @@ func newFragmentTable(ds *data.Dataset) *fragmentTable {
 	ends := make([]int, n)
 	for pos, i := range order {
 		f := &t.all[pos]
+		f.pos = int32(pos)
 		f.init(ds.StationAt(int(i)))
 		t.arena = f.appendHead(t.arena, maskCompact)
 		ends[pos] = len(t.arena)
@@ -539,8 +558,23 @@ type encodedHours struct {
 // checked against the encoder's instant alone, so that a hit of the
 // default answer needs neither its state nor its day from the dataset.
 func (e stationEncoder) compactHours(f *stationFragments, h *data.StationHit) []byte {
+	if e.frags != nil && f.pos >= 0 {
+		if t := e.frags.hours.Load(); t != nil && t.from <= e.atNano && e.atNano < t.until {
+			if b := t.arena[t.off[f.pos]:t.off[f.pos+1]]; len(b) > 0 {
+				return b
+			}
+		}
+	}
+	b, _ := e.stationHours(f, h)
+	return b
+}
+
+// stationHours returns the compact hours of f's station at the encoder's
+// instant, encoded once for as long as they hold, and the span they hold
+// for; nil when they are not reusable.
+func (e stationEncoder) stationHours(f *stationFragments, h *data.StationHit) ([]byte, *encodedHours) {
 	if c := f.hours.Load(); c != nil && c.from <= e.atNano && e.atNano < c.until {
-		return c.json
+		return c.json, c
 	}
 	hs := e.hoursOf(f.station, h)
 	b := append([]byte(nil), `"hours":{"status":{`...)
@@ -558,9 +592,41 @@ func (e stationEncoder) compactHours(f *stationFragments, h *data.StationHit) []
 	// A state that holds for no time is a new value on every request
 	// (statusOf does not keep it either): keeping it would only evict.
 	if until.After(from) && !e.at.Before(from) && e.at.Before(until) {
-		f.hours.Store(&encodedHours{from: from.UnixNano(), until: until.UnixNano(), json: b})
+		c := &encodedHours{from: from.UnixNano(), until: until.UnixNano(), json: b}
+		f.hours.Store(c)
+		return b, c
 	}
-	return b
+	return b, nil
+}
+
+// refreshHours rebuilds the table of compact hours once the encoder's
+// instant, the clock's, is past it. One request rebuilds it, in a few
+// milliseconds, when the first station's state or day ends; the others
+// meanwhile read each station's own. Answers at other instants (at=) read
+// it only when it holds, and never rebuild it.
+func (e stationEncoder) refreshHours() {
+	t := e.frags
+	if t == nil {
+		return
+	}
+	if old := t.hours.Load(); old != nil && e.atNano < old.until {
+		return
+	}
+	if !t.building.CompareAndSwap(false, true) {
+		return
+	}
+	defer t.building.Store(false)
+	enc := newStationEncoder(e.ds, t, maskCompact, e.at)
+	ht := &hoursTable{from: math.MinInt64, until: math.MaxInt64, off: make([]uint32, len(t.all)+1)}
+	for p := range t.all {
+		if b, c := enc.stationHours(&t.all[p], nil); c != nil {
+			ht.arena = append(ht.arena, b...)
+			ht.from, ht.until = max(ht.from, c.from), min(ht.until, c.until)
+		}
+		ht.off[p+1] = uint32(len(ht.arena))
+	}
+	ht.arena = slices.Clip(ht.arena)
+	t.hours.Store(ht)
 }
 
 // appendDecimetres appends m rounded to the decimetre as encoding/json

@@ -68,8 +68,13 @@ func TestAppendStationMatchesEncodingJSON(t *testing.T) {
 				}
 				// The compact station, the default of lists, is written
 				// from pieces of its own, its hours reused while they hold.
-				for _, m := range []fieldMask{maskCompact, maskCompact &^ maskLocation} {
+				for j, m := range []fieldMask{maskCompact, maskCompact &^ maskLocation} {
 					enc := newStationEncoder(ds, frags, m, at)
+					if j == 1 {
+						// From the table of every station's hours, when
+						// it holds at this instant.
+						enc.refreshHours()
+					}
 					var got map[string]any
 					if err := json.Unmarshal(enc.appendStation(nil, st, distance, true), &got); err != nil {
 						t.Fatal(err)
@@ -211,5 +216,62 @@ func TestFragmentTable(t *testing.T) {
 				t.Fatalf("%s: a hit of %s with the index of another station", dir, st.ID)
 			}
 		}
+	}
+}
+
+// TestHoursTable checks the table of every station's compact hours against
+// each station's hours encoded on its own, at instants that follow one
+// another as the clock does, and that it is rebuilt once past its span.
+func TestHoursTable(t *testing.T) {
+	dirs := []string{"../data/testdata/stations"}
+	if od := os.Getenv("GUICHET_OPENDATA"); od != "" {
+		dirs = append(dirs, filepath.Join(od, "forces-de-l-ordre", "pel-referentiels"))
+	}
+	for _, dir := range dirs {
+		ds, err := load.Dir(dir, load.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab := newFragmentTable(ds)
+		at := time.Date(2026, 12, 24, 7, 0, 0, 0, time.UTC)
+		end := at.Add(48 * time.Hour)
+		builds := 0
+		for at.Before(end) {
+			enc := newStationEncoder(ds, tab, maskCompact, at)
+			before := tab.hours.Load()
+			enc.refreshHours()
+			ht := tab.hours.Load()
+			if ht != before {
+				builds++
+			}
+			if !(ht.from <= at.UnixNano() && at.UnixNano() < ht.until) {
+				t.Fatalf("%s at %v: table for [%d, %d)", dir, at, ht.from, ht.until)
+			}
+			inTable := 0
+			for p := range tab.all {
+				got := ht.arena[ht.off[p]:ht.off[p+1]]
+				if len(got) == 0 {
+					continue
+				}
+				inTable++
+				alone := newStationEncoder(ds, nil, maskCompact, at)
+				want, _ := alone.stationHours(newFragments(tab.all[p].station), nil)
+				if string(got) != string(want) {
+					t.Fatalf("%s at %v: %s: table %s\nwant %s", dir, at, tab.all[p].station.ID, got, want)
+				}
+			}
+			if inTable == 0 {
+				t.Fatalf("%s at %v: no station in the table", dir, at)
+			}
+			// The first instant past the table, then a while later.
+			at = time.Unix(0, ht.until)
+			if builds%2 == 0 {
+				at = at.Add(17 * time.Minute)
+			}
+		}
+		if builds < 3 {
+			t.Fatalf("%s: %d tables over two days", dir, builds)
+		}
+		t.Logf("%s: %d tables over two days", dir, builds)
 	}
 }

@@ -25,7 +25,8 @@ func (s *Server) nearest(c *gin.Context) {
 		return
 	}
 	q := queryOf(c)
-	at, err := q.instantOrNow("at", s.now())
+	now := s.now()
+	at, err := q.instantOrNow("at", now)
 	if err != nil {
 		s.fail(c, err)
 		return
@@ -71,6 +72,9 @@ func (s *Server) nearest(c *gin.Context) {
 		noStation = newNoStationJSON(comp)
 	}
 	enc := s.stationEncoder(ds, mask, at)
+	if at == now && mask&maskHours == maskCompactHours {
+		enc.refreshHours()
+	}
 	bp := bufPool.Get().(*[]byte)
 	b := (*bp)[:0]
 	if format == "geojson" {
