@@ -118,6 +118,11 @@ type fragmentTable struct {
 	// heap.
 	all   []stationFragments
 	arena []byte
+	// heads is, by position, what the default nearest answer reads of a
+	// hit besides its hours: its station, to check the hit, and its
+	// compact head's bounds in arena. At 16 bytes a station, the hits of
+	// one answer share a few cache lines.
+	heads []headRef
 	// rank is the position in all of each of the dataset's stations, by
 	// the index of StationHit.
 	rank      []int32
@@ -126,6 +131,11 @@ type fragmentTable struct {
 	// order of all; building is set while one request rebuilds it.
 	hours    atomic.Pointer[hoursTable]
 	building atomic.Bool
+}
+
+type headRef struct {
+	station    *data.Station
+	start, end uint32
 }
 
 // hoursTable is the "hours" member of the compact station of every
@@ -146,6 +156,7 @@ func newFragmentTable(ds *data.Dataset) *fragmentTable {
 	order := spatialOrder(ds)
 	t := &fragmentTable{
 		all:       make([]stationFragments, n),
+		heads:     make([]headRef, n),
 		rank:      make([]int32, n),
 		byStation: make(map[*data.Station]*stationFragments, n),
 	}
@@ -163,6 +174,7 @@ func newFragmentTable(ds *data.Dataset) *fragmentTable {
 	start := 0
 	for pos := range t.all {
 		t.all[pos].compactHead = t.arena[start:ends[pos]:ends[pos]]
+		t.heads[pos] = headRef{t.all[pos].station, uint32(start), uint32(ends[pos])}
 		start = ends[pos]
 	}
 	return t
@@ -214,12 +226,45 @@ func spread(v uint32) uint64 {
 
 // ofHit returns the fragments of the station of h, found by its index.
 func (t *fragmentTable) ofHit(h *data.StationHit) *stationFragments {
-	if uint(h.Index) < uint(len(t.rank)) {
-		if f := &t.all[t.rank[h.Index]]; f.station == h.Station {
-			return f
-		}
+	if pos := t.posOf(h); pos >= 0 {
+		return &t.all[pos]
 	}
 	return t.byStation[h.Station]
+}
+
+// posOf returns the position of the station of h, found by its index, or
+// -1 when the index is not the station's.
+func (t *fragmentTable) posOf(h *data.StationHit) int32 {
+	if uint(h.Index) < uint(len(t.rank)) {
+		if pos := t.rank[h.Index]; t.heads[pos].station == h.Station {
+			return pos
+		}
+	}
+	return -1
+}
+
+// appendCompactHit appends the default object of a nearest hit from the
+// two arenas alone, the heads' and the hours', and reports false, having
+// appended nothing, when the table of hours has no member for it at the
+// encoder's instant.
+func (e stationEncoder) appendCompactHit(b []byte, h *data.StationHit) ([]byte, bool) {
+	t := e.frags
+	pos := t.posOf(h)
+	ht := t.hours.Load()
+	if pos < 0 || ht == nil || !(ht.from <= e.atNano && e.atNano < ht.until) {
+		return b, false
+	}
+	hours := ht.arena[ht.off[pos]:ht.off[pos+1]]
+	if len(hours) == 0 {
+		return b, false
+	}
+	head := &t.heads[pos]
+	b = append(b, t.arena[head.start:head.end]...)
+	b = append(b, `,"distance_m":`...)
+	b = appendDecimetres(b, h.DistanceM)
+	b = append(b, ',')
+	b = append(b, hours...)
+	return append(b, '}'), true
 }
 
 func (f *stationFragments) leaf(i int) []byte { return f.buf[f.off[i]:f.off[i+1]] }
@@ -354,6 +399,11 @@ func (e stationEncoder) appendFeature(b []byte, st *data.Station, distanceM floa
 // appendHit appends a hit of Dataset.Nearest, as a GeoJSON Feature when
 // feature, with its distance and the states Nearest evaluated, if any.
 func (e stationEncoder) appendHit(b []byte, h *data.StationHit, feature bool) []byte {
+	if e.frags != nil && e.mask == maskCompact && !feature {
+		if b, ok := e.appendCompactHit(b, h); ok {
+			return b
+		}
+	}
 	var f *stationFragments
 	if e.frags != nil {
 		f = e.frags.ofHit(h)

@@ -233,6 +233,10 @@ func TestHoursTable(t *testing.T) {
 			t.Fatal(err)
 		}
 		tab := newFragmentTable(ds)
+		index := make(map[*data.Station]int32, ds.Len())
+		for i := range ds.Len() {
+			index[ds.StationAt(i)] = int32(i)
+		}
 		at := time.Date(2026, 12, 24, 7, 0, 0, 0, time.UTC)
 		end := at.Add(48 * time.Hour)
 		builds := 0
@@ -254,10 +258,18 @@ func TestHoursTable(t *testing.T) {
 					continue
 				}
 				inTable++
+				st := tab.all[p].station
 				alone := newStationEncoder(ds, nil, maskCompact, at)
-				want, _ := alone.stationHours(newFragments(tab.all[p].station), nil)
+				want, _ := alone.stationHours(newFragments(st), nil)
 				if string(got) != string(want) {
-					t.Fatalf("%s at %v: %s: table %s\nwant %s", dir, at, tab.all[p].station.ID, got, want)
+					t.Fatalf("%s at %v: %s: table %s\nwant %s", dir, at, st.ID, got, want)
+				}
+				// A nearest hit written from the arenas alone is the
+				// station's compact object.
+				hit := data.StationHit{Station: st, Index: index[st], DistanceM: 1234.56}
+				fast, ok := enc.appendCompactHit([]byte("["), &hit)
+				if wantObj := alone.appendStation([]byte("["), st, hit.DistanceM, true); !ok || string(fast) != string(wantObj) {
+					t.Fatalf("%s at %v: hit of %s: %s\nwant %s", dir, at, st.ID, fast, wantObj)
 				}
 			}
 			if inTable == 0 {
