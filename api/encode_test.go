@@ -240,6 +240,7 @@ func TestHoursTable(t *testing.T) {
 		at := time.Date(2026, 12, 24, 7, 0, 0, 0, time.UTC)
 		end := at.Add(48 * time.Hour)
 		builds := 0
+		own := make([]*stationFragments, ds.Len())
 		for at.Before(end) {
 			enc := newStationEncoder(ds, tab, maskCompact, at)
 			before := tab.hours.Load()
@@ -260,7 +261,13 @@ func TestHoursTable(t *testing.T) {
 				inTable++
 				st := tab.all[p].station
 				alone := newStationEncoder(ds, nil, maskCompact, at)
-				want, _ := alone.stationHours(newFragments(st), nil)
+				f := own[p]
+				if f == nil {
+					f = newFragments(st)
+					own[p] = f
+				}
+				f.hours.Store(nil) // encoded anew, not from an earlier instant
+				want, _ := alone.stationHours(f, nil)
 				if string(got) != string(want) {
 					t.Fatalf("%s at %v: %s: table %s\nwant %s", dir, at, st.ID, got, want)
 				}
@@ -268,7 +275,7 @@ func TestHoursTable(t *testing.T) {
 				// station's compact object.
 				hit := data.StationHit{Station: st, Index: index[st], DistanceM: 1234.56}
 				fast, ok := enc.appendCompactHit([]byte("["), &hit)
-				if wantObj := alone.appendStation([]byte("["), st, hit.DistanceM, true); !ok || string(fast) != string(wantObj) {
+				if wantObj := alone.appendObject([]byte("["), f, maskCompact, nil, hit.DistanceM, true); !ok || string(fast) != string(wantObj) {
 					t.Fatalf("%s at %v: hit of %s: %s\nwant %s", dir, at, st.ID, fast, wantObj)
 				}
 			}
