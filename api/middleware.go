@@ -140,6 +140,7 @@ func (g *requestIDs) next() string {
 // other value — free text such as q may be a home address — or unknown
 // name replaced by "-" (see logParam).
 func redactQuery(raw string) string {
+	raw0 := raw
 	// What url.ParseQuery then Encode would give, without their map.
 	var pairsArr [16][2]string
 	pairs := pairsArr[:0]
@@ -167,6 +168,9 @@ func redactQuery(raw string) string {
 	}
 	slices.SortStableFunc(pairs, func(a, b [2]string) int { return strings.Compare(a[0], b[0]) })
 	var sb strings.Builder
+	// One allocation: the redacted query is about as long as the raw one
+	// (coordinates rounded, other values withheld).
+	sb.Grow(len(raw0) + 8)
 	for i, p := range pairs {
 		if i > 0 {
 			sb.WriteByte('&')
