@@ -69,8 +69,10 @@ func serviceKey(s *Station) string {
 	return s.ServiceCode
 }
 
-func (c *communeSources) empty() bool {
-	return len(c.shapes) == 0 && len(c.cog) == 0 && len(c.geo) == 0 && len(c.competence) == 0
+// noCommunes reports whether src has no commune or jurisdiction source:
+// the dataset then has no commune index.
+func (src *Sources) noCommunes() bool {
+	return len(src.Shapes) == 0 && len(src.COG) == 0 && len(src.CommuneGeo) == 0 && len(src.Competence) == 0
 }
 
 // build joins the commune sources with each other and with the stations,

@@ -29,14 +29,17 @@ type Dataset struct {
 	loadedAt time.Time
 	version  string
 	hitPool  sync.Pool
-	// communes is nil when no commune or jurisdiction file was loaded.
-	communes *communeIndex
+	// communes gives nil when no commune or jurisdiction file was loaded.
+	communes lazy[*communeIndex]
 	nearPool sync.Pool
 	// states remembers the stations' last evaluated states.
 	states stateCache
 	// geocoder indexes communes and BAN addresses; nil means empty.
-	geocoder *geocode.Index
-	kept     keptRows
+	geocoder lazy[*geocode.Index]
+	// kept, nCommunes and nBoundaries are known before the indexes that
+	// hold them are built: a restored dataset reads them from its summary.
+	kept                   Kept
+	nCommunes, nBoundaries int
 }
 
 // New indexes what a load parsed into an immutable Dataset. It owns src
@@ -45,10 +48,68 @@ type Dataset struct {
 // outside its service's territory, an address the geocoder refuses); those
 // land in the dataset's report.
 func New(src Sources) *Dataset {
+	ds := newStations(&src, src.Report)
+	communes := newCommuneSources(&src)
+	var ix *communeIndex
+	if !src.noCommunes() {
+		ix = communes.build(ds.stations, src.StationLines, &ds.report)
+		ds.nCommunes, ds.nBoundaries = len(ix.communes), ix.polygons.Len()
+	}
+	ds.communes.set(ix)
+	gx, refused := buildGeocoder(src.Addresses, ix, &communes, &ds.report)
+	ds.geocoder.set(gx)
+	ds.kept = keptOf(&src, refused)
+	return ds
+}
+
+// Summary is what New learns only by building the commune index and the
+// geocoder: the final report, with the rows they refused or warned about,
+// the rows kept and the counts of communes and boundaries. A snapshot
+// stores it beside the sources, so that Restore need not build them.
+type Summary struct {
+	Report               Report
+	Kept                 Kept
+	Communes, Boundaries int
+}
+
+// Summary returns what Restore needs, with d's sources, to give d again.
+func (d *Dataset) Summary() Summary {
+	return Summary{Report: d.report, Kept: d.kept, Communes: d.nCommunes, Boundaries: d.nBoundaries}
+}
+
+// Restore is New for sources whose dataset was built before and gave sum:
+// it indexes the stations at once, as every command needs them, and
+// builds the commune index and the geocoder on first use (see Warm), so
+// that a command reading a snapshot builds only what it asks for. The
+// dataset answers as New(src) would; its report is sum's, src.Report is
+// not read.
+func Restore(src Sources, sum Summary) *Dataset {
+	ds := newStations(&src, sum.Report)
+	ds.kept, ds.nCommunes, ds.nBoundaries = sum.Kept, sum.Communes, sum.Boundaries
+	// The builds repeat what New reported already: they report into a
+	// copy, thrown away.
+	var communes communeSources
+	if !src.noCommunes() {
+		ds.communes.build = func() *communeIndex {
+			communes = newCommuneSources(&src)
+			return communes.build(ds.stations, src.StationLines, sum.Report.scratch())
+		}
+	}
+	ds.geocoder.build = func() *geocode.Index {
+		ix := ds.communes.get() // fills communes
+		gx, _ := buildGeocoder(src.Addresses, ix, &communes, sum.Report.scratch())
+		return gx
+	}
+	return ds
+}
+
+// newStations indexes the stations of src, the part of New every query
+// needs, under the final report rep.
+func newStations(src *Sources, rep Report) *Dataset {
 	ds := &Dataset{
 		stations: src.Stations,
 		byID:     make(map[string]int32, len(src.Stations)),
-		report:   src.Report,
+		report:   rep,
 		loadedAt: src.LoadedAt,
 		version:  src.Version,
 	}
@@ -62,13 +123,6 @@ func New(src Sources) *Dataset {
 	if stations := ds.stations; len(stations) > 0 {
 		ds.open.build = func() *openIndex { return buildOpenIndex(stations) }
 	}
-	communes := newCommuneSources(&src)
-	if !communes.empty() {
-		ds.communes = communes.build(ds.stations, src.StationLines, &ds.report)
-	}
-	var refused int
-	ds.geocoder, refused = buildGeocoder(src.Addresses, ds.communes, &communes, &ds.report)
-	ds.kept = keptOf(&src, refused)
 	return ds
 }
 
@@ -211,8 +265,12 @@ func (d *Dataset) Nearest(q NearestQuery, buf []StationHit) ([]StationHit, *Comp
 		base := accept
 		accept = func(i int32) bool { return competent.isCompetent(&d.stations[i]) && (base == nil || base(i)) }
 	}
-	open := d.open.get()
-	if q.OpenAt.IsZero() || open == nil {
+	// The open-now index is built only for a query that needs it.
+	var open *openIndex
+	if !q.OpenAt.IsZero() {
+		open = d.open.get()
+	}
+	if open == nil {
 		*hits = d.points.Nearest(q.Point, q.Limit, q.RadiusM, accept, *hits)
 	} else {
 		spare, _ := d.hitPool.Get().(*[]geo.Hit[int32])

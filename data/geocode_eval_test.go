@@ -248,10 +248,10 @@ func readPostalNames(t *testing.T, ds *Dataset) postalNames {
 		switch r.Type {
 		case "commune-actuelle":
 			for _, pc := range r.CodesPostaux {
-				add(pc, r.Nom, ds.communes.byCode[r.Code])
+				add(pc, r.Nom, ds.communes.get().byCode[r.Code])
 			}
 		case "commune-deleguee", "commune-associee":
-			if cur := ds.communes.byCode[r.ChefLieu]; cur != nil {
+			if cur := ds.communes.get().byCode[r.ChefLieu]; cur != nil {
 				for _, pc := range cur.Postcodes {
 					add(pc, r.Nom, cur)
 				}
@@ -270,7 +270,7 @@ func readPostalNames(t *testing.T, ds *Dataset) postalNames {
 	// code_commune_insee, nom_de_la_commune, code_postal,
 	// libelle_d_acheminement, ligne_5, ...
 	for _, r := range rows[1:] {
-		c := ds.communes.lookup(r[0])
+		c := ds.communes.get().lookup(r[0])
 		for _, name := range r[1:5] {
 			if name != r[2] {
 				add(r[2], name, c)
@@ -380,7 +380,7 @@ func TestNationalGeocodingAccuracy(t *testing.T) {
 	}
 
 	adv := newEvalTally()
-	run(adversarialCases(rng, ds.communes.communes, 3000/scale), adv)
+	run(adversarialCases(rng, ds.communes.get().communes, 3000/scale), adv)
 	adv.log(t, "adversarial")
 	ok, total := adv.rate()
 	t.Logf("adversarial: %d/%d (%.2f %%)", ok, total, 100*float64(ok)/float64(total))
@@ -415,9 +415,9 @@ func TestNationalGeocodingAccuracy(t *testing.T) {
 	// The property on its own: the text names commune A and a street
 	// after B, the postcode is C's. C, which has the postcode, must come
 	// first, whatever the text says.
-	cases := adversarialCases(rng, ds.communes.communes, 2000/scale)
+	cases := adversarialCases(rng, ds.communes.get().communes, 2000/scale)
 	var pool []*Commune
-	for _, c := range ds.communes.communes {
+	for _, c := range ds.communes.get().communes {
 		if len(c.Postcodes) > 0 {
 			pool = append(pool, c)
 		}

@@ -51,14 +51,14 @@ func (m *GeoMatch) Competence() Competence {
 	return m.Commune.Competence
 }
 
-// Geocoder returns the address and commune index built at load time. It
-// is never nil; it holds only communes when no BAN file was loaded, and
+// Geocoder returns the address and commune index, built at load time or,
+// for a restored dataset, on first use. It is never nil; it holds only communes when no BAN file was loaded, and
 // nothing without commune files.
 func (d *Dataset) Geocoder() *geocode.Index {
-	if d.geocoder == nil {
-		return emptyGeocoder
+	if gx := d.geocoder.get(); gx != nil {
+		return gx
 	}
-	return d.geocoder
+	return emptyGeocoder
 }
 
 var emptyGeocoder = geocode.NewBuilder().Build()
@@ -113,7 +113,8 @@ func textPostcode(s string) string {
 
 // knownPostcode reports whether a loaded commune has postcode pc.
 func (d *Dataset) knownPostcode(pc string) bool {
-	return d.communes != nil && len(d.communes.byPostcode[pc]) > 0
+	ix := d.communes.get()
+	return ix != nil && len(ix.byPostcode[pc]) > 0
 }
 
 // ReverseGeocode returns up to limit addresses nearest to p, closest
@@ -168,8 +169,8 @@ func (d *Dataset) geoMatch(m geocode.Match) GeoMatch {
 			g.ID = code
 		}
 		g.Citycode = code
-		if d.communes != nil {
-			g.Commune = d.communes.lookup(code)
+		if ix := d.communes.get(); ix != nil {
+			g.Commune = ix.lookup(code)
 		}
 		if g.Commune != nil {
 			g.City = g.Commune.Name
@@ -187,8 +188,8 @@ func (d *Dataset) geoMatch(m geocode.Match) GeoMatch {
 		}
 		g.Citycode = code
 	}
-	if d.communes != nil {
-		g.Commune = d.communes.lookup(g.Citycode)
+	if ix := d.communes.get(); ix != nil {
+		g.Commune = ix.lookup(g.Citycode)
 	}
 	if g.Commune != nil && g.OldCitycode != "" {
 		g.Citycode, g.City = g.Commune.Code, g.Commune.Name

@@ -88,7 +88,7 @@ func TestReverseGeocodeFallsBackToCommune(t *testing.T) {
 	dir := copyFixtures(t, "jurisdiction/cog-communes.json", "jurisdiction/communes-geo.json",
 		"jurisdiction/communes-38-fixture.geojson", "jurisdiction/units-gn.csv")
 	ds := mustLoad(t, dir)
-	shape := ds.communes.shapes[0]
+	shape := ds.communes.get().shapes[0]
 	p := shape.bound.Center()
 	j, err := ds.Locate(p, 0)
 	if err != nil {

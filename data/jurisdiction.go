@@ -20,20 +20,10 @@ const DefaultBoundaryM = 50
 const MaxBoundaryM = 10_000
 
 // CommuneCount returns the number of communes and arrondissements known.
-func (d *Dataset) CommuneCount() int {
-	if d.communes == nil {
-		return 0
-	}
-	return len(d.communes.communes)
-}
+func (d *Dataset) CommuneCount() int { return d.nCommunes }
 
 // BoundaryCount returns the number of commune boundaries indexed.
-func (d *Dataset) BoundaryCount() int {
-	if d.communes == nil {
-		return 0
-	}
-	return d.communes.polygons.Len()
-}
+func (d *Dataset) BoundaryCount() int { return d.nBoundaries }
 
 // Commune returns the commune with the given current or former INSEE
 // code; a merged commune's code gives the commune it merged into.
@@ -42,8 +32,8 @@ func (d *Dataset) Commune(code string) (*Commune, error) {
 	if !communeCode.MatchString(code) {
 		return nil, fmt.Errorf("%w: %q is not an INSEE commune code (5 characters, e.g. 38185 or 2A004)", ErrInvalid, code)
 	}
-	if d.communes != nil {
-		if cm := d.communes.lookup(code); cm != nil {
+	if ix := d.communes.get(); ix != nil {
+		if cm := ix.lookup(code); cm != nil {
 			return cm, nil
 		}
 	}
@@ -54,7 +44,7 @@ func (d *Dataset) Commune(code string) (*Commune, error) {
 // q.Name ignoring case, accents and punctuation: exact matches first,
 // then names that start with it, each group by decreasing population.
 func (d *Dataset) Communes(q CommuneQuery) []*Commune {
-	ix := d.communes
+	ix := d.communes.get()
 	if ix == nil {
 		return nil
 	}
@@ -122,7 +112,7 @@ func (d *Dataset) communeAt(p orb.Point, boundary bool) (Jurisdiction, int32, *C
 	if err := ValidatePoint(p); err != nil {
 		return Jurisdiction{}, 0, nil, err
 	}
-	ix := d.communes
+	ix := d.communes.get()
 	if ix == nil || !ix.hasPolygons {
 		return Jurisdiction{}, 0, nil, fmt.Errorf("%w: no commune boundaries are loaded", ErrNotFound)
 	}
@@ -151,7 +141,7 @@ func (d *Dataset) communeAt(p orb.Point, boundary bool) (Jurisdiction, int32, *C
 // neighbours lists the communes other than that of shape own within maxM
 // of p, nearest first, one entry per commune.
 func (d *Dataset) neighbours(p orb.Point, maxM float64, own int32) []Neighbour {
-	ix := d.communes
+	ix := d.communes.get()
 	buf, _ := d.nearPool.Get().(*[]geo.Near[int32])
 	if buf == nil {
 		buf = new([]geo.Near[int32])

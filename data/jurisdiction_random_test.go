@@ -117,7 +117,7 @@ func TestLocateBruteForce(t *testing.T) {
 		ds = syntheticCommunes(rng, 40)
 		boxes = []orb.Bound{{Min: orb.Point{1.99, 45.99}, Max: orb.Point{2.41, 46.41}}}
 	}
-	shapes := ds.communes.shapes
+	shapes := ds.communes.get().shapes
 	grid := newBoxGrid(shapes)
 	const n = 20000
 	var kinds [4]int
@@ -132,7 +132,7 @@ func TestLocateBruteForce(t *testing.T) {
 				cands = append(cands, k)
 			}
 		}
-		got, ok := ds.communes.polygons.Locate(p)
+		got, ok := ds.communes.get().polygons.Locate(p)
 		boundary := false
 		for _, k := range cands {
 			if flatBoundaryDistance(p, shapes[k].geom) < 1e-3 {
@@ -173,7 +173,7 @@ func TestLocateBruteForce(t *testing.T) {
 				t.Fatalf("point %v (kind %d) on the boundary of %v: Locate = %v (found %v); want one of %v", p, kind, codesOf(shapes, cands), codesOf(shapes, []int32{got}), ok, codesOf(shapes, want))
 			}
 			inside := 0
-			for _, nb := range ds.communes.polygons.Nearby(p, 1, nil) {
+			for _, nb := range ds.communes.get().polygons.Nearby(p, 1, nil) {
 				if nb.Inside {
 					inside++
 				}
@@ -246,7 +246,7 @@ func (g *boxGrid) covering(p orb.Point) []int32 { return g.cells[gridCell(p[0], 
 func TestBoxGridMissesNoShape(t *testing.T) {
 	rng := geotest.Rand(t)
 	ds := syntheticCommunes(rng, 40)
-	shapes := ds.communes.shapes
+	shapes := ds.communes.get().shapes
 	grid := newBoxGrid(shapes)
 	box := orb.Bound{Min: orb.Point{1.99, 45.99}, Max: orb.Point{2.41, 46.41}}
 	for i := range 20000 {
@@ -394,14 +394,14 @@ func BenchmarkLocate(b *testing.B) {
 	pts := make([]orb.Point, 0, 4096)
 	for len(pts) < cap(pts) {
 		p := orb.Point{-5 + rng.Float64()*13, 42.5 + rng.Float64()*8.5}
-		if _, ok := ds.communes.polygons.Locate(p); ok {
+		if _, ok := ds.communes.get().polygons.Locate(p); ok {
 			pts = append(pts, p)
 		}
 	}
 	b.Run("index", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			ds.communes.polygons.Locate(pts[i%len(pts)])
+			ds.communes.get().polygons.Locate(pts[i%len(pts)])
 		}
 	})
 	b.Run("dataset/commune", func(b *testing.B) {
@@ -451,7 +451,7 @@ func TestNationalCoverage(t *testing.T) {
 	zones := map[Zone]int{}
 	var unknown []string
 	merged, resolved, units := 0, 0, 0
-	for _, s := range ds.communes.shapes {
+	for _, s := range ds.communes.get().shapes {
 		zones[s.competence.Zone]++
 		if s.competence.Zone == ZoneUnknown && len(unknown) < 10 {
 			unknown = append(unknown, s.code+" "+s.name)
@@ -467,8 +467,8 @@ func TestNationalCoverage(t *testing.T) {
 		}
 	}
 	t.Logf("%d boundaries: %d gendarmerie, %d police, %d mixed, %d unknown (e.g. %v); %d under a code merged since; %d of %d competent units resolve to a station",
-		len(ds.communes.shapes), zones[ZoneGendarmerie], zones[ZonePolice], zones[ZoneMixed], zones[ZoneUnknown], unknown, merged, resolved, units)
-	if zones[ZoneUnknown] > len(ds.communes.shapes)/100 {
+		len(ds.communes.get().shapes), zones[ZoneGendarmerie], zones[ZonePolice], zones[ZoneMixed], zones[ZoneUnknown], unknown, merged, resolved, units)
+	if zones[ZoneUnknown] > len(ds.communes.get().shapes)/100 {
 		t.Errorf("%d boundaries have no jurisdiction, want at most 1 %%", zones[ZoneUnknown])
 	}
 }

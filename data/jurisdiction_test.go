@@ -104,7 +104,7 @@ func TestSharedEdge(t *testing.T) {
 			}
 		}
 		in := 0
-		for _, s := range ds.communes.shapes {
+		for _, s := range ds.communes.get().shapes {
 			if s.code == j.ShapeCode {
 				in++
 			}

@@ -171,3 +171,15 @@ func (r *Report) Warnings() []Rejection {
 	}
 	return all
 }
+
+// scratch returns a copy of r that can be added to without changing r,
+// for a build that repeats what was reported already.
+func (r *Report) scratch() *Report {
+	c := &Report{Files: make([]FileReport, len(r.Files)), Skipped: r.Skipped}
+	for i, f := range r.Files {
+		// Clipped, so that appending copies rather than writing into r's arrays.
+		f.Rejections, f.Warnings = f.Rejections[:len(f.Rejections):len(f.Rejections)], f.Warnings[:len(f.Warnings):len(f.Warnings)]
+		c.Files[i] = f
+	}
+	return c
+}

@@ -19,23 +19,23 @@ func (d *Dataset) Sizes() []Size {
 		{"police stations", byForce[Police]},
 		{"communes", d.CommuneCount()},
 		{"commune boundaries", d.BoundaryCount()},
-		{"COG commune records", d.kept.cog},
-		{"commune centres", d.kept.centres},
-		{"jurisdiction rows", d.kept.competence},
-		{"BAN addresses", d.kept.addresses},
-		{"directory records", d.kept.directory},
+		{"COG commune records", d.kept.COG},
+		{"commune centres", d.kept.Centres},
+		{"jurisdiction rows", d.kept.Competence},
+		{"BAN addresses", d.kept.Addresses},
+		{"directory records", d.kept.Directory},
 	}
 }
 
-// keptRows counts the rows of each kind of source kept in a dataset.
-type keptRows struct {
-	cog, centres, competence, addresses, directory int
+// Kept counts the rows of each kind of source kept in a dataset.
+type Kept struct {
+	COG, Centres, Competence, Addresses, Directory int
 }
 
-func keptOf(src *Sources, refused int) keptRows {
-	k := keptRows{cog: len(src.COG), centres: len(src.CommuneGeo), addresses: len(src.Addresses) - refused, directory: src.DirectoryRecords}
+func keptOf(src *Sources, refused int) Kept {
+	k := Kept{COG: len(src.COG), Centres: len(src.CommuneGeo), Addresses: len(src.Addresses) - refused, Directory: src.DirectoryRecords}
 	for _, rows := range src.Competence {
-		k.competence += len(rows)
+		k.Competence += len(rows)
 	}
 	return k
 }

@@ -1,11 +1,9 @@
 package load
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"sort"
 	"time"
@@ -85,17 +83,27 @@ func DirSnapshot(dir string, opts Options, so SnapshotOptions) (*data.Dataset, S
 	if err != nil {
 		return nil, st, err
 	}
-	// New owns the sources once given them: they are encoded first.
-	var payload []byte
-	if len(src.Stations) > 0 {
-		payload = encodeSources(&src)
-	}
-	ds := data.New(src)
+	ds, payload := buildPayload(src)
 	if ds.Len() == 0 {
 		return ds, st, ErrNoStations
 	}
 	writeSnapshot(&st, dir, before, scanErr, write, payload)
 	return ds, st, nil
+}
+
+// buildPayload builds the dataset of src and encodes the snapshot payload
+// that restores it: the sources, encoded before New owns them, then the
+// summary New made of them. Without stations there is no payload.
+func buildPayload(src data.Sources) (*data.Dataset, []byte) {
+	if len(src.Stations) == 0 {
+		return data.New(src), nil
+	}
+	var e snapshot.Encoder
+	encodeSources(&e, &src)
+	ds := data.New(src)
+	sum := ds.Summary()
+	encodeSummary(&e, &sum)
+	return ds, e.Bytes()
 }
 
 // loadSnapshot builds the dataset from the snapshot at p if it was made
@@ -108,7 +116,7 @@ func loadSnapshot(p string, now snapshot.Manifest, opts Options) (*data.Dataset,
 	if diff := m.Diff(now); diff != "" {
 		return nil, fmt.Errorf("stale: %s since it was written", diff)
 	}
-	src, err := decodeSources(payload)
+	src, sum, err := decodePayload(payload)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", snapshot.ErrCorrupt, err)
 	}
@@ -119,7 +127,7 @@ func loadSnapshot(p string, now snapshot.Manifest, opts Options) (*data.Dataset,
 	if opts.Now != nil {
 		src.LoadedAt = opts.Now()
 	}
-	return data.New(src), nil
+	return data.Restore(src, sum), nil
 }
 
 // writeSnapshot stores payload at the first of paths where it can, unless
@@ -161,17 +169,16 @@ func writeSnapshot(st *SnapshotStatus, dir string, before snapshot.Manifest, sca
 
 // The snapshot payload is data.Sources: what the source files parse to,
 // the directory records already merged into the stations, with the
-// load's report and version. Building the dataset from it is what a load
-// of the files does after reading them, which is most of its time.
+// load's version; then the data.Summary of the dataset built from them,
+// its final report included. Restoring the dataset from them builds only
+// what a query asks for; a load of the files builds everything.
 
-func encodeSources(src *data.Sources) []byte {
-	var e snapshot.Encoder
+func encodeSources(e *snapshot.Encoder, src *data.Sources) {
 	e.String(src.Version)
-	encodeReport(&e, &src.Report)
 	e.Int(src.DirectoryRecords)
 	e.Uvarint(uint64(len(src.Stations)))
 	for i := range src.Stations {
-		encodeStation(&e, &src.Stations[i])
+		encodeStation(e, &src.Stations[i])
 		e.Int(src.StationLines[i])
 	}
 	e.Uvarint(uint64(len(src.Shapes)))
@@ -181,8 +188,8 @@ func encodeSources(src *data.Sources) []byte {
 		e.String(s.Name)
 		e.String(s.File)
 		e.Int(s.Line)
-		encodeBound(&e, s.Bound)
-		encodeMultiPolygon(&e, s.Geom)
+		encodeBound(e, s.Bound)
+		encodeMultiPolygon(e, s.Geom)
 	}
 	e.Uvarint(uint64(len(src.COG)))
 	for i := range src.COG {
@@ -202,8 +209,8 @@ func encodeSources(src *data.Sources) []byte {
 	for _, code := range sortedKeys(src.CommuneGeo) {
 		g := src.CommuneGeo[code]
 		e.String(code)
-		encodePoint(&e, g.Center)
-		encodeBound(&e, g.Bound)
+		encodePoint(e, g.Center)
+		encodeBound(e, g.Bound)
 	}
 	e.Uvarint(uint64(len(src.Competence)))
 	for _, code := range sortedKeys(src.Competence) {
@@ -230,7 +237,7 @@ func encodeSources(src *data.Sources) []byte {
 		e.String(a.Postcode)
 		e.String(a.Citycode)
 		e.String(a.City)
-		encodePoint(&e, a.Point)
+		encodePoint(e, a.Point)
 	}
 	e.Uvarint(uint64(len(src.PostalNames)))
 	for _, p := range src.PostalNames {
@@ -241,7 +248,37 @@ func encodeSources(src *data.Sources) []byte {
 		e.String(p.File)
 		e.Int(p.Line)
 	}
-	return e.Bytes()
+}
+
+func encodeSummary(e *snapshot.Encoder, s *data.Summary) {
+	encodeReport(e, &s.Report)
+	k := &s.Kept
+	for _, n := range []int{k.COG, k.Centres, k.Competence, k.Addresses, k.Directory, s.Communes, s.Boundaries} {
+		e.Int(n)
+	}
+}
+
+// decodePayload reads a payload back: the sources and the summary of the
+// dataset they gave. It comes from a file: any byte string gives sources
+// that data.Restore accepts, with the invariants the loaders guarantee
+// (unique ids and codes, valid station positions), or an error; never a
+// panic. The sources alias p, which must not be modified afterwards.
+func decodePayload(p []byte) (data.Sources, data.Summary, error) {
+	d := snapshot.NewDecoder(p)
+	src := decodeSources(d)
+	var sum data.Summary
+	sum.Report = decodeReport(d)
+	k := &sum.Kept
+	for _, n := range []*int{&k.COG, &k.Centres, &k.Competence, &k.Addresses, &k.Directory, &sum.Communes, &sum.Boundaries} {
+		*n = d.Int()
+	}
+	if err := d.Err(); err != nil {
+		return data.Sources{}, data.Summary{}, err
+	}
+	if d.Remaining() != 0 {
+		return data.Sources{}, data.Summary{}, fmt.Errorf("%d bytes after the data", d.Remaining())
+	}
+	return src, sum, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -253,15 +290,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// decodeSources reads a payload back. It comes from a file: any byte
-// string gives sources that data.New accepts, with the invariants the
-// loaders guarantee (unique ids and codes, valid station positions), or
-// an error; never a panic.
-func decodeSources(p []byte) (data.Sources, error) {
-	d := snapshot.NewDecoder(p)
+// decodeSources reads what encodeSources wrote; d holds the error.
+func decodeSources(d *snapshot.Decoder) data.Sources {
 	var src data.Sources
 	src.Version = d.String()
-	src.Report = decodeReport(d)
 	src.DirectoryRecords = d.Int()
 	n := d.Len(16)
 	src.Stations = make([]data.Station, 0, n)
@@ -352,13 +384,7 @@ func decodeSources(p []byte) (data.Sources, error) {
 		src.PostalNames[i] = data.PostalName{Code: d.String(), Postcode: d.String(), Routing: d.String(), Line5: d.String(),
 			File: d.String(), Line: d.Int()}
 	}
-	if err := d.Err(); err != nil {
-		return data.Sources{}, err
-	}
-	if d.Remaining() != 0 {
-		return data.Sources{}, fmt.Errorf("%d bytes after the data", d.Remaining())
-	}
-	return src, nil
+	return src
 }
 
 // parseSchedule is the schedule a load gave the station: its warnings are
@@ -502,54 +528,60 @@ func decodeBound(d *snapshot.Decoder) orb.Bound {
 	return orb.Bound{Min: decodePoint(d), Max: decodePoint(d)}
 }
 
-// encodeMultiPolygon writes the number of points first, so that the
-// decoder puts every ring of a boundary in one allocation.
+// encodeMultiPolygon writes the number of points of each ring, then the
+// points of every ring in one aligned block, which the decoder reads in
+// place.
 func encodeMultiPolygon(e *snapshot.Encoder, mp orb.MultiPolygon) {
 	total := 0
-	for _, p := range mp {
-		for _, r := range p {
-			total += len(r)
-		}
-	}
-	e.Uvarint(uint64(total))
 	e.Uvarint(uint64(len(mp)))
 	for _, p := range mp {
 		e.Uvarint(uint64(len(p)))
 		for _, r := range p {
 			e.Uvarint(uint64(len(r)))
-			for _, pt := range r {
-				encodePoint(e, pt)
-			}
+			total += len(r)
+		}
+	}
+	e.Uvarint(uint64(total))
+	e.Align()
+	for _, p := range mp {
+		for _, r := range p {
+			snapshot.EncodePairs(e, r)
 		}
 	}
 }
 
 func decodeMultiPolygon(d *snapshot.Decoder) orb.MultiPolygon {
-	points := make([]orb.Point, 0, d.Len(16))
 	mp := make(orb.MultiPolygon, d.Len(1))
+	var sizes []int
 	for i := range mp {
 		mp[i] = make(orb.Polygon, d.Len(1))
+		for range mp[i] {
+			sizes = append(sizes, d.Len(16))
+		}
+	}
+	total := d.Len(16)
+	points := snapshot.DecodePairs[orb.Point](d, total)
+	if d.Err() != nil {
+		return nil
+	}
+	k := 0
+	for i := range mp {
 		for j := range mp[i] {
-			n := d.Len(16)
-			if len(points)+n > cap(points) {
-				d.Fail(errors.New("boundary has more points than announced"))
+			n := sizes[k]
+			k++
+			if n > len(points) {
+				d.Fail(errors.New("boundary has fewer points than its rings"))
 				return nil
-			}
-			raw := d.Bytes(16 * n)
-			if len(raw) != 16*n {
-				return nil
-			}
-			start := len(points)
-			for k := 0; k < len(raw); k += 16 {
-				points = append(points, orb.Point{
-					math.Float64frombits(binary.LittleEndian.Uint64(raw[k:])),
-					math.Float64frombits(binary.LittleEndian.Uint64(raw[k+8:])),
-				})
 			}
 			// The full slice expression keeps an append to one ring from
 			// writing over the next.
-			mp[i][j] = orb.Ring(points[start:len(points):len(points)])
+			mp[i][j] = orb.Ring(points[:n:n])
+			points = points[n:]
 		}
+	}
+	if len(points) != 0 {
+		d.Fail(errors.New("boundary has more points than its rings"))
+		return nil
 	}
 	return mp
 }

@@ -9,7 +9,7 @@ import (
 
 // FuzzSnapshotPayload: the snapshot payload is read back from a file, so
 // its decoder is a parser of untrusted bytes: whatever they are, decoding
-// and building a dataset from them returns a dataset or an error, never a
+// and restoring a dataset from them returns a dataset or an error, never a
 // panic. The checksum of the file around it is left out, so that the
 // fuzzer's mutations reach the decoder. Seeded with the snapshots of
 // fixtures.
@@ -19,13 +19,14 @@ func FuzzSnapshotPayload(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(encodeSources(&src))
+		_, payload := buildPayload(src)
+		f.Add(payload)
 	}
 	f.Fuzz(func(t *testing.T, p []byte) {
-		src, err := decodeSources(p)
+		src, sum, err := decodePayload(p)
 		if err != nil {
 			return
 		}
-		data.New(src).Warm()
+		data.Restore(src, sum).Warm()
 	})
 }
