@@ -82,21 +82,27 @@ func (d *Dataset) Summary() Summary {
 // builds the commune index and the geocoder on first use (see Warm), so
 // that a command reading a snapshot builds only what it asks for. The
 // dataset answers as New(src) would; its report is sum's, src.Report is
-// not read.
-func Restore(src Sources, sum Summary) *Dataset {
+// not read. fill, when not nil, completes src with the sources only those
+// indexes read (Shapes, COG, CommuneGeo, Competence, Addresses,
+// PostalNames) before they are first built.
+func Restore(src Sources, sum Summary, fill func(*Sources)) *Dataset {
 	ds := newStations(&src, sum.Report)
 	ds.kept, ds.nCommunes, ds.nBoundaries = sum.Kept, sum.Communes, sum.Boundaries
 	// The builds repeat what New reported already: they report into a
 	// copy, thrown away.
 	var communes communeSources
-	if !src.noCommunes() {
-		ds.communes.build = func() *communeIndex {
-			communes = newCommuneSources(&src)
-			return communes.build(ds.stations, src.StationLines, sum.Report.scratch())
+	ds.communes.build = func() *communeIndex {
+		if fill != nil {
+			fill(&src)
 		}
+		communes = newCommuneSources(&src)
+		if src.noCommunes() {
+			return nil
+		}
+		return communes.build(ds.stations, src.StationLines, sum.Report.scratch())
 	}
 	ds.geocoder.build = func() *geocode.Index {
-		ix := ds.communes.get() // fills communes
+		ix := ds.communes.get() // fills src and communes
 		gx, _ := buildGeocoder(src.Addresses, ix, &communes, sum.Report.scratch())
 		return gx
 	}

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
+	"slices"
 	"sort"
 	"time"
 
@@ -116,7 +118,7 @@ func loadSnapshot(p string, now snapshot.Manifest, opts Options) (*data.Dataset,
 	if diff := m.Diff(now); diff != "" {
 		return nil, fmt.Errorf("stale: %s since it was written", diff)
 	}
-	src, sum, err := decodePayload(payload)
+	src, sum, fill, err := decodePayload(payload)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", snapshot.ErrCorrupt, err)
 	}
@@ -127,7 +129,7 @@ func loadSnapshot(p string, now snapshot.Manifest, opts Options) (*data.Dataset,
 	if opts.Now != nil {
 		src.LoadedAt = opts.Now()
 	}
-	return data.Restore(src, sum), nil
+	return data.Restore(src, sum, fill), nil
 }
 
 // writeSnapshot stores payload at the first of paths where it can, unless
@@ -181,12 +183,20 @@ func encodeSources(e *snapshot.Encoder, src *data.Sources) {
 		encodeStation(e, &src.Stations[i])
 		e.Int(src.StationLines[i])
 	}
+	var t snapshot.Encoder
+	encodeTail(&t, src)
+	e.Blob(t.Bytes())
+}
+
+// encodeTail writes the sources only the commune index and the geocoder
+// read, apart: a restored dataset decodes them when it first needs them.
+func encodeTail(e *snapshot.Encoder, src *data.Sources) {
 	e.Uvarint(uint64(len(src.Shapes)))
 	for i := range src.Shapes {
 		s := &src.Shapes[i]
 		e.String(s.Code)
 		e.String(s.Name)
-		e.String(s.File)
+		e.Ref(s.File)
 		e.Int(s.Line)
 		encodeBound(e, s.Bound)
 		encodeMultiPolygon(e, s.Geom)
@@ -196,9 +206,9 @@ func encodeSources(e *snapshot.Encoder, src *data.Sources) {
 		r := &src.COG[i]
 		e.String(r.Code)
 		e.String(r.Nom)
-		e.String(r.Type)
-		e.String(r.Departement)
-		e.String(r.Region)
+		e.Ref(r.Type)
+		e.Ref(r.Departement)
+		e.Ref(r.Region)
 		e.Strings(r.CodesPostaux)
 		e.Int(r.Population)
 		e.Strings(r.AnciensCodes)
@@ -218,16 +228,16 @@ func encodeSources(e *snapshot.Encoder, src *data.Sources) {
 		e.String(code)
 		e.Uvarint(uint64(len(rows)))
 		for _, r := range rows {
-			e.String(r.ServiceID)
+			e.Ref(r.ServiceID)
 			e.Uvarint(uint64(r.Force))
-			e.String(r.File)
+			e.Ref(r.File)
 			e.Int(r.Line)
 		}
 	}
 	e.Uvarint(uint64(len(src.Addresses)))
 	for i := range src.Addresses {
 		r := &src.Addresses[i]
-		e.String(r.File)
+		e.Ref(r.File)
 		e.Int(r.Line)
 		a := &r.Address
 		e.String(a.ID)
@@ -245,7 +255,7 @@ func encodeSources(e *snapshot.Encoder, src *data.Sources) {
 		e.String(p.Postcode)
 		e.String(p.Routing)
 		e.String(p.Line5)
-		e.String(p.File)
+		e.Ref(p.File)
 		e.Int(p.Line)
 	}
 }
@@ -258,14 +268,14 @@ func encodeSummary(e *snapshot.Encoder, s *data.Summary) {
 	}
 }
 
-// decodePayload reads a payload back: the sources and the summary of the
-// dataset they gave. It comes from a file: any byte string gives sources
+// decodePayload reads a payload back: the sources, their boundaries apart,
+// and the summary of the dataset they gave. It comes from a file: any byte string gives sources
 // that data.Restore accepts, with the invariants the loaders guarantee
 // (unique ids and codes, valid station positions), or an error; never a
 // panic. The sources alias p, which must not be modified afterwards.
-func decodePayload(p []byte) (data.Sources, data.Summary, error) {
+func decodePayload(p []byte) (data.Sources, data.Summary, func(*data.Sources), error) {
 	d := snapshot.NewDecoder(p)
-	src := decodeSources(d)
+	src, fill := decodeSources(d)
 	var sum data.Summary
 	sum.Report = decodeReport(d)
 	k := &sum.Kept
@@ -273,12 +283,12 @@ func decodePayload(p []byte) (data.Sources, data.Summary, error) {
 		*n = d.Int()
 	}
 	if err := d.Err(); err != nil {
-		return data.Sources{}, data.Summary{}, err
+		return data.Sources{}, data.Summary{}, nil, err
 	}
 	if d.Remaining() != 0 {
-		return data.Sources{}, data.Summary{}, fmt.Errorf("%d bytes after the data", d.Remaining())
+		return data.Sources{}, data.Summary{}, nil, fmt.Errorf("%d bytes after the data", d.Remaining())
 	}
-	return src, sum, nil
+	return src, sum, fill, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -290,9 +300,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// decodeSources reads what encodeSources wrote; d holds the error.
-func decodeSources(d *snapshot.Decoder) data.Sources {
-	var src data.Sources
+// decodeSources reads what encodeSources wrote but the tail, which it only
+// checks: the tail's sources are read by fill, which cannot fail then.
+// d holds the error.
+func decodeSources(d *snapshot.Decoder) (src data.Sources, fill func(*data.Sources)) {
 	src.Version = d.String()
 	src.DirectoryRecords = d.Int()
 	n := d.Len(16)
@@ -316,75 +327,155 @@ func decodeSources(d *snapshot.Decoder) data.Sources {
 		src.Stations = append(src.Stations, s)
 		src.StationLines = append(src.StationLines, line)
 	}
-	n = d.Len(8)
-	src.Shapes = make([]data.CommuneShape, 0, n)
-	codes := make(map[string]bool, n)
+	tail := d.Bytes(d.Len(1))
+	if d.Err() != nil {
+		return src, nil
+	}
+	points, err := decodeTail(tail, nil, 0)
+	if err != nil {
+		d.Fail(err)
+		return src, nil
+	}
+	return src, func(src *data.Sources) {
+		// Checked above: the same bytes decode the same way.
+		_, _ = decodeTail(tail, src, points)
+	}
+}
+
+// decodeTail reads what encodeTail wrote into src or, with src nil, only
+// checks it, with the invariants the loaders guarantee (unique codes,
+// codes of at least 3 characters, valid boundaries and forces), and
+// counts the points of the boundaries: points is that count when src is
+// not nil.
+func decodeTail(tail []byte, src *data.Sources, points int) (int, error) {
+	d := snapshot.NewDecoder(tail)
+	check := src == nil
+	var pts []orb.Point
+	if !check {
+		pts = make([]orb.Point, points)
+	}
+	points = 0
+	var codes []string // to find repeated ones
+	n := d.Len(8)
+	if !check {
+		src.Shapes = make([]data.CommuneShape, 0, n)
+	}
 	for range n {
-		s := data.CommuneShape{Code: d.String(), Name: d.String(), File: d.String(), Line: d.Int()}
+		s := data.CommuneShape{Code: d.String(), Name: d.String(), File: d.Ref(), Line: d.Int()}
 		s.Bound = decodeBound(d)
-		s.Geom = decodeMultiPolygon(d)
+		blob := d.Bytes(d.Len(1))
 		if d.Err() != nil {
 			break
 		}
-		if codes[s.Code] || len(s.Code) < 3 {
-			d.Fail(fmt.Errorf("bad or repeated commune boundary %q", s.Code))
-			break
+		if check {
+			_, np, err := decodeBoundary(blob, nil)
+			if err != nil || len(s.Code) < 3 {
+				d.Fail(fmt.Errorf("commune boundary %q: bad code or boundary: %v", s.Code, err))
+				break
+			}
+			points += np
+			codes = append(codes, s.Code)
+			continue
 		}
-		codes[s.Code] = true
+		s.Geom, _, _ = decodeBoundary(blob, &pts)
 		src.Shapes = append(src.Shapes, s)
 	}
+	if check {
+		if c, ok := repeated(codes); ok {
+			d.Fail(fmt.Errorf("commune boundary %q twice", c))
+		}
+		codes = codes[:0]
+	}
 	n = d.Len(12)
-	src.COG = make([]data.COGRecord, 0, n)
-	current := make(map[string]bool, n)
+	if !check {
+		src.COG = make([]data.COGRecord, 0, n)
+	}
 	for range n {
-		r := data.COGRecord{Code: d.String(), Nom: d.String(), Type: d.String(), Departement: d.String(), Region: d.String(),
+		r := data.COGRecord{Code: d.String(), Nom: d.String(), Type: d.Ref(), Departement: d.Ref(), Region: d.Ref(),
 			CodesPostaux: d.Strings(), Population: d.Int(), AnciensCodes: d.Strings(), ChefLieu: d.String(), Commune: d.String()}
 		if d.Err() != nil {
 			break
 		}
-		if r.Type == data.COGCurrent || r.Type == data.COGCurrentFallback || r.Type == data.COGArrondissement {
-			if current[r.Code] {
-				d.Fail(fmt.Errorf("commune %q twice", r.Code))
-				break
+		if check {
+			if r.Type == data.COGCurrent || r.Type == data.COGCurrentFallback || r.Type == data.COGArrondissement {
+				codes = append(codes, r.Code)
 			}
-			current[r.Code] = true
+			continue
 		}
 		src.COG = append(src.COG, r)
 	}
-	if n = d.Len(1 + 6*8); n > 0 {
+	if c, ok := repeated(codes); check && ok {
+		d.Fail(fmt.Errorf("commune %q twice", c))
+	}
+	if n = d.Len(1 + 6*8); n > 0 && !check {
 		src.CommuneGeo = make(map[string]data.CommuneGeo, n)
 	}
 	for range n {
-		code := d.String()
-		src.CommuneGeo[code] = data.CommuneGeo{Center: decodePoint(d), Bound: decodeBound(d)}
+		code, g := d.String(), data.CommuneGeo{Center: decodePoint(d), Bound: decodeBound(d)}
+		if !check {
+			src.CommuneGeo[code] = g
+		}
 	}
-	if n = d.Len(2); n > 0 {
+	if n = d.Len(2); n > 0 && !check {
 		src.Competence = make(map[string][]data.CompetenceRow, n)
 	}
 	for range n {
-		code := d.String()
-		rows := make([]data.CompetenceRow, d.Len(4))
-		for i := range rows {
-			rows[i] = data.CompetenceRow{ServiceID: d.String(), Force: decodeForce(d), File: d.String(), Line: d.Int()}
+		code, m := d.String(), d.Len(4)
+		var rows []data.CompetenceRow
+		if !check {
+			rows = make([]data.CompetenceRow, 0, m)
 		}
-		src.Competence[code] = rows
+		for range m {
+			row := data.CompetenceRow{ServiceID: d.Ref(), Force: decodeForce(d), File: d.Ref(), Line: d.Int()}
+			if !check {
+				rows = append(rows, row)
+			}
+		}
+		if !check {
+			src.Competence[code] = rows
+		}
 	}
-	if n = d.Len(9 + 16); n > 0 {
-		src.Addresses = make([]data.AddressRow, n)
+	n = d.Len(9 + 16)
+	if !check && n > 0 {
+		src.Addresses = make([]data.AddressRow, 0, n)
 	}
-	for i := range src.Addresses {
-		src.Addresses[i] = data.AddressRow{File: d.String(), Line: d.Int(), Address: geocode.Address{
+	for range n {
+		a := data.AddressRow{File: d.Ref(), Line: d.Int(), Address: geocode.Address{
 			ID: d.String(), Number: d.String(), Rep: d.String(), Street: d.String(),
 			Postcode: d.String(), Citycode: d.String(), City: d.String(), Point: decodePoint(d)}}
+		if !check {
+			src.Addresses = append(src.Addresses, a)
+		}
 	}
-	if n = d.Len(6); n > 0 {
-		src.PostalNames = make([]data.PostalName, n)
+	n = d.Len(6)
+	if !check && n > 0 {
+		src.PostalNames = make([]data.PostalName, 0, n)
 	}
-	for i := range src.PostalNames {
-		src.PostalNames[i] = data.PostalName{Code: d.String(), Postcode: d.String(), Routing: d.String(), Line5: d.String(),
-			File: d.String(), Line: d.Int()}
+	for range n {
+		p := data.PostalName{Code: d.String(), Postcode: d.String(), Routing: d.String(), Line5: d.String(),
+			File: d.Ref(), Line: d.Int()}
+		if !check {
+			src.PostalNames = append(src.PostalNames, p)
+		}
 	}
-	return src
+	if err := d.Err(); err != nil {
+		return 0, err
+	}
+	if d.Remaining() != 0 {
+		return 0, fmt.Errorf("%d bytes after the commune sources", d.Remaining())
+	}
+	return points, nil
+}
+
+// repeated returns a string that ss holds twice, sorting ss.
+func repeated(ss []string) (string, bool) {
+	slices.Sort(ss)
+	for i := 1; i < len(ss); i++ {
+		if ss[i] == ss[i-1] {
+			return ss[i], true
+		}
+	}
+	return "", false
 }
 
 // parseSchedule is the schedule a load gave the station: its warnings are
@@ -399,7 +490,7 @@ func encodeReport(e *snapshot.Encoder, r *data.Report) {
 	e.Uvarint(uint64(len(r.Files)))
 	for i := range r.Files {
 		f := &r.Files[i]
-		e.String(f.File)
+		e.Ref(f.File)
 		e.String(f.Format)
 		e.String(f.Encoding)
 		e.Int(f.Rows)
@@ -411,7 +502,7 @@ func encodeReport(e *snapshot.Encoder, r *data.Report) {
 	}
 	e.Uvarint(uint64(len(r.Skipped)))
 	for _, s := range r.Skipped {
-		e.String(s.File)
+		e.Ref(s.File)
 		e.String(s.Reason)
 	}
 }
@@ -424,9 +515,9 @@ func encodeRejections(e *snapshot.Encoder, rs []data.Rejection) {
 	}
 	e.Uvarint(uint64(len(rs)) + 1)
 	for _, r := range rs {
-		e.String(r.File)
+		e.Ref(r.File)
 		e.Int(r.Line)
-		e.String(r.Reason)
+		e.Ref(r.Reason)
 		e.String(r.Detail)
 	}
 }
@@ -437,7 +528,7 @@ func decodeReport(d *snapshot.Decoder) data.Report {
 		r.Files = make([]data.FileReport, n)
 	}
 	for i := range r.Files {
-		r.Files[i] = data.FileReport{File: d.String(), Format: d.String(), Encoding: d.String(),
+		r.Files[i] = data.FileReport{File: d.Ref(), Format: d.String(), Encoding: d.String(),
 			Rows: d.Int(), Kept: d.Int(), Merged: d.Int(), Ignored: d.Int(),
 			Rejections: decodeRejections(d), Warnings: decodeRejections(d)}
 	}
@@ -445,7 +536,7 @@ func decodeReport(d *snapshot.Decoder) data.Report {
 		r.Skipped = make([]data.SkippedFile, n)
 	}
 	for i := range r.Skipped {
-		r.Skipped[i] = data.SkippedFile{File: d.String(), Reason: d.String()}
+		r.Skipped[i] = data.SkippedFile{File: d.Ref(), Reason: d.String()}
 	}
 	return r
 }
@@ -457,7 +548,7 @@ func decodeRejections(d *snapshot.Decoder) []data.Rejection {
 	}
 	rs := make([]data.Rejection, n-1)
 	for i := range rs {
-		rs[i] = data.Rejection{File: d.String(), Line: d.Int(), Reason: d.String(), Detail: d.String()}
+		rs[i] = data.Rejection{File: d.Ref(), Line: d.Int(), Reason: d.Ref(), Detail: d.String()}
 	}
 	return rs
 }
@@ -528,60 +619,121 @@ func decodeBound(d *snapshot.Decoder) orb.Bound {
 	return orb.Bound{Min: decodePoint(d), Max: decodePoint(d)}
 }
 
-// encodeMultiPolygon writes the number of points of each ring, then the
-// points of every ring in one aligned block, which the decoder reads in
-// place.
+// A boundary is written as one blob, so that a restored dataset decodes
+// it only when it builds its commune index: the scale of its coordinates,
+// then per polygon its rings, per ring its points. The coordinates are in
+// fixed point, 10^scale units per degree, each point the difference from
+// the previous one, in zigzag varints: a quarter of the size of floats,
+// and so of the file to read. A boundary whose coordinates are not all
+// decimals of at most 7 places, exactly, is written in floats (scale 0).
+
 func encodeMultiPolygon(e *snapshot.Encoder, mp orb.MultiPolygon) {
-	total := 0
-	e.Uvarint(uint64(len(mp)))
-	for _, p := range mp {
-		e.Uvarint(uint64(len(p)))
-		for _, r := range p {
-			e.Uvarint(uint64(len(r)))
-			total += len(r)
+	var b snapshot.Encoder
+	scale := fixedScale(mp)
+	b.Uvarint(uint64(scale))
+	unit := math.Pow10(scale)
+	var last [2]int64
+	b.Uvarint(uint64(len(mp)))
+	for _, poly := range mp {
+		b.Uvarint(uint64(len(poly)))
+		for _, r := range poly {
+			b.Uvarint(uint64(len(r)))
+			for _, pt := range r {
+				if scale == 0 {
+					b.Float64(pt[0])
+					b.Float64(pt[1])
+					continue
+				}
+				for k := range 2 {
+					v := int64(math.Round(pt[k] * unit))
+					b.Varint(v - last[k])
+					last[k] = v
+				}
+			}
 		}
 	}
-	e.Uvarint(uint64(total))
-	e.Align()
-	for _, p := range mp {
-		for _, r := range p {
-			snapshot.EncodePairs(e, r)
-		}
-	}
+	e.Blob(b.Bytes())
 }
 
-func decodeMultiPolygon(d *snapshot.Decoder) orb.MultiPolygon {
-	mp := make(orb.MultiPolygon, d.Len(1))
-	var sizes []int
-	for i := range mp {
-		mp[i] = make(orb.Polygon, d.Len(1))
-		for range mp[i] {
-			sizes = append(sizes, d.Len(16))
-		}
-	}
-	total := d.Len(16)
-	points := snapshot.DecodePairs[orb.Point](d, total)
-	if d.Err() != nil {
-		return nil
-	}
-	k := 0
-	for i := range mp {
-		for j := range mp[i] {
-			n := sizes[k]
-			k++
-			if n > len(points) {
-				d.Fail(errors.New("boundary has fewer points than its rings"))
-				return nil
+// fixedScale returns the fewest decimal places, 5 to 7, that give every
+// coordinate of mp back bit for bit as n / 10^places, or 0 when none does.
+// A division of two integers held exactly is correctly rounded, as the
+// parse of the decimal text is: both give the nearest float.
+func fixedScale(mp orb.MultiPolygon) int {
+	for scale := 5; scale <= 7; scale++ {
+		unit := math.Pow10(scale)
+		ok := true
+		for _, poly := range mp {
+			for _, r := range poly {
+				for _, pt := range r {
+					for _, x := range pt {
+						v := math.Round(x * unit)
+						ok = ok && math.Abs(v) < 1<<53 && math.Float64bits(v/unit) == math.Float64bits(x)
+					}
+				}
 			}
-			// The full slice expression keeps an append to one ring from
-			// writing over the next.
-			mp[i][j] = orb.Ring(points[:n:n])
-			points = points[n:]
+		}
+		if ok {
+			return scale
 		}
 	}
-	if len(points) != 0 {
-		d.Fail(errors.New("boundary has more points than its rings"))
-		return nil
+	return 0
+}
+
+// decodeBoundary reads a blob that encodeMultiPolygon wrote. With pts nil
+// it only checks it and counts its points; otherwise its rings are cut
+// from *pts, which must have room for them, and the rest is left in *pts.
+func decodeBoundary(blob []byte, pts *[]orb.Point) (mp orb.MultiPolygon, n int, err error) {
+	d := snapshot.NewDecoder(blob)
+	scale := d.Uvarint()
+	if scale != 0 && (scale < 5 || scale > 7) {
+		return nil, 0, fmt.Errorf("bad coordinate scale %d", scale)
 	}
-	return mp
+	unit := math.Pow10(int(scale))
+	var last [2]int64
+	np := d.Len(1)
+	if pts != nil {
+		mp = make(orb.MultiPolygon, np)
+	}
+	for i := range np {
+		nr := d.Len(1)
+		if pts != nil {
+			mp[i] = make(orb.Polygon, nr)
+		}
+		for j := range nr {
+			m := d.Len(2)
+			var ring []orb.Point
+			if pts != nil {
+				if m > len(*pts) {
+					return nil, 0, errors.New("boundary has more points than counted")
+				}
+				ring, *pts = (*pts)[:m:m], (*pts)[m:]
+			}
+			for k := range m {
+				var p orb.Point
+				if scale == 0 {
+					p = orb.Point{d.Float64(), d.Float64()}
+				} else {
+					for c := range 2 {
+						last[c] += d.Varint()
+						p[c] = float64(last[c]) / unit
+					}
+				}
+				if ring != nil {
+					ring[k] = p
+				}
+			}
+			if pts != nil {
+				mp[i][j] = ring
+			}
+			n += m
+		}
+	}
+	if err := d.Err(); err != nil {
+		return nil, 0, err
+	}
+	if d.Remaining() != 0 {
+		return nil, 0, fmt.Errorf("%d bytes after a boundary", d.Remaining())
+	}
+	return mp, n, nil
 }

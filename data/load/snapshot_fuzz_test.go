@@ -23,10 +23,10 @@ func FuzzSnapshotPayload(f *testing.F) {
 		f.Add(payload)
 	}
 	f.Fuzz(func(t *testing.T, p []byte) {
-		src, sum, err := decodePayload(p)
+		src, sum, fill, err := decodePayload(p)
 		if err != nil {
 			return
 		}
-		data.Restore(src, sum).Warm()
+		data.Restore(src, sum, fill).Warm()
 	})
 }

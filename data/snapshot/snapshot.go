@@ -240,7 +240,6 @@ func Decode(raw []byte) (Manifest, []byte, error) {
 	}
 	size := d.Len(1)
 	sum := d.Uint32()
-	d.Align()
 	payload := d.Bytes(size)
 	if err := d.Err(); err != nil {
 		return Manifest{}, nil, fmt.Errorf("%w: %v", ErrCorrupt, err)
@@ -271,9 +270,6 @@ func Encode(m Manifest, payload []byte) []byte {
 	}
 	e.Uvarint(uint64(len(payload)))
 	e.Uint32(crc32.Checksum(payload, castagnoli))
-	// Aligned in the file, and so in memory once read, for the payload's
-	// own aligned parts to be read in place (see DecodePairs).
-	e.Align()
 	e.buf = append(e.buf, payload...)
 	return e.buf
 }
@@ -344,7 +340,10 @@ func Locations(dataDir, dir string) (read, write []string) {
 
 // Encoder appends values in the snapshot's binary encoding: varints,
 // length-prefixed strings, little-endian floats.
-type Encoder struct{ buf []byte }
+type Encoder struct {
+	buf  []byte
+	refs map[string]int // strings written by Ref, by order
+}
 
 // Bytes returns what was encoded.
 func (e *Encoder) Bytes() []byte { return e.buf }
@@ -368,22 +367,25 @@ func (e *Encoder) String(s string) {
 	e.buf = append(e.buf, s...)
 }
 
-// Align writes zero bytes up to the next multiple of 8 of the encoding's
-// length.
-func (e *Encoder) Align() {
-	for len(e.buf)%8 != 0 {
-		e.buf = append(e.buf, 0)
-	}
+// Blob writes b with its length.
+func (e *Encoder) Blob(b []byte) {
+	e.Uvarint(uint64(len(b)))
+	e.buf = append(e.buf, b...)
 }
 
-// EncodePairs writes the pairs of floats of ps, aligned, as DecodePairs reads
-// them; their number must have been written before.
-func EncodePairs[P ~[2]float64](e *Encoder, ps []P) {
-	e.Align()
-	for _, p := range ps {
-		e.Float64(p[0])
-		e.Float64(p[1])
+// Ref writes s once per encoding and refers to it afterwards: for the
+// file names and codes repeated on thousands of rows.
+func (e *Encoder) Ref(s string) {
+	if i, ok := e.refs[s]; ok {
+		e.Uvarint(uint64(i) + 1)
+		return
 	}
+	if e.refs == nil {
+		e.refs = map[string]int{}
+	}
+	e.refs[s] = len(e.refs)
+	e.Uvarint(0)
+	e.String(s)
 }
 
 // Strings writes a list, telling nil from empty: JSON writes them
@@ -403,16 +405,16 @@ func (e *Encoder) Strings(ss []string) {
 // return zero values, and Err reports it. Lengths are checked against the
 // bytes left, so that no input makes it allocate more than its own size.
 //
-// The strings and pairs it returns are read in place: they alias its
-// input, which must not be modified afterwards. Reading a snapshot then
-// costs no copy of its text or coordinates, and no allocation per string.
+// The strings it returns are read in place: they alias its input, which
+// must not be modified afterwards. Reading a snapshot then costs no copy
+// of its text, and no allocation per string.
 type Decoder struct {
-	b   []byte
-	n0  int // len(b) at the start, for Align
-	err error
+	b    []byte
+	refs []string // strings read by Ref, by order
+	err  error
 }
 
-func NewDecoder(b []byte) *Decoder { return &Decoder{b: b, n0: len(b)} }
+func NewDecoder(b []byte) *Decoder { return &Decoder{b: b} }
 
 // Err returns the first error met.
 func (d *Decoder) Err() error { return d.err }
@@ -528,37 +530,21 @@ func (d *Decoder) String() string {
 	return unsafe.String(&b[0], len(b))
 }
 
-// Align skips the zero bytes Encoder.Align wrote.
-func (d *Decoder) Align() {
-	pad := (8 - (d.n0-len(d.b))%8) % 8
-	for _, c := range d.Bytes(pad) {
-		if c != 0 {
-			d.Fail(errors.New("bad padding"))
+// Ref reads a string that Ref wrote.
+func (d *Decoder) Ref() string {
+	i := d.Uvarint()
+	if i == 0 {
+		s := d.String()
+		if d.err == nil {
+			d.refs = append(d.refs, s)
 		}
+		return s
 	}
-}
-
-// littleEndian is whether this machine stores floats as the encoding does.
-var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
-
-// DecodePairs reads n pairs of floats that EncodePairs wrote. They alias the input
-// when it is aligned in memory on a little-endian machine, and are copied
-// otherwise. n comes from Len(16).
-func DecodePairs[P ~[2]float64](d *Decoder, n int) []P {
-	d.Align()
-	raw := d.Bytes(16 * n)
-	if len(raw) != 16*n || n == 0 {
-		return nil
+	if i > uint64(len(d.refs)) {
+		d.Fail(fmt.Errorf("reference %d to an unknown string", i))
+		return ""
 	}
-	if littleEndian && uintptr(unsafe.Pointer(&raw[0]))%unsafe.Alignof(float64(0)) == 0 {
-		return unsafe.Slice((*P)(unsafe.Pointer(&raw[0])), n)
-	}
-	ps := make([]P, n)
-	for i := range ps {
-		ps[i][0] = math.Float64frombits(binary.LittleEndian.Uint64(raw[16*i:]))
-		ps[i][1] = math.Float64frombits(binary.LittleEndian.Uint64(raw[16*i+8:]))
-	}
-	return ps
+	return d.refs[i-1]
 }
 
 func (d *Decoder) Strings() []string {
