@@ -17,9 +17,9 @@ import (
 // methods are safe for concurrent use.
 type Dataset struct {
 	stations []Station
-	// foldedCity is FoldName of each station's Address.City, folded once
-	// here rather than on every listing.
-	foldedCity []string
+	// foldedCity is FoldName of each station's Address.City, folded on
+	// the first listing by commune rather than on every one.
+	foldedCity lazy[[]string]
 	byID       map[string]int32
 	points     geo.PointIndex[int32]
 	// open indexes stations by the weekly slots they may be open in; nil
@@ -119,14 +119,20 @@ func newStations(src *Sources, rep Report) *Dataset {
 		loadedAt: src.LoadedAt,
 		version:  src.Version,
 	}
-	ds.foldedCity = make([]string, len(ds.stations))
 	for i := range ds.stations {
 		ds.byID[ds.stations[i].ID] = int32(i)
 		ds.points.Insert(ds.stations[i].Location, int32(i))
-		ds.foldedCity[i] = FoldName(ds.stations[i].Address.City)
+	}
+	stations := ds.stations
+	ds.foldedCity.build = func() []string {
+		folded := make([]string, len(stations))
+		for i := range stations {
+			folded[i] = FoldName(stations[i].Address.City)
+		}
+		return folded
 	}
 	ds.points.Prepare()
-	if stations := ds.stations; len(stations) > 0 {
+	if len(stations) > 0 {
 		ds.open.build = func() *openIndex { return buildOpenIndex(stations) }
 	}
 	return ds
@@ -178,6 +184,10 @@ type StationFilter struct {
 func (d *Dataset) Stations(f StationFilter) []*Station {
 	var out []*Station
 	city := FoldName(f.Commune)
+	var folded []string
+	if city != "" {
+		folded = d.foldedCity.get()
+	}
 	for i := range d.stations {
 		s := &d.stations[i]
 		if f.Force != AnyForce && s.Force != f.Force {
@@ -186,7 +196,7 @@ func (d *Dataset) Stations(f StationFilter) []*Station {
 		if f.Departement != "" && s.Departement != f.Departement {
 			continue
 		}
-		if f.Commune != "" && s.Address.Citycode != f.Commune && (city == "" || d.foldedCity[i] != city) {
+		if f.Commune != "" && s.Address.Citycode != f.Commune && (city == "" || folded[i] != city) {
 			continue
 		}
 		out = append(out, s)

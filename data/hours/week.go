@@ -118,20 +118,26 @@ func attached(prev, cur *minuteStates) int {
 // next's overflow from "24:00" when no run of cur reaches midnight.
 func daySpec(name string, cur, next *minuteStates, skip int, loose bool) DaySpec {
 	d := DaySpec{Day: name, Open: []TimeRange{}}
-	var st [2880]key
-	copy(st[:1440], cur.st[:])
-	for m := 1440; m < 2880; m++ {
-		st[m] = key{status: Closed}
-	}
 	ext := attached(cur, next)
 	if ext == 0 && loose {
 		ext = overflow(next)
 	}
-	copy(st[1440:1440+ext], next.st[:ext])
-	seen := map[string]bool{}
-	for m := skip; m < 2880; {
-		k := st[m]
+	// Minutes 0 to 1439 are cur's, then ext minutes of next's overflow;
+	// every minute after them is closed and lists nothing.
+	end := 1440 + ext
+	at := func(m int) key {
+		if m < 1440 {
+			return cur.st[m]
+		}
+		return next.st[m-1440]
+	}
+	var seen map[string]bool
+	for m := skip; m < end; {
+		k := at(m)
 		if k.comment != "" && !seen[k.comment] {
+			if seen == nil {
+				seen = map[string]bool{}
+			}
 			seen[k.comment] = true
 			if d.Comment != "" {
 				d.Comment += " ; "
@@ -143,7 +149,7 @@ func daySpec(name string, cur, next *minuteStates, skip int, loose bool) DaySpec
 			continue
 		}
 		e := m
-		for e < 2880 && st[e].status == k.status {
+		for e < end && at(e).status == k.status {
 			e++
 		}
 		tr := TimeRange{hhmm(m), hhmm(e)}

@@ -709,18 +709,21 @@ func decodeBoundary(blob []byte, pts *[]orb.Point) (mp orb.MultiPolygon, n int, 
 				}
 				ring, *pts = (*pts)[:m:m], (*pts)[m:]
 			}
-			for k := range m {
-				var p orb.Point
-				if scale == 0 {
-					p = orb.Point{d.Float64(), d.Float64()}
-				} else {
+			switch {
+			case ring == nil && scale == 0:
+				d.Bytes(16 * m)
+			case ring == nil:
+				d.SkipVarints(2 * m)
+			default:
+				for k := range ring {
+					if scale == 0 {
+						ring[k] = orb.Point{d.Float64(), d.Float64()}
+						continue
+					}
 					for c := range 2 {
 						last[c] += d.Varint()
-						p[c] = float64(last[c]) / unit
+						ring[k][c] = float64(last[c]) / unit
 					}
-				}
-				if ring != nil {
-					ring[k] = p
 				}
 			}
 			if pts != nil {

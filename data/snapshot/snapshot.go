@@ -510,6 +510,31 @@ func (d *Decoder) Len(minSize int) int {
 	return int(v)
 }
 
+// SkipVarints skips n varints, failing as Varint would on any of them,
+// without decoding them: for a first pass that only checks.
+func (d *Decoder) SkipVarints(n int) {
+	b := d.b
+	for ; n > 0; n-- {
+		i := 0
+		for ; i < len(b) && b[i] >= 0x80; i++ {
+			if i == binary.MaxVarintLen64-1 {
+				d.Fail(errors.New("varint overflows"))
+				return
+			}
+		}
+		switch {
+		case i == len(b):
+			d.Fail(errTruncated)
+			return
+		case i == binary.MaxVarintLen64-1 && b[i] > 1:
+			d.Fail(errors.New("varint overflows"))
+			return
+		}
+		b = b[i+1:]
+	}
+	d.b = b
+}
+
 // Bytes returns the next n bytes, aliasing the input.
 func (d *Decoder) Bytes(n int) []byte {
 	if n < 0 || n > len(d.b) {
