@@ -64,11 +64,19 @@ func (s *Schedule) computeWeek() []DaySpec {
 	defer weekScratch.Put(scratch)
 	used := 0
 	fold := func(cur, prev day) *minuteStates {
-		ms := &scratch[used] // every minute is set below
+		ms := &scratch[used]
 		used++
-		sp := typical.evalDay(&cur, &prev, nil)
 		for m := range ms.st {
-			ms.st[m], ms.wrapped[m] = lookup(sp, int32(m))
+			ms.st[m], ms.wrapped[m] = key{status: Closed}, false
+		}
+		// Painting the spans in order is lookup at every minute at once:
+		// a later span overrides, a fallback fills only closed minutes.
+		for _, x := range typical.evalDay(&cur, &prev, nil) {
+			for m := max(x.from, 0); m < min(x.to, 1440); m++ {
+				if !x.fallback || ms.st[m].status == Closed {
+					ms.st[m], ms.wrapped[m] = key{x.status, x.comment}, x.wrapped
+				}
+			}
 		}
 		return ms
 	}
