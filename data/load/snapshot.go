@@ -118,7 +118,7 @@ func loadSnapshot(p string, now snapshot.Manifest, opts Options) (*data.Dataset,
 	if diff := m.Diff(now); diff != "" {
 		return nil, fmt.Errorf("stale: %s since it was written", diff)
 	}
-	src, sum, fill, err := decodePayload(payload)
+	src, sum, fill, check, err := decodePayload(payload)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", snapshot.ErrCorrupt, err)
 	}
@@ -129,7 +129,11 @@ func loadSnapshot(p string, now snapshot.Manifest, opts Options) (*data.Dataset,
 	if opts.Now != nil {
 		src.LoadedAt = opts.Now()
 	}
-	return data.Restore(src, sum, fill), nil
+	ds := data.Restore(src, sum, fill)
+	if err := check(); err != nil {
+		return nil, fmt.Errorf("%w: %v", snapshot.ErrCorrupt, err)
+	}
+	return ds, nil
 }
 
 // writeSnapshot stores payload at the first of paths where it can, unless
@@ -178,14 +182,14 @@ func writeSnapshot(st *SnapshotStatus, dir string, before snapshot.Manifest, sca
 func encodeSources(e *snapshot.Encoder, src *data.Sources) {
 	e.String(src.Version)
 	e.Int(src.DirectoryRecords)
+	var t snapshot.Encoder
+	encodeTail(&t, src)
+	e.Blob(t.Bytes())
 	e.Uvarint(uint64(len(src.Stations)))
 	for i := range src.Stations {
 		encodeStation(e, &src.Stations[i])
 		e.Int(src.StationLines[i])
 	}
-	var t snapshot.Encoder
-	encodeTail(&t, src)
-	e.Blob(t.Bytes())
 }
 
 // encodeTail writes the sources only the commune index and the geocoder
@@ -273,22 +277,21 @@ func encodeSummary(e *snapshot.Encoder, s *data.Summary) {
 // that data.Restore accepts, with the invariants the loaders guarantee
 // (unique ids and codes, valid station positions), or an error; never a
 // panic. The sources alias p, which must not be modified afterwards.
-func decodePayload(p []byte) (data.Sources, data.Summary, func(*data.Sources), error) {
+func decodePayload(p []byte) (src data.Sources, sum data.Summary, fill func(*data.Sources), check func() error, err error) {
 	d := snapshot.NewDecoder(p)
-	src, fill := decodeSources(d)
-	var sum data.Summary
+	src, fill, check = decodeSources(d)
 	sum.Report = decodeReport(d)
 	k := &sum.Kept
 	for _, n := range []*int{&k.COG, &k.Centres, &k.Competence, &k.Addresses, &k.Directory, &sum.Communes, &sum.Boundaries} {
 		*n = d.Int()
 	}
 	if err := d.Err(); err != nil {
-		return data.Sources{}, data.Summary{}, nil, err
+		return data.Sources{}, data.Summary{}, nil, nil, err
 	}
 	if d.Remaining() != 0 {
-		return data.Sources{}, data.Summary{}, nil, fmt.Errorf("%d bytes after the data", d.Remaining())
+		return data.Sources{}, data.Summary{}, nil, nil, fmt.Errorf("%d bytes after the data", d.Remaining())
 	}
-	return src, sum, fill, nil
+	return src, sum, fill, check, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -300,12 +303,30 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// decodeSources reads what encodeSources wrote but the tail, which it only
-// checks: the tail's sources are read by fill, which cannot fail then.
-// d holds the error.
-func decodeSources(d *snapshot.Decoder) (src data.Sources, fill func(*data.Sources)) {
+// decodeSources reads what encodeSources wrote but the tail, which it
+// checks on another goroutine meanwhile: check waits for that and returns
+// its error; fill then reads the tail's sources, and cannot fail. d holds
+// the error of the rest.
+func decodeSources(d *snapshot.Decoder) (src data.Sources, fill func(*data.Sources), check func() error) {
 	src.Version = d.String()
 	src.DirectoryRecords = d.Int()
+	tail := d.Bytes(d.Len(1))
+	var points int
+	var tailErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		points, tailErr = decodeTail(tail, nil, 0)
+	}()
+	check = func() error {
+		<-done
+		return tailErr
+	}
+	fill = func(src *data.Sources) {
+		<-done
+		// Checked: the same bytes decode the same way.
+		_, _ = decodeTail(tail, src, points)
+	}
 	n := d.Len(16)
 	src.Stations = make([]data.Station, 0, n)
 	src.StationLines = make([]int, 0, n)
@@ -327,19 +348,7 @@ func decodeSources(d *snapshot.Decoder) (src data.Sources, fill func(*data.Sourc
 		src.Stations = append(src.Stations, s)
 		src.StationLines = append(src.StationLines, line)
 	}
-	tail := d.Bytes(d.Len(1))
-	if d.Err() != nil {
-		return src, nil
-	}
-	points, err := decodeTail(tail, nil, 0)
-	if err != nil {
-		d.Fail(err)
-		return src, nil
-	}
-	return src, func(src *data.Sources) {
-		// Checked above: the same bytes decode the same way.
-		_, _ = decodeTail(tail, src, points)
-	}
+	return src, fill, check
 }
 
 // decodeTail reads what encodeTail wrote into src or, with src nil, only

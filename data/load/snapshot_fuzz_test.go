@@ -23,8 +23,8 @@ func FuzzSnapshotPayload(f *testing.F) {
 		f.Add(payload)
 	}
 	f.Fuzz(func(t *testing.T, p []byte) {
-		src, sum, fill, err := decodePayload(p)
-		if err != nil {
+		src, sum, fill, check, err := decodePayload(p)
+		if err != nil || check() != nil {
 			return
 		}
 		data.Restore(src, sum, fill).Warm()

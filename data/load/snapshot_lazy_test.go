@@ -26,7 +26,10 @@ func restored(t *testing.T, dir string) (fresh, got *data.Dataset, fills *atomic
 		t.Skip("no station: no snapshot")
 	}
 	fresh, payload := buildPayload(src)
-	s, sum, fill, err := decodePayload(payload)
+	s, sum, fill, check, err := decodePayload(payload)
+	if err == nil {
+		err = check()
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
