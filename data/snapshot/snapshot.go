@@ -223,8 +223,7 @@ func Decode(raw []byte) (Manifest, []byte, error) {
 	if !bytes.HasPrefix(raw, []byte(magic)) {
 		return m, nil, fmt.Errorf("%w: not a snapshot file", ErrCorrupt)
 	}
-	d := NewDecoder(raw)
-	d.Bytes(len(magic))
+	d := NewDecoder(raw[len(magic):])
 	if v := d.Uvarint(); d.Err() == nil && v != FormatVersion {
 		return m, nil, fmt.Errorf("%w: file has version %d, this binary %d", ErrVersion, v, FormatVersion)
 	}
