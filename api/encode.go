@@ -160,22 +160,20 @@ func newFragmentTable(ds *data.Dataset) *fragmentTable {
 		rank:      make([]int32, n),
 		byStation: make(map[*data.Station]*stationFragments, n),
 	}
-	ends := make([]int, n)
 	for pos, i := range order {
 		f := &t.all[pos]
 		f.pos = int32(pos)
 		f.init(ds.StationAt(int(i)))
+		start := len(t.arena)
 		t.arena = f.appendHead(t.arena, maskCompact)
-		ends[pos] = len(t.arena)
+		t.heads[pos] = headRef{f.station, uint32(start), uint32(len(t.arena))}
 		t.rank[i] = int32(pos)
 		t.byStation[f.station] = f
 	}
+	// The heads are sliced once the arena has stopped growing.
 	t.arena = slices.Clip(t.arena)
-	start := 0
-	for pos := range t.all {
-		t.all[pos].compactHead = t.arena[start:ends[pos]:ends[pos]]
-		t.heads[pos] = headRef{t.all[pos].station, uint32(start), uint32(ends[pos])}
-		start = ends[pos]
+	for pos, h := range t.heads {
+		t.all[pos].compactHead = t.arena[h.start:h.end:h.end]
 	}
 	return t
 }
@@ -250,12 +248,11 @@ func (t *fragmentTable) posOf(h *data.StationHit) int32 {
 func (e stationEncoder) appendCompactHit(b []byte, h *data.StationHit) ([]byte, bool) {
 	t := e.frags
 	pos := t.posOf(h)
-	ht := t.hours.Load()
-	if pos < 0 || ht == nil || !(ht.from <= e.atNano && e.atNano < ht.until) {
+	if pos < 0 {
 		return b, false
 	}
-	hours := ht.arena[ht.off[pos]:ht.off[pos+1]]
-	if len(hours) == 0 {
+	hours := t.hoursAt(pos, e.atNano)
+	if hours == nil {
 		return b, false
 	}
 	head := &t.heads[pos]
@@ -609,14 +606,26 @@ type encodedHours struct {
 // default answer needs neither its state nor its day from the dataset.
 func (e stationEncoder) compactHours(f *stationFragments, h *data.StationHit) []byte {
 	if e.frags != nil && f.pos >= 0 {
-		if t := e.frags.hours.Load(); t != nil && t.from <= e.atNano && e.atNano < t.until {
-			if b := t.arena[t.off[f.pos]:t.off[f.pos+1]]; len(b) > 0 {
-				return b
-			}
+		if b := e.frags.hoursAt(f.pos, e.atNano); b != nil {
+			return b
 		}
 	}
 	b, _ := e.stationHours(f, h)
 	return b
+}
+
+// hoursAt returns the compact hours of the station at position pos from
+// the table of hours, or nil when the table does not hold at the instant
+// at (Unix nanoseconds) or has no member for that station.
+func (t *fragmentTable) hoursAt(pos int32, at int64) []byte {
+	ht := t.hours.Load()
+	if ht == nil || at < ht.from || at >= ht.until {
+		return nil
+	}
+	if b := ht.arena[ht.off[pos]:ht.off[pos+1]]; len(b) > 0 {
+		return b
+	}
+	return nil
 }
 
 // stationHours returns the compact hours of f's station at the encoder's
