@@ -414,6 +414,23 @@ func lookup(sp []span, m int32) (k key, wrapped bool) {
 	return k, wrapped
 }
 
+// paintDay sets st[m] and wrapped[m] to lookup(sp, m) at every minute m of
+// a day at once, painting the spans in lookup's order: a later span
+// overrides, a fallback fills only closed minutes.
+func paintDay(sp []span, st *[1440]key, wrapped *[1440]bool) {
+	for m := range st {
+		st[m], wrapped[m] = key{status: Closed}, false
+	}
+	for i := range sp {
+		x := &sp[i]
+		for m := max(x.from, 0); m < min(x.to, 1440); m++ {
+			if !x.fallback || st[m].status == Closed {
+				st[m], wrapped[m] = key{x.status, x.comment}, x.wrapped
+			}
+		}
+	}
+}
+
 func location(loc Locale) *time.Location {
 	if loc.Location == nil {
 		return time.UTC

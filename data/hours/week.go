@@ -66,18 +66,7 @@ func (s *Schedule) computeWeek() []DaySpec {
 	fold := func(cur, prev day) *minuteStates {
 		ms := &scratch[used]
 		used++
-		for m := range ms.st {
-			ms.st[m], ms.wrapped[m] = key{status: Closed}, false
-		}
-		// Painting the spans in order is lookup at every minute at once:
-		// a later span overrides, a fallback fills only closed minutes.
-		for _, x := range typical.evalDay(&cur, &prev, nil) {
-			for m := max(x.from, 0); m < min(x.to, 1440); m++ {
-				if !x.fallback || ms.st[m].status == Closed {
-					ms.st[m], ms.wrapped[m] = key{x.status, x.comment}, x.wrapped
-				}
-			}
-		}
+		paintDay(typical.evalDay(&cur, &prev, nil), &ms.st, &ms.wrapped)
 		return ms
 	}
 	// days[k] is the weekday k (Monday first) after a weekday; ph a holiday
