@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"iter"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -170,21 +171,33 @@ func TestFragmentsFollowReload(t *testing.T) {
 	}
 }
 
+// stationDatasets loads the fixture stations and, with GUICHET_OPENDATA,
+// the national ones, by directory.
+func stationDatasets(t *testing.T) iter.Seq2[string, *data.Dataset] {
+	dirs := []string{"../data/testdata/stations"}
+	if od := os.Getenv("GUICHET_OPENDATA"); od != "" {
+		dirs = append(dirs, filepath.Join(od, "forces-de-l-ordre", "pel-referentiels"))
+	}
+	return func(yield func(string, *data.Dataset) bool) {
+		for _, dir := range dirs {
+			ds, err := load.Dir(dir, load.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !yield(dir, ds) {
+				return
+			}
+		}
+	}
+}
+
 // TestFragmentTable checks the table of a dataset against fragments built
 // one station at a time: the same compact head for every station, found
 // by its pointer and by the index of a hit, the heads laid end to end in
 // the arena, and a hit whose index names another station still finding
 // its own.
 func TestFragmentTable(t *testing.T) {
-	dirs := []string{"../data/testdata/stations"}
-	if od := os.Getenv("GUICHET_OPENDATA"); od != "" {
-		dirs = append(dirs, filepath.Join(od, "forces-de-l-ordre", "pel-referentiels"))
-	}
-	for _, dir := range dirs {
-		ds, err := load.Dir(dir, load.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for dir, ds := range stationDatasets(t) {
 		tab := newFragmentTable(ds)
 		if len(tab.all) != ds.Len() || len(tab.byStation) != ds.Len() {
 			t.Fatalf("%s: %d fragments, %d by station, for %d stations", dir, len(tab.all), len(tab.byStation), ds.Len())
@@ -223,15 +236,7 @@ func TestFragmentTable(t *testing.T) {
 // each station's hours encoded on its own, at instants that follow one
 // another as the clock does, and that it is rebuilt once past its span.
 func TestHoursTable(t *testing.T) {
-	dirs := []string{"../data/testdata/stations"}
-	if od := os.Getenv("GUICHET_OPENDATA"); od != "" {
-		dirs = append(dirs, filepath.Join(od, "forces-de-l-ordre", "pel-referentiels"))
-	}
-	for _, dir := range dirs {
-		ds, err := load.Dir(dir, load.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+	for dir, ds := range stationDatasets(t) {
 		tab := newFragmentTable(ds)
 		index := make(map[*data.Station]int32, ds.Len())
 		for i := range ds.Len() {
